@@ -1,0 +1,43 @@
+# Two commands matter: `make run` (serve the app) and `make test` (run every test).
+# Both set up everything they need on a fresh Debian machine with Python 3.11.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8050
+export HOST PORT
+
+.PHONY: run test build chromium clean
+
+run: build
+	$(BIN)/python app.py
+
+test: build $(VENV)/.test-installed chromium
+	$(BIN)/python -m pytest
+
+build: $(VENV)/.installed
+	$(BIN)/python -m geo.build
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv a échoué : installation de python3-venv (Debian)…"; \
+	  $(SUDO_OR_ROOT) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+# Browser tests drive Debian's chromium (never a browser downloaded by a test tool).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	else echo "chromium absent et non installable sans droits root : les tests navigateur seront ignorés."; fi
+
+SUDO_OR_ROOT := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+clean:
+	rm -rf build .pytest_cache

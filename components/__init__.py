@@ -1,0 +1,1 @@
+"""Dash layout pieces, pure figure builders and the callbacks that drive them."""

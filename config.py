@@ -1,0 +1,61 @@
+"""Every setting of the app in one table, with its default and its help text.
+
+Settings come from environment variables so that a deployment changes them without touching code.
+`tests/test_config.py` fails if a setting is missing from the README, so this table stays the
+documentation.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.env, self.default)
+
+
+SETTINGS: dict[str, Setting] = {
+    "geo_sources": Setting(
+        "CARTE_GEO_SOURCES",
+        str(ROOT.parent / "shared" / "geo"),
+        "Folder holding the official boundary and population files read by `python -m geo.build`.",
+    ),
+    "build_dir": Setting(
+        "CARTE_BUILD_DIR",
+        str(ROOT / "build"),
+        "Git-ignored folder where the built map layers and lookup tables are written.",
+    ),
+    "host": Setting("HOST", "127.0.0.1", "Address the development server listens on."),
+    "port": Setting("PORT", "8050", "Port the development server listens on."),
+    "demo": Setting(
+        "CARTE_DEMO",
+        "0",
+        "1 shows a synthetic dataset instead of the curated one, under a banner; never in production.",
+    ),
+}
+
+
+def get(name: str) -> str:
+    """The current value of setting `name` (environment first, then the default)."""
+    return SETTINGS[name].value()
+
+
+def geo_sources_dir() -> Path:
+    return Path(get("geo_sources"))
+
+
+def build_dir() -> Path:
+    return Path(get("build_dir"))
+
+
+def geo_build_dir() -> Path:
+    return build_dir() / "geo"
