@@ -1,21 +1,37 @@
-"""Carte des Alliances: creates the Dash app, attaches the layout, exposes `server` for WSGI."""
+"""Carte des Alliances: creates the Dash app, attaches the pages, exposes `server` for WSGI."""
 from __future__ import annotations
 
 import dash
 
 import config
 from components import routes
-from components.layout import make_layout
+
+# French page language from the first byte; the loading message itself is set in assets/style.css
+# (Dash's own "Loading..." placeholder is restyled there).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="fr">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>
+{%app_entry%}
+<footer>{%config%}{%scripts%}{%renderer%}</footer>
+</body>
+</html>"""
 
 
 def create_app() -> dash.Dash:
     app = dash.Dash(
         __name__,
         title="Carte des Alliances pour la solidarité",
+        use_pages=True,
+        pages_folder="",
         serve_locally=True,  # every script from this server: the page must work with no network
         suppress_callback_exceptions=True,
+        index_string=INDEX_STRING,
     )
-    app.layout = make_layout  # a function: evaluated per page load, not at import
+    from components import dashboard  # registers its callbacks
+
+    dash.register_page("dashboard", path="/", layout=dashboard.layout, title=app.title)
+    app.layout = dash.page_container
     routes.register(app.server)
     return app
 

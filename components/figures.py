@@ -1,0 +1,205 @@
+"""Pure figure builders: DataFrames in, Plotly figures (or the Patch of one) out. No Dash callbacks.
+
+The map has three traces, always in this order, so a filter change can patch values by index:
+0. territories with no known data (grey, its own legend entry: no data is not zero);
+1. territories with data, coloured by the chosen measure;
+2. project points, sized by amount and coloured by priority.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Patch
+
+from components.i18n import money, money_cents, money_compact, number, t
+from components.routes import layer_url
+
+NO_DATA_COLOUR = "#c8c8c8"
+# ColorBrewer YlGnBu: readable by colour-blind people, and still ordered once printed in grey.
+SEQUENTIAL = [[0.0, "#ffffcc"], [0.25, "#a1dab4"], [0.5, "#41b6c4"], [0.75, "#2c7fb8"], [1.0, "#253494"]]
+# Okabe–Ito palette (colour-blind safe) for priorities; grey for "not stated".
+THEME_COLOURS = {
+    "securite-alimentaire": "#E69F00",
+    "logement": "#D55E00",
+    "transport-mobilite": "#009E73",
+    "emploi-insertion": "#0072B2",
+    "reussite-educative": "#CC79A7",
+    "acces-services-sante": "#56B4E9",
+    "participation-prejuges": "#000000",
+    "inclusion-milieux-de-vie": "#8C6D00",
+    "concertation-mobilisation": "#7B3294",
+}
+UNSTATED_THEME_COLOUR = "#6b6b6b"
+# Plotly's decimal and thousands separators: « 1 234,5 » in French, « 1,234.5 » in English.
+SEPARATORS = {"fr": ", ", "en": ".,"}
+MAP_CENTER = {"lat": 53.0, "lon": -69.5}
+MAP_ZOOM = 3.0
+MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope"}
+
+
+def measure_values(agg: pd.DataFrame, measure: str) -> pd.Series:
+    """The measure per territory; NaN (no data) where nothing is known. A count of 0 is no data too:
+    it means no *known* project, not that none exists."""
+    values = agg[MEASURE_COLUMN[measure]].astype(float)
+    return values.where(values > 0) if measure == "count" else values
+
+
+def format_measure(value: float, measure: str, lang: str) -> str:
+    if measure == "per_capita":
+        return money_cents(value, lang)
+    if measure == "count":
+        return number(value, lang)
+    return money(value, lang)
+
+
+def territory_hover(agg: pd.DataFrame, measure: str, lang: str) -> list[str]:
+    """Hover text of each territory: name, the measure, projects, population."""
+    values = measure_values(agg, measure)
+    lines = []
+    for tid, row in agg.iterrows():
+        value = values[tid]
+        head = f"<b>{row['name']}</b>"
+        if pd.isna(value):
+            lines.append(f"{head}<br>{t('no_data_hover', lang)}<br>{t('hover_population', lang)} : {number(row.population, lang)}")
+            continue
+        parts = [head, f"{t('measure_' + measure, lang)} : {format_measure(value, measure, lang)}",
+                 f"{t('hover_projects', lang)} : {number(row.n_projects, lang)}"]
+        if measure != "per_capita" and not pd.isna(row.per_capita):
+            parts.append(f"{t('hover_per_capita', lang)} : {money_cents(row.per_capita, lang)}")
+        parts.append(f"{t('hover_population', lang)} : {number(row.population, lang)}")
+        lines.append("<br>".join(parts))
+    return lines
+
+
+def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> tuple[dict, dict]:
+    """Properties of trace 0 (no data) and trace 1 (with data) for `agg` (output of metrics.aggregate)."""
+    values = measure_values(agg, measure)
+    hover = pd.Series(territory_hover(agg, measure, lang), index=agg.index)
+    has = values.notna()
+    url = layer_url(level)
+    no_data = {"geojson": url, "locations": list(agg.index[~has]), "z": [0] * int((~has).sum()),
+               "hovertext": list(hover[~has]), "name": t("no_data", lang)}
+    top = float(values.max()) if has.any() else 1.0
+    data = {"geojson": url, "locations": list(agg.index[has]), "z": [float(v) for v in values[has]],
+            "hovertext": list(hover[has]), "zmin": 0, "zmax": top,
+            "colorbar": {"title": {"text": t("measure_" + measure, lang) + ("" if measure == "count" else " ($)"),
+                                   "side": "right"},
+                         "tickformat": ",.0f" if top >= 10 else ",.2f", "thickness": 14, "len": 0.6,
+                         "x": 0.99, "xanchor": "right", "bgcolor": "rgba(255,255,255,0.8)"}}
+    return no_data, data
+
+
+def _spread(n: int, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sunflower offsets so projects placed at the same territory centre do not hide each other."""
+    k = np.arange(n)
+    r = radius * np.sqrt(k / max(n, 1))
+    angle = k * math.pi * (3 - math.sqrt(5))
+    return r * np.cos(angle), r * np.sin(angle)
+
+
+def project_positions(projects: pd.DataFrame, mrc: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """lon, lat and precision of every project: its own point, else its MRC's or region's centre."""
+    lon = projects.lon.astype(float).copy()
+    lat = projects.lat.astype(float).copy()
+    precision = projects.location_precision.copy()
+    need = lon.isna() | lat.isna()
+    at_mrc = need & projects.counted_mrc.notna()
+    lon[at_mrc] = projects.counted_mrc[at_mrc].map(mrc.rep_lon)
+    lat[at_mrc] = projects.counted_mrc[at_mrc].map(mrc.rep_lat)
+    at_region = need & ~at_mrc
+    lon[at_region] = projects.region_code[at_region].map(regions.rep_lon)
+    lat[at_region] = projects.region_code[at_region].map(regions.rep_lat)
+    precision[at_region] = "region"
+    precision[at_mrc & (precision == "point")] = "mrc"
+    # Spread the projects sharing one centre.
+    centre = pd.Series(np.where(at_mrc, "mrc-" + projects.counted_mrc.astype(str),
+                                "region-" + projects.region_code.astype(str)), index=projects.index)[need]
+    for index in centre.groupby(centre).groups.values():
+        dx, dy = _spread(len(index), 0.06)
+        lon[index] += dx
+        lat[index] += dy
+    return pd.DataFrame({"lon": lon, "lat": lat, "precision": precision}, index=projects.index)
+
+
+def marker_sizes(amounts: pd.Series) -> list[float]:
+    """Area proportional to amount (sqrt), 7–30 px; unknown amounts get the smallest size."""
+    scaled = 7 + 23 * np.sqrt(amounts.fillna(0).clip(lower=0) / 500_000).clip(upper=1)
+    return [round(float(s), 1) for s in scaled]
+
+
+def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.Series, lang: str) -> dict:
+    """Properties of trace 2: one marker per project with its hover text."""
+    hover = []
+    for pid, row in projects.iterrows():
+        mrc_label = mrc_names.get(row.counted_mrc, "") if isinstance(row.counted_mrc, str) else ""
+        amount = money(row.amount_fqis, lang) if not pd.isna(row.amount_fqis) else t("hover_unknown", lang)
+        hover.append("<br>".join(filter(None, [
+            f"<b>{_escape(row.title)}</b>",
+            _escape(row.promoter) if isinstance(row.promoter, str) else "",
+            f"{t('hover_amount', lang)} : {amount}",
+            mrc_label,
+            t("precision_" + positions.precision[pid], lang),
+            t("hover_source", lang),
+        ])))
+    colours = [THEME_COLOURS.get(th, UNSTATED_THEME_COLOUR) if isinstance(th, str) else UNSTATED_THEME_COLOUR
+               for th in projects.first_theme]
+    return {"lon": [round(float(v), 5) for v in positions.lon], "lat": [round(float(v), 5) for v in positions.lat],
+            "hovertext": hover, "marker": {"size": marker_sizes(projects.amount_fqis), "color": colours},
+            "customdata": list(projects.index)}
+
+
+def _escape(text: str) -> str:
+    """Plotly hover text is HTML-ish: a project title must show as text, never as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool = False) -> go.Figure:
+    """The whole map figure, built once per page load; later changes are Patches of it."""
+    fig = go.Figure()
+    fig.add_trace(go.Choroplethmap(featureidkey="id", colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+                                   showscale=False, showlegend=True, marker_line_color="white",
+                                   marker_line_width=0.6, hoverinfo="text", **no_data))
+    fig.add_trace(go.Choroplethmap(featureidkey="id", colorscale=SEQUENTIAL, marker_line_color="white",
+                                   marker_line_width=0.6, hoverinfo="text", showlegend=False, **data))
+    fig.add_trace(go.Scattermap(mode="markers", hoverinfo="text", showlegend=False,
+                                marker_opacity=0.9, marker_sizemode="diameter", **points))
+    fig.update_layout(
+        map={"style": "carto-positron" if basemap else "white-bg", "center": MAP_CENTER, "zoom": MAP_ZOOM},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
+        uirevision="keep-view",  # the visitor's zoom and pan survive every filter change
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
+        hoverlabel={"align": "left"},
+        separators=SEPARATORS[lang],
+    )
+    return fig
+
+
+def map_patch(no_data: dict, data: dict, points: dict) -> Patch:
+    """The same content as map_figure, as a Patch: only values travel, geometry stays in the browser."""
+    patch = Patch()
+    for index, values in enumerate((no_data, data, points)):
+        for key, value in values.items():
+            patch["data"][index][key] = value
+    return patch
+
+
+def ranking_figure(agg: pd.DataFrame, measure: str, lang: str, max_bars: int = 25) -> go.Figure:
+    """Horizontal bars of the territories with data, best first (at most `max_bars`)."""
+    values = measure_values(agg, measure).dropna().sort_values(ascending=False).head(max_bars)
+    labels = [format_measure(v, measure, lang) if measure != "amount" else money_compact(v, lang) for v in values]
+    fig = go.Figure(go.Bar(
+        x=values.to_numpy(), y=agg.name[values.index].to_numpy(), orientation="h", text=labels,
+        textposition="auto", marker_color="#2c7fb8", hoverinfo="skip", cliponaxis=False,
+    ))
+    fig.update_layout(
+        title={"text": t("ranking_title", lang, measure=t("measure_" + measure, lang).lower()), "font": {"size": 15}},
+        height=max(220, 34 * len(values) + 70), margin={"l": 8, "r": 8, "t": 40, "b": 20},
+        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"visible": False},
+        plot_bgcolor="white", paper_bgcolor="white", separators=SEPARATORS[lang],
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13},
+    )
+    return fig
