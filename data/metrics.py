@@ -64,12 +64,25 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
     mrc_lists = out.mrc_ids.fillna("").astype(str).str.split(";")
     single = mrc_lists.map(lambda ids: len([i for i in ids if i]) == 1)
     out["counted_mrc"] = out.mrc_ids.where(single, pd.NA)
-    mrc_alliance = layers.territories("mrc").alliance_id
-    from_mrc = out.counted_mrc.map(mrc_alliance)
-    out["alliance"] = out.alliance_id.where(out.alliance_id.notna() & (out.alliance_id != ""), from_mrc)
+    out["alliance"] = out.alliance_id.where(out.alliance_id.notna() & (out.alliance_id != ""), _derived_alliance(out))
     out["search_text"] = (out.title.fillna("") + " " + out.promoter.fillna("")).map(fold)
     out["first_theme"] = out.themes.fillna("").str.split(";").str[0].replace("", pd.NA)
     return out
+
+
+def _derived_alliance(projects: pd.DataFrame) -> pd.Series:
+    """The Alliance a project belongs to when its record does not say: the one Alliance all its MRC
+    share, else the one Alliance of its region (regions 10 and 11 have several: then unknown)."""
+    mrc_alliance = layers.territories("mrc").alliance_id
+    exploded = projects.mrc_ids.fillna("").astype(str).str.split(";").explode()
+    per_mrc = exploded.map(mrc_alliance).dropna()
+    shared = per_mrc.groupby(level=0).agg(lambda a: a.iloc[0] if a.nunique() == 1 else pd.NA)
+    alliances = layers.territories("alliance")
+    mapped = alliances[alliances.mapped.astype(str).str.lower() == "true"]
+    counts = mapped.region_code.value_counts()
+    single = mapped[mapped.region_code.map(counts) == 1].set_index("region_code").alliance_id
+    from_region = projects.region_code.map(single)
+    return shared.reindex(projects.index).fillna(from_region)
 
 
 def _any_in(cells: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
