@@ -104,7 +104,7 @@ def money(value: float | None, lang: str) -> str:
         return "—"
     if lang == "en":
         return format_currency(round(value), "CAD", locale="en_CA", format="¤#,##0", currency_digits=False)
-    return format_currency(round(value), "CAD", locale="fr_CA", format="#,##0 ¤", currency_digits=False)
+    return format_currency(round(value), "CAD", locale="fr_CA", format="#,##0\u00a0¤", currency_digits=False)
 
 
 def money_compact(value: float | None, lang: str) -> str:
@@ -120,7 +120,7 @@ def money_cents(value: float | None, lang: str) -> str:
         return "—"
     if lang == "en":
         return format_currency(value, "CAD", locale="en_CA", format="¤#,##0.00", currency_digits=False)
-    return format_currency(value, "CAD", locale="fr_CA", format="#,##0.00 ¤", currency_digits=False)
+    return format_currency(value, "CAD", locale="fr_CA", format="#,##0.00\u00a0¤", currency_digits=False)
 
 
 def number(value: float | int | None, lang: str) -> str:
