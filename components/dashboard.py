@@ -264,7 +264,12 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
 @callback(Output(ids.SELECTED, "data"), Input(ids.MAP, "clickData"), Input(ids.LEVEL, "value"),
           State(ids.SELECTED, "data"), prevent_initial_call=True)
 def select_territory(click_data, level, current):
-    if ctx.triggered_id == ids.LEVEL:  # a territory of another level no longer means anything
+    return next_selection(ctx.triggered_id, click_data, level, current)
+
+
+def next_selection(trigger, click_data, level, current) -> str | None:
+    """The selected territory after a map click or a change of level."""
+    if trigger == ids.LEVEL:  # a territory of another level no longer means anything
         return None
     return toggle_selection(current, clicked_territory(click_data), level)
 

@@ -24,7 +24,10 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
 LOCATION_PRECISIONS = ("point", "municipality", "mrc", "region")
 TERRITORY_LEVELS = ("province", "alliance", "region", "sub_region", "mrc")
-ENVELOPE_KINDS = ("envelope", "projects_announced", "transition", "balance", "cap", "supplement")
+# envelope: money reserved for a territory for a cycle; call: money offered in one call for projects;
+# projects_announced: the total of a set of funded projects; transition: 2023–2024 bridge money;
+# balance: what remained; cap: a per-project maximum; supplement: an add-on (e.g. for coordination).
+ENVELOPE_KINDS = ("envelope", "call", "projects_announced", "transition", "balance", "cap", "supplement")
 PROJECT_COLUMNS = (
     "project_id", "title", "promoter", "alliance_id", "region_code", "mrc_ids", "municipality",
     "location_precision", "lon", "lat", "amount_fqis", "total_cost", "start_year", "end_year",

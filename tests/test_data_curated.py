@@ -1,0 +1,218 @@
+"""The curated, sourced data files: they load, they are honest, and a broken copy is reported precisely."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data import load, schema
+from data.schema import DataFileError, Problem
+from geo import layers
+
+# Look-alike funds that are not Alliance (FQIS) money (facts/notes.md, « CAUTION »).
+EXCLUDED_FUNDS = re.compile(r"\bFARR\b|\bFRR\b|Plan Nord|Place-du-Souvenir|Centraide", re.IGNORECASE)
+URL = re.compile(r"^https?://\S+$")
+
+
+@pytest.fixture(scope="module")
+def projects() -> pd.DataFrame:
+    return load.load_projects()
+
+
+@pytest.fixture(scope="module")
+def envelopes() -> pd.DataFrame:
+    return load.load_envelopes()
+
+
+# --- the curated files --------------------------------------------------------------------------
+
+def test_curated_files_load_with_the_schema_columns(projects, envelopes):
+    assert tuple(projects.columns) == schema.PROJECT_COLUMNS and len(projects) > 0
+    assert tuple(envelopes.columns) == schema.ENVELOPE_COLUMNS and len(envelopes) > 0
+    assert projects.project_id.is_unique and envelopes.envelope_id.is_unique
+    assert str(projects.amount_fqis.dtype) == "float64" and str(projects.start_year.dtype) == "Int64"
+    assert str(envelopes.amount.dtype) == "float64"
+
+
+def test_reference_tables_load():
+    regions = load.load_regions()
+    assert sorted(regions.region_code) == [f"{i:02d}" for i in range(1, 18)]
+    assert (regions.name_fr == layers.territories("region").region_name.reindex(regions.index)).all()
+    assert regions.loc["02", "name_fr"] == "Saguenay–Lac-Saint-Jean"  # en dash, as on the map
+    priorities = load.load_priorities()
+    assert priorities.priority_original.notna().all()
+    assert set(priorities.cycle) <= set(schema.vocabulary("cycles"))
+
+
+@pytest.mark.parametrize("loader", [load.load_projects, load.load_envelopes, load.load_priorities, load.load_regions])
+def test_every_row_has_a_web_source(loader):
+    frame = loader()
+    assert frame.source_url.notna().all()
+    assert frame.source_url.map(lambda u: bool(URL.match(u))).all()
+
+
+def test_no_look_alike_fund_is_counted_as_alliance_money(projects, envelopes):
+    # What the money *is* never names an excluded fund…
+    for column in ("description", "territory_name", "kind", "mandataire"):
+        assert not envelopes[column].fillna("").str.contains(EXCLUDED_FUNDS).any(), column
+    for column in ("title", "priorities_original", "themes"):
+        assert not projects[column].fillna("").str.contains(EXCLUDED_FUNDS).any(), column
+    # …and where a note explains that a source mixed funds, the amount kept is only the FQIS part or none.
+    mixed = envelopes[envelopes.note.fillna("").str.contains(EXCLUDED_FUNDS)]
+    assert (mixed.amount.isna() | mixed.note.str.contains("part FQIS", case=False)).all()
+    mixed_projects = projects[projects.note.fillna("").str.contains(EXCLUDED_FUNDS)]
+    assert mixed_projects.amount_fqis.isna().all()
+
+
+def test_project_mrcs_exist_and_belong_to_the_project_region(projects):
+    mrc = layers.territories("mrc")
+    for row in projects.itertuples():
+        ids = row.mrc_ids.split(";") if isinstance(row.mrc_ids, str) else []
+        for mrc_id in ids:
+            assert mrc_id in mrc.index, (row.project_id, mrc_id)
+            assert mrc.at[mrc_id, "region_code"] == row.region_code, (row.project_id, mrc_id)
+        if row.location_precision in ("mrc", "municipality"):
+            assert ids, row.project_id
+        if row.location_precision == "region":
+            assert not ids, row.project_id
+
+
+def test_an_inferred_mrc_is_never_published_as_fact(projects):
+    inferred = projects[projects.note.fillna("").str.contains("déduction")]
+    assert len(inferred) > 0
+    assert inferred.mrc_ids.isna().all() and (inferred.location_precision == "region").all()
+
+
+def test_projects_have_no_invented_coordinates(projects):
+    assert projects.lon.isna().all() and projects.lat.isna().all()
+
+
+def test_envelope_kinds_and_levels_are_known(envelopes):
+    assert set(envelopes.kind) <= set(schema.ENVELOPE_KINDS)
+    assert set(envelopes.territory_level) <= set(schema.TERRITORY_LEVELS)
+    mrc_rows = envelopes[envelopes.territory_level == "mrc"]
+    assert mrc_rows.mrc_id.notna().all()
+    assert envelopes.loc[envelopes.territory_level == "province", ["region_code", "mrc_id"]].isna().all().all()
+
+
+def test_round_millions_are_flagged_as_rounded(envelopes):
+    # A figure like 5 400 000 $ is how a page writes « 5,4 M$ »: the row must say so.
+    round_millions = envelopes[(envelopes.amount >= 1_000_000) & (envelopes.amount % 100_000 == 0)]
+    assert len(round_millions) > 0
+    assert round_millions.note.fillna("").str.contains("arrondi").all(), \
+        round_millions.loc[~round_millions.note.fillna("").str.contains("arrondi"), "envelope_id"].tolist()
+
+
+def test_a_unknown_amount_is_empty_not_zero(projects, envelopes):
+    assert (projects.amount_fqis.dropna() > 0).all()
+    assert (envelopes.amount.dropna() > 0).all()
+
+
+# --- broken copies ------------------------------------------------------------------------------
+
+def _copy_with(tmp_path: Path, source: Path, changes: dict[tuple[int, str], str]) -> Path:
+    """A copy of `source` with cells changed: {(data row index, column): new text}."""
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    for (index, column), value in changes.items():
+        table.loc[index, column] = value
+    target = tmp_path / source.name
+    table.to_csv(target, index=False)
+    return target
+
+
+def _filled_row(source: Path, column: str, nth: int = 0) -> int:
+    """Index of the nth data row where `column` is filled (or the last one), so a corruption is meaningful."""
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    filled = table.index[table[column] != ""]
+    return int(filled[min(nth, len(filled) - 1)])
+
+
+CORRUPTIONS = [
+    # (loader, file, column to break, bad value, the row is chosen where this column is filled)
+    (load.load_projects, load.PROJECTS_PATH, "region_code", "18", "region_code"),
+    (load.load_projects, load.PROJECTS_PATH, "amount_fqis", "-1000", "amount_fqis"),
+    (load.load_projects, load.PROJECTS_PATH, "source_url", "", "source_url"),
+    (load.load_projects, load.PROJECTS_PATH, "mrc_ids", "mrc-imaginaire", "mrc_ids"),
+    (load.load_envelopes, load.ENVELOPES_PATH, "region_code", "18", "region_code"),
+    (load.load_envelopes, load.ENVELOPES_PATH, "amount", "-1000", "amount"),
+    (load.load_envelopes, load.ENVELOPES_PATH, "source_url", "", "source_url"),
+    (load.load_envelopes, load.ENVELOPES_PATH, "mrc_id", "mrc-imaginaire", "mrc_id"),
+]
+
+
+@pytest.mark.parametrize("loader,source,column,value,filled", CORRUPTIONS,
+                         ids=[f"{c[1].stem}-{c[2]}" for c in CORRUPTIONS])
+def test_a_broken_cell_is_reported_at_its_row_and_column(tmp_path, loader, source, column, value, filled):
+    index = _filled_row(source, filled, nth=3)  # not the first row, so a row-number slip would show
+    broken = _copy_with(tmp_path, source, {(index, column): value})
+    with pytest.raises(DataFileError) as caught:
+        loader(broken)
+    located = {(p.row, p.column) for p in caught.value.problems}
+    assert located == {(index + 2, column)}  # header is row 1, so data row i is spreadsheet row i + 2
+    assert all(p.file.endswith(source.name) for p in caught.value.problems)
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path):
+    broken = _copy_with(tmp_path, load.PROJECTS_PATH,
+                        {(0, "region_code"): "99", (5, "start_year"): "deux mille", (9, "themes"): "theme-inconnu"})
+    with pytest.raises(DataFileError) as caught:
+        load.load_projects(broken)
+    assert {(p.row, p.column) for p in caught.value.problems} == {(2, "region_code"), (7, "start_year"), (11, "themes")}
+    assert "ligne 7" in str(caught.value) and "start_year" in str(caught.value)
+
+
+def test_an_mrc_outside_the_region_is_refused(tmp_path):
+    projects = pd.read_csv(load.PROJECTS_PATH, dtype=str, keep_default_na=False)
+    index = int(projects.index[(projects.region_code == "14") & (projects.mrc_ids != "")][0])
+    broken = _copy_with(tmp_path, load.PROJECTS_PATH, {(index, "mrc_ids"): "sherbrooke"})
+    with pytest.raises(DataFileError) as caught:
+        load.load_projects(broken)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (index + 2, "mrc_ids") and "région 05" in problem.message
+
+
+def test_an_mrc_the_alliance_covered_during_the_cycle_is_accepted(tmp_path):
+    # geo/reference/alliance_territory_changes.csv gives the 2017–2023 Montérégie Alliance Brome-Missisquoi,
+    # an MRC of Estrie today: accepted for that cycle only.
+    row = {column: "" for column in schema.PROJECT_COLUMNS} | {
+        "project_id": "test-brome", "title": "Projet d'essai", "alliance_id": "monteregie", "region_code": "16",
+        "mrc_ids": "brome-missisquoi", "location_precision": "mrc", "cycle": "pagieps-2017-2023",
+        "source_url": "https://example.org/essai"}
+    path = tmp_path / "projects.csv"
+    pd.DataFrame([row]).to_csv(path, index=False)
+    assert load.load_projects(path).mrc_ids.iloc[0] == "brome-missisquoi"
+    pd.DataFrame([row | {"cycle": "plan-2024-2029"}]).to_csv(path, index=False)
+    with pytest.raises(DataFileError) as caught:
+        load.load_projects(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "mrc_ids")]
+
+
+def test_an_alliance_of_another_region_is_refused(tmp_path):
+    broken = _copy_with(tmp_path, load.ENVELOPES_PATH, {(_filled_row(load.ENVELOPES_PATH, "region_code"), "alliance_id"): "kativik"})
+    with pytest.raises(DataFileError) as caught:
+        load.load_envelopes(broken)
+    assert [p.column for p in caught.value.problems] == ["alliance_id"]
+
+
+def test_a_region_name_unlike_the_map_is_refused(tmp_path):
+    broken = _copy_with(tmp_path, load.REGIONS_PATH, {(1, "name_fr"): "Saguenay-Lac-Saint-Jean"})  # hyphen, not en dash
+    with pytest.raises(DataFileError) as caught:
+        load.load_regions(broken)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "name_fr")]
+
+
+def test_an_unknown_theme_or_alliance_in_priorities_is_refused(tmp_path):
+    broken = _copy_with(tmp_path, load.PRIORITIES_PATH, {(2, "theme_ids"): "logement;pauvrete", (4, "alliance_id"): "atlantide"})
+    with pytest.raises(DataFileError) as caught:
+        load.load_priorities(broken)
+    assert {(p.row, p.column) for p in caught.value.problems} == {(4, "theme_ids"), (6, "alliance_id")}
+
+
+@pytest.mark.parametrize("loader", [load.load_projects, load.load_envelopes, load.load_priorities, load.load_regions])
+def test_a_missing_file_is_one_problem_naming_it(tmp_path, loader):
+    missing = tmp_path / "absent.csv"
+    with pytest.raises(DataFileError) as caught:
+        loader(missing)
+    assert caught.value.problems == [Problem(str(missing), None, None, "fichier introuvable")]
