@@ -143,11 +143,11 @@ def _labelled(label: str, control, control_id: str) -> html.Div:
 
 def legend(lang: str) -> html.Div:
     labels = _themes(lang).set_index("theme_id").label
-    items = [html.Li([html.Span(className="swatch no-data"), t("no_data", lang)])]
-    items += [html.Li([html.Span(className="dot", style={"background": colour}), labels[theme]])
+    # "No data" has its own entry in the map's legend (it also appears in exported images).
+    items = [html.Li([html.Span(className="dot", style={"background": colour}), labels[theme]])
               for theme, colour in THEME_COLOURS.items()]
     items.append(html.Li([html.Span(className="dot", style={"background": UNSTATED_THEME_COLOUR}), t("theme_none", lang)]))
-    return html.Div([html.P(t("legend_points", lang)), html.Ul(items, className="legend-list")], className="legend")
+    return html.Div([html.P(t("legend_points", lang)), html.Ul(items, className="legend-list")], className="map-legend")
 
 
 def layout(lang: str = "fr", **_query) -> html.Div:
@@ -178,7 +178,8 @@ def layout(lang: str = "fr", **_query) -> html.Div:
                                                  placeholder=t("all", lang)), ids.CYCLE),
         _labelled(t("amount_range", lang), dcc.RangeSlider(
             id=ids.AMOUNT, min=0, max=len(AMOUNT_STEPS) - 1, step=1, value=[0, len(AMOUNT_STEPS) - 1],
-            marks=_amount_marks(), allowCross=False), ids.AMOUNT),
+            # No direct-input boxes: they would show step numbers, not dollars.
+            marks=_amount_marks(), allowCross=False, allow_direct_input=False), ids.AMOUNT),
         _labelled(t("search", lang), dcc.Input(id=ids.SEARCH, type="search", debounce=True, maxLength=100,
                                                placeholder=t("search_placeholder", lang), className="search"), ids.SEARCH),
         html.Button(t("reset", lang), id=ids.RESET, className="reset", n_clicks=0),
@@ -201,7 +202,7 @@ def layout(lang: str = "fr", **_query) -> html.Div:
         html.Div(headline_cards(initial["headline"], lang), id=ids.HEADLINE, className="headline",
                  **{"aria-live": "polite"}),
         dcc.Graph(id=ids.RANKING, figure=ranking_figure(initial["agg"], view.measure, lang),
-                  config={"displayModeBar": False, "responsive": True}),
+                  config={"displayModeBar": False}, className="ranking"),
     ], className="side-panel")
 
     table = html.Section([

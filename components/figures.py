@@ -169,7 +169,8 @@ def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool
     fig.update_layout(
         map={"style": "carto-positron" if basemap else "white-bg", "center": MAP_CENTER, "zoom": MAP_ZOOM},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        legend={"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
+        # Top left is Hudson Bay: the legend hides no territory there.
+        legend={"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
         uirevision="keep-view",  # the visitor's zoom and pan survive every filter change
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
         hoverlabel={"align": "left"},

@@ -1,0 +1,119 @@
+"""Browser tests: the real app in a subprocess, driven by Playwright in Debian's Chromium.
+
+Chromium comes from Debian (`make test` installs it); a browser downloaded by a test tool is never
+used. Screenshots go to test-artifacts/ for people to look at.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags from this machine's notes: no sandbox as root, and no background calls to Google's hosts.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    port = _free_port()
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1"}
+    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "server.log", "w")
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"the app exited; see {ARTIFACTS / 'server.log'}")
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise RuntimeError("the app did not answer within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it when it can)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """A page with its console errors and the hosts it asked for, recorded from the first request."""
+
+    def __init__(self, browser, server_url: str, width: int = 1280, height: int = 900):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-CA")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.base = server_url
+
+    def open(self, path: str = "/"):
+        self.page.goto(self.base + path)
+        wait_for_map(self.page)
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+def wait_for_map(page, timeout: float = 30_000):
+    """Until the map's traces exist and its territories have been drawn."""
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " return gd && gd.data && gd.data.length === 3 && gd._fullLayout && gd._fullLayout.map"
+        " && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map.loaded(); }",
+        timeout=timeout)
+
+
+def map_state(page) -> dict:
+    """What the map shows right now, read from the Plotly graph in the page."""
+    return page.evaluate(
+        "() => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " return {nodata: gd.data[0].locations || [], located: gd.data[1].locations || [],"
+        " z: gd.data[1].z || [], points: (gd.data[2].lon || []).length,"
+        " geojson: gd.data[1].geojson, zoom: gd._fullLayout.map.zoom, center: gd._fullLayout.map.center}; }")
+
+
+@pytest.fixture()
+def watch(browser, server_url):
+    pages: list[PageWatch] = []
+
+    def make(width: int = 1280, height: int = 900) -> PageWatch:
+        pages.append(PageWatch(browser, server_url, width, height))
+        return pages[-1]
+
+    yield make
+    for p in pages:
+        p.close()

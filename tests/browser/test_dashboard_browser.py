@@ -1,0 +1,150 @@
+"""The dashboard in a real browser: loads offline, filters, map clicks, levels, language, screenshots."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from tests.browser.conftest import ARTIFACTS, map_state, wait_for_map
+
+
+def _wait_for_change(page, before: dict, timeout: float = 15_000):
+    page.wait_for_function(
+        "(before) => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " return JSON.stringify(gd.data[1].locations) !== before.located"
+        " || JSON.stringify(gd.data[1].z) !== before.z || gd.data[2].lon.length !== before.points; }",
+        arg={"located": _json(before["located"]), "z": _json(before["z"]), "points": before["points"]},
+        timeout=timeout)
+
+
+def _json(value) -> str:
+    import json
+    return json.dumps(value, separators=(",", ":"))
+
+
+ROW_COUNT_JS = "() => dash_ag_grid.getApi('projects-table').getDisplayedRowCount()"
+
+
+def _table_rows(page) -> int:
+    """Rows of the table after its filters (all pages), asked of the grid itself."""
+    return page.evaluate(ROW_COUNT_JS)
+
+
+def _headline(page) -> str:
+    return page.locator("#headline").inner_text()
+
+
+def test_page_loads_with_no_console_error_and_no_outside_request(watch, server_url):
+    w = watch()
+    page = w.open("/")
+    page.wait_for_timeout(1500)  # let late requests (tiles, fonts) show up if there were any
+    own = urlparse(server_url).netloc
+    outside = [u for u in w.requests if urlparse(u).netloc not in (own, "") and not u.startswith("data:")]
+    assert outside == []
+    assert w.errors == []
+    assert page.locator("h1").inner_text() == "Carte des Alliances pour la solidarité"
+    assert page.get_attribute("html", "lang") == "fr" or page.locator(".page").get_attribute("lang") == "fr"
+
+
+def test_choosing_a_region_changes_map_figures_and_table(watch):
+    page = watch().open("/")
+    before, headline_before = map_state(page), _headline(page)
+    rows_before = _table_rows(page)
+    page.locator("#filter-region").click()
+    page.keyboard.type("Lanaudi")
+    page.keyboard.press("Enter")
+    _wait_for_change(page, before)
+    after = map_state(page)
+    assert after["located"] == ["14"] and after["located"] != before["located"]
+    page.wait_for_function("(h) => document.querySelector('#headline').innerText !== h", arg=headline_before)
+    assert _headline(page) != headline_before
+    page.wait_for_function(f"(n) => ({ROW_COUNT_JS})() !== n", arg=rows_before)
+    assert 0 < _table_rows(page) < rows_before
+    regions = page.evaluate("() => { const out = []; dash_ag_grid.getApi('projects-table')"
+                            ".forEachNodeAfterFilter(n => out.push(n.data.region)); return out; }")
+    assert set(regions) == {"Lanaudière"}
+
+
+def test_clicking_an_mrc_filters_and_clicking_again_clears(watch):
+    page = watch().open("/")
+    page.locator("#level-radio").get_by_label("MRC", exact=True).check()
+    page.wait_for_function("() => document.querySelector('#map .js-plotly-plot').data[0].locations.length"
+                           " + document.querySelector('#map .js-plotly-plot').data[1].locations.length === 104")
+    # The largest MRC without known projects: its centre is far from any project point.
+    target = _largest(map_state(page)["nodata"])
+    lon, lat = _rep_point(target)
+    px = page.evaluate("([lon, lat]) => { const m = document.querySelector('#map .js-plotly-plot')"
+                       "._fullLayout.map._subplot.map; const p = m.project([lon, lat]); return [p.x, p.y]; }",
+                       [lon, lat])
+    canvas = page.locator("#map canvas").first.bounding_box()
+    rows_before = _table_rows(page)
+    page.mouse.click(canvas["x"] + px[0], canvas["y"] + px[1])
+    page.wait_for_selector("#selected-notice:not(:empty)")
+    assert _rep_name(target) in page.locator("#selected-notice").inner_text()
+    page.wait_for_function(f"(n) => ({ROW_COUNT_JS})() !== n", arg=rows_before)
+    assert _table_rows(page) == 0  # filtered to an MRC with no known project
+    page.mouse.click(canvas["x"] + px[0], canvas["y"] + px[1])
+    page.wait_for_function("() => document.querySelector('#selected-notice').innerText.trim() === ''")
+    page.wait_for_function(f"(n) => ({ROW_COUNT_JS})() === n", arg=rows_before)
+
+
+def _largest(mrc_ids: list[str]) -> str:
+    from geo import layers
+    return str(layers.territories("mrc").loc[mrc_ids].land_area_km2.idxmax())
+
+
+def _rep_point(mrc_id: str) -> tuple[float, float]:
+    from geo import layers
+    row = layers.territories("mrc").loc[mrc_id]
+    return float(row.rep_lon), float(row.rep_lat)
+
+
+def _rep_name(mrc_id: str) -> str:
+    from geo import layers
+    return str(layers.territories("mrc").loc[mrc_id, "name"])
+
+
+def test_switching_level_changes_the_number_of_territories_drawn(watch):
+    page = watch().open("/")
+    counts = {}
+    for label, level in (("MRC", "mrc"), ("Région", "region"), ("Alliance", "alliance")):
+        page.locator("#level-radio").get_by_label(label, exact=True).check()
+        page.wait_for_function(
+            "(url) => document.querySelector('#map .js-plotly-plot').data[1].geojson === url", arg=f"/layers/{level}.geojson")
+        state = map_state(page)
+        counts[level] = len(state["nodata"]) + len(state["located"])
+    assert counts == {"mrc": 104, "region": 17, "alliance": 20}
+
+
+def test_the_language_switch_translates_labels_and_table(watch):
+    page = watch().open("/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_selector("text=Filters")
+    wait_for_map(page)
+    assert page.locator("h1").inner_text() == "Map of the Alliances pour la solidarité"
+    assert page.locator("#projects-table .ag-header-cell-text").first.inner_text() == "Project"
+    assert "Amount per inhabitant" in page.locator("#measure-radio").inner_text()
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_selector("text=Filtres")
+
+
+def test_zoom_is_kept_across_filter_changes(watch):
+    page = watch().open("/")
+    page.evaluate("() => Plotly.relayout(document.querySelector('#map .js-plotly-plot'), {'map.zoom': 5.5, 'map.center': {lat: 46.8, lon: -71.2}})")
+    before = map_state(page)
+    page.locator("#measure-radio").get_by_label("Nombre de projets").check()
+    _wait_for_change(page, before)
+    after = map_state(page)
+    assert abs(after["zoom"] - 5.5) < 0.01 and abs(after["center"]["lat"] - 46.8) < 0.01
+
+
+def test_screenshots_at_phone_desktop_and_projector_sizes(watch):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, (width, height) in {"phone": (375, 812), "desktop": (1280, 900), "projector": (1920, 1080)}.items():
+        w = watch(width, height)
+        page = w.open("/")
+        page.wait_for_timeout(500)
+        path = ARTIFACTS / f"dashboard-{name}.png"
+        page.screenshot(path=str(path), full_page=False)
+        assert path.stat().st_size > 10_000
+        # Nothing wider than the screen: a phone must never scroll sideways.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
+        assert w.errors == []
