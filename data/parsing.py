@@ -1,0 +1,292 @@
+"""Reading the cells of a coordinator's spreadsheet: header names, amounts, years, coordinates.
+
+Pure functions on single cell values. They never raise on bad input: each returns the value or an
+error code (a key of `data.importer.MESSAGES`), so the importer can report every bad cell at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from numbers import Number
+from typing import Any, NamedTuple
+
+from babel.numbers import NumberFormatError, parse_decimal
+
+from geo.names import fold
+
+# Above this an amount is a typo (a stray digit, a cost in cents), not an FQIS grant.
+MAX_AMOUNT = 50_000_000
+
+# Every name people give each column, French and English. Compared folded (no case, no accents, no
+# punctuation) and without any parenthesised part, so « Montant accordé ($) » is « montant accorde ».
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "title": ("Nom du projet", "Projet", "Titre", "Titre du projet", "Project", "Project name",
+              "Project title"),
+    "promoter": ("Organisme porteur", "Organisme", "Organisme promoteur", "Nom de l'organisme", "Porteur",
+                 "Porteur du projet", "Promoteur", "Promoter", "Organization", "Organisation"),
+    "mrc": ("MRC", "MRC/TE", "MRC ou TE", "Territoire", "Territoire de MRC"),
+    "municipality": ("Municipalité", "Ville", "Localité", "Municipality", "City", "Town"),
+    "region": ("Région", "Région administrative", "Region", "Administrative region"),
+    "amount": ("Montant accordé", "Montant FQIS", "Montant octroyé", "Montant", "Subvention",
+               "Contribution FQIS", "Aide financière", "Aide financière accordée", "Amount",
+               "Amount granted", "Grant"),
+    "total_cost": ("Coût total", "Coût total du projet", "Coût du projet", "Total cost", "Project cost"),
+    "priority": ("Priorité", "Priorités", "Axe", "Axes", "Axe d'intervention", "Priority", "Priorities"),
+    "start_year": ("Année", "Année de début", "Year", "Start year"),
+    "end_year": ("Année de fin", "End year"),
+    "lon": ("Longitude", "Lon", "Long", "Lng"),
+    "lat": ("Latitude", "Lat"),
+    "source": ("Source", "Lien", "URL", "Link"),
+}
+FIELDS = tuple(COLUMN_SYNONYMS)
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def header_key(text: object) -> str:
+    """« Montant accordé ($) » → « montant accorde »: the form header cells are compared in."""
+    if not isinstance(text, str):
+        return ""
+    return fold(_PARENTHESES.sub(" ", text))
+
+
+def _field_by_key() -> dict[str, str]:
+    by_key: dict[str, str] = {}
+    for name, synonyms in COLUMN_SYNONYMS.items():
+        for synonym in synonyms:
+            key = header_key(synonym)
+            if by_key.setdefault(key, name) != name:  # a header must never mean two things
+                raise ValueError(f"header synonym {synonym!r} names both {by_key[key]} and {name}")
+    return by_key
+
+
+_FIELD_BY_KEY = _field_by_key()
+
+
+def header_field(text: object) -> str | None:
+    """The field a header cell names (« Organisme porteur » → "promoter"), or None."""
+    return _FIELD_BY_KEY.get(header_key(text))
+
+
+@dataclass
+class HeaderMatch:
+    """How one row reads as a header: which column holds which field, and what was left over."""
+
+    fields: dict[str, int] = field(default_factory=dict)  # field -> column index (first one wins)
+    labels: dict[int, str] = field(default_factory=dict)  # column index -> header text, every non-empty cell
+    unknown: list[int] = field(default_factory=list)  # column indexes with a header nobody knows
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)  # (field, used column, ignored column)
+
+    @property
+    def count(self) -> int:
+        return len(self.fields)
+
+
+def match_header(cells: tuple | list) -> HeaderMatch:
+    """Read `cells` as a header row."""
+    match = HeaderMatch()
+    for index, cell in enumerate(cells):
+        label = cell_text(cell)
+        if label is None:
+            continue
+        match.labels[index] = label
+        name = header_field(label)
+        if name is None:
+            match.unknown.append(index)
+        elif name in match.fields:
+            match.duplicates.append((name, match.fields[name], index))
+        else:
+            match.fields[name] = index
+    return match
+
+
+def is_header(match: HeaderMatch, minimum: int = 2) -> bool:
+    """A row is the header when at least `minimum` of its cells name known columns (a title row
+    such as « Projets 2019 » names none)."""
+    return match.count >= minimum
+
+
+# --- cell values -----------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
+
+
+def is_blank(value: Any) -> bool:
+    """Nothing in the cell: None, NaN, or only spaces."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not _SPACES.sub("", value)
+
+
+def cell_text(value: Any) -> str | None:
+    """The cell as one line of text (spaces of every kind collapsed), None when blank.
+
+    Numbers typed in Excel come back as numbers: 2019.0 reads « 2019 », a date « 2019-04-01 ».
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+class Parsed(NamedTuple):
+    """A cell's value, or the code of what is wrong with it (`value` is then None)."""
+
+    value: Any
+    error: str | None = None
+
+
+# Currency marks around an amount: « $ », « $CA », « CAD », « CA$ ».
+_CURRENCY = re.compile(r"(?:CA\s*\$|\$\s*CA\b|\bCAD\b|\$)", re.IGNORECASE)
+_MINUS = "-\u2212\u2013"  # hyphen, minus sign, en dash: all seen as a leading minus
+_NUMBER_CHARS = re.compile(r"^\d[\d\u00a0.,]*$|^[.,]\d+$")
+_GROUP = "\u00a0"  # babel's fr_CA grouping symbol; every kind of space is turned into it
+
+
+def _decimal(text: str) -> Decimal | None:
+    """`text` (digits, spaces as \u00a0, commas, points) as a number, choosing how the separators are meant.
+
+    - both « , » and « . »: the last one is the decimal mark (« 1,234.56 », « 1.234,56 »);
+    - commas only: several, or one followed by exactly three digits with no spaces, group
+      thousands (« 1,234,567 », « $105,000 »); otherwise the comma is the decimal mark
+      (« 105 000,50 », « 35,5 »). Amounts have cents, never thousandths, so « 1,234 » is 1234;
+    - points only: one point is a decimal point (« 105000.5 »), several group thousands (« 1.234.567 »).
+    Babel (strict) then checks the grouping, so « 1 05 000 » or « 1,23,4 » are refused, not guessed.
+    """
+    commas, points = text.count(","), text.count(".")
+    if commas and points:
+        french = text.rfind(",") > text.rfind(".")
+    elif commas:
+        after = text.rsplit(",", 1)[1]
+        french = not (commas > 1 or (len(after) == 3 and _GROUP not in text))
+    elif points > 1:
+        french, text = True, text.replace(".", _GROUP)
+    else:
+        french = False
+    if french:
+        text = text.replace(".", _GROUP)
+        locale = "fr_CA"
+    else:
+        text = text.replace(_GROUP, ",")
+        locale = "en_CA"
+    try:
+        return parse_decimal(text, locale=locale, strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        return None
+
+
+def parse_amount(value: Any) -> Parsed:
+    """An amount in dollars from a cell: a number, or text such as « 105 000,00 $ » or « $1,234.56 ».
+
+    Blank is unknown (NaN), never 0. Errors: "amount_not_number", "amount_negative", "amount_too_large".
+    """
+    if is_blank(value):
+        return Parsed(math.nan)
+    if isinstance(value, bool) or not isinstance(value, (str, Number, Decimal)):
+        return Parsed(None, "amount_not_number")
+    if isinstance(value, str):
+        text = _SPACES.sub(_GROUP, _CURRENCY.sub(" ", value)).strip(_GROUP)
+        negative = False
+        if text[:1] in _MINUS:
+            negative, text = True, text[1:].lstrip(_GROUP)
+        elif text.startswith("(") and text.endswith(")"):  # accounting style for a negative
+            negative, text = True, text[1:-1].strip(_GROUP)
+        if not _NUMBER_CHARS.match(text):
+            return Parsed(None, "amount_not_number")
+        number = _decimal(text)
+        if number is None:
+            return Parsed(None, "amount_not_number")
+        amount = -float(number) if negative else float(number)
+    else:
+        amount = float(value)
+    if not math.isfinite(amount):
+        return Parsed(None, "amount_not_number")
+    if amount < 0:
+        return Parsed(None, "amount_negative")
+    if amount > MAX_AMOUNT:
+        return Parsed(None, "amount_too_large")
+    return Parsed(amount)
+
+
+YEAR_RANGE = (2000, 2035)
+_YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
+_YEAR_SPAN = re.compile(r"^(\d{4})\s*[-\u2013\u2014/]\s*(\d{2}|\d{4})$")  # « 2019-2020 », « 2019–20 »
+_ISO_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
+
+
+def parse_year(value: Any) -> Parsed:
+    """A year, or a fiscal-year span: value is (start, end) with end None for a single year.
+
+    « 2019 », 2019, 2019.0, a date, « 2019-04-01 », « 2019-2020 » and « 2019-20 » are understood.
+    Errors: "year_invalid", "year_out_of_range". Blank gives (None, None).
+    """
+    if is_blank(value):
+        return Parsed((None, None))
+    start = end = None
+    if isinstance(value, (dt.date, dt.datetime)):
+        start = value.year
+    elif isinstance(value, bool):
+        return Parsed(None, "year_invalid")
+    elif isinstance(value, Number):
+        if not (isinstance(value, int) or float(value).is_integer()):
+            return Parsed(None, "year_invalid")
+        start = int(value)
+    else:
+        text = cell_text(value) or ""
+        if m := _YEAR.match(text):
+            start = int(m.group(1))
+        elif m := _YEAR_SPAN.match(text):
+            start = int(m.group(1))
+            tail = m.group(2)
+            end = int(m.group(1)[:2] + tail) if len(tail) == 2 else int(tail)
+            if end < start:
+                return Parsed(None, "year_invalid")
+        elif m := _ISO_DATE.match(text):
+            start = int(m.group(1))
+        else:
+            return Parsed(None, "year_invalid")
+    low, high = YEAR_RANGE
+    if not all(low <= y <= high for y in (start, end) if y is not None):
+        return Parsed(None, "year_out_of_range")
+    return Parsed((start, end))
+
+
+_COORDINATE = re.compile(r"^[+\-\u2212]?\d{1,3}(?:[.,]\d+)?$")
+
+
+def parse_coordinate(value: Any) -> Parsed:
+    """A decimal degree (« -68.52 », « -68,52 » or a number). Blank is None; error "coord_invalid"."""
+    if is_blank(value):
+        return Parsed(None)
+    if isinstance(value, bool):
+        return Parsed(None, "coord_invalid")
+    if isinstance(value, Number):
+        number = float(value)
+    else:
+        text = (cell_text(value) or "").replace(" ", "")
+        if not _COORDINATE.match(text):
+            return Parsed(None, "coord_invalid")
+        number = float(text.replace(",", ".").replace("\u2212", "-"))
+    if not math.isfinite(number) or abs(number) > 180:
+        return Parsed(None, "coord_invalid")
+    return Parsed(number)
+
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def is_http_url(text: str | None) -> bool:
+    """An http(s) address with a host and no spaces."""
+    return bool(text) and bool(_URL.match(text))
