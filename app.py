@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 
 import config
-from components import routes
+from components import api, routes
 
 # French page language from the first byte; the loading message itself is set in assets/style.css
 # (Dash's own "Loading..." placeholder is restyled there).
@@ -33,6 +33,7 @@ def create_app() -> dash.Dash:
     dash.register_page("dashboard", path="/", layout=dashboard.layout, title=app.title)
     app.layout = dash.page_container
     routes.register(app.server)
+    api.register(app.server)
     return app
 
 

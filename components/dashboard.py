@@ -5,14 +5,17 @@ metrics (pandas) → figures (pure) → a Patch of the map and fresh side panels
 """
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+
 import dash_ag_grid as dag
 import pandas as pd
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from components import about, ids
+from components import about, ids, table
 from components.dataset import current as dataset
-from components.figures import (THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
-                                map_patch, points_data, project_positions, ranking_figure)
+from components.figures import (POINT_LIMIT, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
+                                map_patch, points_data, ranking_figure)
 from components.i18n import money, money_cents, number, t
 from components.state import AMOUNT_STEPS, View, clicked_territory, toggle_selection, view_from_inputs
 from data import metrics
@@ -61,9 +64,8 @@ def compute(view: View) -> dict:
     chosen = metrics.filter_projects(data.projects, filters)
     agg = metrics.aggregate(chosen, view.level, data.envelopes)
     no_data, with_data = choropleth_data(agg, view.level, view.measure, view.lang)
-    mrc, regions = layers.territories("mrc"), layers.territories("region")
-    positions = project_positions(chosen, mrc, regions)
-    points = points_data(chosen, positions, mrc.name, view.lang)
+    positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
+    points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
     return {"projects": chosen, "agg": agg, "no_data": no_data, "data": with_data, "points": points,
             "headline": metrics.headline(chosen, filters)}
 
@@ -83,59 +85,7 @@ def headline_cards(head: metrics.Headline, lang: str) -> list:
     ]
 
 
-def table_rows(projects: pd.DataFrame, lang: str) -> list[dict]:
-    """Rows of the project table (plain text; the grid never renders HTML from these cells)."""
-    mrc, regions = layers.territories("mrc"), layers.territories("region")
-    theme_labels = _themes(lang).set_index("theme_id").label
-    rows = []
-    for p in projects.itertuples():
-        mrc_names = [mrc.name.get(m, m) for m in str(p.mrc_ids).split(";") if m and m != "<NA>"] if isinstance(p.mrc_ids, str) else []
-        years = "–".join(str(y) for y in dict.fromkeys([p.start_year, p.end_year]) if not pd.isna(y))
-        themes = [theme_labels.get(x, x) for x in str(p.themes).split(";")] if isinstance(p.themes, str) else []
-        rows.append({
-            "id": p.project_id,
-            "title": p.title,
-            "promoter": p.promoter if isinstance(p.promoter, str) else "",
-            "mrc": ", ".join(mrc_names),
-            "region": regions.region_name.get(p.region_code, p.region_code),
-            "amount": None if pd.isna(p.amount_fqis) else float(p.amount_fqis),
-            "years": years,
-            "priorities": ", ".join(themes),
-            "source": p.source_url if str(p.source_url).startswith("http") else "",
-        })
-    return rows
-
-
-def table_columns(lang: str) -> list[dict]:
-    return [
-        {"field": "title", "headerName": t("col_title", lang), "flex": 3, "minWidth": 200, "filter": True},
-        {"field": "promoter", "headerName": t("col_promoter", lang), "flex": 2, "minWidth": 160, "filter": True},
-        {"field": "mrc", "headerName": t("col_mrc", lang), "flex": 1, "minWidth": 120, "filter": True},
-        {"field": "region", "headerName": t("col_region", lang), "flex": 1, "minWidth": 130, "filter": True},
-        {"field": "amount", "headerName": t("col_amount", lang), "type": "numericColumn", "minWidth": 130,
-         "filter": "agNumberColumnFilter", "valueFormatter": {"function": f"formatMoney(params.value, '{lang}')"}},
-        {"field": "years", "headerName": t("col_years", lang), "minWidth": 90},
-        {"field": "priorities", "headerName": t("col_priorities", lang), "flex": 2, "minWidth": 150, "filter": True},
-        {"field": "source", "headerName": t("col_source", lang), "minWidth": 100, "cellRenderer": "SourceLink",
-         "sortable": False},
-    ]
-
-
 # ---------------------------------------------------------------- layout
-
-# AG Grid speaks English by default; these are the strings a visitor sees in our table.
-GRID_LOCALE_TEXT = {"fr": {
-    "noRowsToShow": "Aucun projet connu pour ces filtres", "page": "Page", "of": "sur", "to": "à",
-    "more": "plus", "pageSizeSelectorLabel": "Lignes par page :", "firstPage": "Première page",
-    "previousPage": "Page précédente", "nextPage": "Page suivante", "lastPage": "Dernière page",
-    "filterOoo": "Filtrer…", "contains": "Contient", "notContains": "Ne contient pas", "equals": "Égal à",
-    "notEqual": "Différent de", "startsWith": "Commence par", "endsWith": "Se termine par", "blank": "Vide",
-    "notBlank": "Non vide", "lessThan": "Inférieur à", "greaterThan": "Supérieur à",
-    "lessThanOrEqual": "Inférieur ou égal à", "greaterThanOrEqual": "Supérieur ou égal à",
-    "inRange": "Entre", "andCondition": "ET", "orCondition": "OU", "applyFilter": "Appliquer",
-    "resetFilter": "Réinitialiser", "clearFilter": "Effacer", "cancelFilter": "Annuler",
-    "ariaFilterInput": "Valeur du filtre", "ariaFilteringOperator": "Opérateur de filtre",
-}}
 
 def _labelled(label: str, control, control_id: str) -> html.Div:
     return html.Div([html.Label(label, htmlFor=control_id, className="filter-label"), control], className="filter")
@@ -205,12 +155,15 @@ def layout(lang: str = "fr", **_query) -> html.Div:
                   config={"displayModeBar": False}, className="ranking"),
     ], className="side-panel")
 
-    table = html.Section([
+    table_panel = html.Section([
         html.H2(t("table_title", lang)),
-        dag.AgGrid(id=ids.TABLE, rowData=table_rows(initial["projects"], lang), columnDefs=table_columns(lang),
+        html.P(t("table_count", lang, n=number(len(initial["projects"]), lang)), id=ids.TABLE_COUNT,
+               className="table-count", **{"aria-live": "polite"}),
+        dag.AgGrid(id=ids.TABLE, rowModelType="infinite", columnDefs=table.columns(lang),
                    getRowId="params.data.id", defaultColDef={"sortable": True, "resizable": True},
                    dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20,
-                                    "localeText": GRID_LOCALE_TEXT.get(lang, {})},
+                                    "cacheBlockSize": table.BLOCK_SIZE, "maxBlocksInCache": 20,
+                                    "localeText": table.GRID_LOCALE_TEXT.get(lang, {})},
                    className="ag-theme-alpine", style={"width": "100%"}),
     ], className="table-panel")
 
@@ -224,10 +177,11 @@ def layout(lang: str = "fr", **_query) -> html.Div:
                       html.A(t("about_title", lang), href="#about", className="about-link")]),
         ], className="page-header"),
         html.Main([filters_panel, map_panel, side_panel], id="main", className="dashboard"),
-        table,
+        table_panel,
         about.panel(lang),
         dcc.Store(id=ids.LANG, data=lang),
         dcc.Store(id=ids.SELECTED, data=None),
+        dcc.Store(id=ids.TABLE_KEY, data=None),
     ], className="page", lang=lang)
 
 
@@ -241,7 +195,8 @@ FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(i
 
 @callback(
     Output(ids.MAP, "figure"), Output(ids.HEADLINE, "children"), Output(ids.RANKING, "figure"),
-    Output(ids.TABLE, "rowData"), Output(ids.SELECTED_NOTICE, "children"), Output(ids.REGIONAL_NOTE, "children"),
+    Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
+    Output(ids.REGIONAL_NOTE, "children"),
     *FILTER_INPUTS, State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
@@ -251,15 +206,55 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
     notice = ""
     if view.selected:
         notice = t("selected", view.lang, name=result["agg"].name.get(view.selected, view.selected))
-    regional = ""
+    notes = []
     if view.level == "mrc":
         leftover = metrics.unattributed_by_region(result["projects"]).amount.sum(min_count=1)
         if not pd.isna(leftover):
-            regional = t("regional_note", view.lang, amount=money(leftover, view.lang))
+            notes.append(t("regional_note", view.lang, amount=money(leftover, view.lang)))
+    if len(result["projects"]) > POINT_LIMIT:
+        notes.append(t("clustered_note", view.lang, n=number(len(result["projects"]), view.lang)))
+    count = t("table_count", view.lang, n=number(len(result["projects"]), view.lang))
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),
-            table_rows(result["projects"], view.lang), notice, regional)
+            count, view_key(view), notice, " ".join(notes))
+
+
+def view_key(view: View) -> str:
+    """A short fingerprint of the view: the table reloads its rows when it changes."""
+    return hashlib.sha1(repr(view).encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
+def _table_text(dataset_id: int, lang: str) -> pd.DataFrame:
+    """The table's text for every project, built once per dataset and language."""
+    return table.table_frame(dataset().projects, lang)
+
+
+@lru_cache(maxsize=16)
+def _table_for(dataset_id: int, view: View) -> pd.DataFrame:
+    mask = metrics.filter_mask(dataset().projects, view.effective_filters())
+    return _table_text(dataset_id, view.lang)[mask]
+
+
+@callback(Output(ids.TABLE, "getRowsResponse"), Input(ids.TABLE, "getRowsRequest"),
+          *[State(i.component_id, i.component_property) for i in FILTER_INPUTS], State(ids.LANG, "data"),
+          prevent_initial_call=True)
+def table_block(request, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang):
+    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
+    return table.rows_block(_table_for(id(dataset().projects), view), request)
+
+
+# When the view changes, the grid drops the rows it holds and asks for the new ones.
+clientside_callback(
+    """function (key) {
+        if (key && window.dash_ag_grid) {
+            dash_ag_grid.getApiAsync('""" + ids.TABLE + """').then(function (api) { api.purgeInfiniteCache(); });
+        }
+    }""",
+    Input(ids.TABLE_KEY, "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(Output(ids.SELECTED, "data"), Input(ids.MAP, "clickData"), Input(ids.LEVEL, "value"),

@@ -7,7 +7,9 @@ from functools import lru_cache
 import pandas as pd
 
 import config
+from components.figures import project_positions
 from data import load, metrics
+from geo import layers
 
 
 @dataclass(frozen=True)
@@ -30,5 +32,12 @@ def current() -> Dataset:
         projects = generate_projects(3_000, seed=2018)
     else:
         projects = load.load_projects()
+    return Dataset(prepare_for_map(projects), envelopes, demo_enabled())
+
+
+def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:
+    """Validated projects → the columns every view needs, computed once: the metrics' derived
+    columns and where each project is drawn (map_lon, map_lat, map_precision)."""
     prepared = metrics.prepare_projects(projects).set_index("project_id", drop=False)
-    return Dataset(prepared, envelopes, demo_enabled())
+    positions = project_positions(prepared, layers.territories("mrc"), layers.territories("region"))
+    return prepared.assign(map_lon=positions.lon, map_lat=positions.lat, map_precision=positions.precision)

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from components.i18n import money, money_cents, money_compact, number, t
+from components.i18n import money_cents_many, money_compact, money_many, number_many, t
 from components.routes import layer_url
 
 NO_DATA_COLOUR = "#c8c8c8"
@@ -37,6 +37,11 @@ UNSTATED_THEME_COLOUR = "#6b6b6b"
 SEPARATORS = {"fr": ", ", "en": ".,"}
 MAP_CENTER = {"lat": 53.0, "lon": -69.5}
 MAP_ZOOM = 3.0
+# Past this many projects in view, points are grouped (see points_data).
+POINT_LIMIT = 800  # about 20 KB of gzip per update; beyond, a phone slows down too
+CLUSTER_DEGREES = 0.25
+SPREAD_DEGREES = 0.06
+CLUSTER_COLOUR = "#4a4a4a"
 MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope"}
 
 
@@ -47,37 +52,37 @@ def measure_values(agg: pd.DataFrame, measure: str) -> pd.Series:
     return values.where(values > 0) if measure == "count" else values
 
 
-def format_measure(value: float, measure: str, lang: str) -> str:
-    if measure == "per_capita":
-        return money_cents(value, lang)
+def format_measure_many(values: pd.Series, measure: str, lang: str) -> pd.Series:
+    if measure in ("per_capita",):
+        return money_cents_many(values, lang)
     if measure == "count":
-        return number(value, lang)
-    return money(value, lang)
+        return number_many(values, lang)
+    return money_many(values, lang)
 
 
-def territory_hover(agg: pd.DataFrame, measure: str, lang: str) -> list[str]:
-    """Hover text of each territory: name, the measure, projects, population."""
+def format_measure(value: float, measure: str, lang: str) -> str:
+    return format_measure_many(pd.Series([value]), measure, lang).iloc[0]
+
+
+def territory_hover(agg: pd.DataFrame, measure: str, lang: str) -> pd.Series:
+    """Hover text of each territory: name, the measure, projects, per inhabitant, population."""
     values = measure_values(agg, measure)
-    lines = []
-    for tid, row in agg.iterrows():
-        value = values[tid]
-        head = f"<b>{row['name']}</b>"
-        if pd.isna(value):
-            lines.append(f"{head}<br>{t('no_data_hover', lang)}<br>{t('hover_population', lang)} : {number(row.population, lang)}")
-            continue
-        parts = [head, f"{t('measure_' + measure, lang)} : {format_measure(value, measure, lang)}",
-                 f"{t('hover_projects', lang)} : {number(row.n_projects, lang)}"]
-        if measure != "per_capita" and not pd.isna(row.per_capita):
-            parts.append(f"{t('hover_per_capita', lang)} : {money_cents(row.per_capita, lang)}")
-        parts.append(f"{t('hover_population', lang)} : {number(row.population, lang)}")
-        lines.append("<br>".join(parts))
-    return lines
+    name = "<b>" + agg["name"].astype(str).map(_escape) + "</b>"
+    population = f"{t('hover_population', lang)} : " + number_many(agg.population, lang)
+    with_data = (name + f"<br>{t('measure_' + measure, lang)} : " + format_measure_many(values, measure, lang)
+                 + f"<br>{t('hover_projects', lang)} : " + number_many(agg.n_projects, lang))
+    if measure != "per_capita":
+        per_capita = f"<br>{t('hover_per_capita', lang)} : " + money_cents_many(agg.per_capita, lang)
+        with_data = with_data + per_capita.where(agg.per_capita.notna(), "")
+    with_data = with_data + "<br>" + population
+    without = name + f"<br>{t('no_data_hover', lang)}<br>" + population
+    return with_data.where(values.notna(), without)
 
 
 def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> tuple[dict, dict]:
     """Properties of trace 0 (no data) and trace 1 (with data) for `agg` (output of metrics.aggregate)."""
     values = measure_values(agg, measure)
-    hover = pd.Series(territory_hover(agg, measure, lang), index=agg.index)
+    hover = territory_hover(agg, measure, lang)
     has = values.notna()
     url = layer_url(level)
     no_data = {"geojson": url, "locations": list(agg.index[~has]), "z": [0] * int((~has).sum()),
@@ -92,16 +97,12 @@ def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> t
     return no_data, data
 
 
-def _spread(n: int, radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """Sunflower offsets so projects placed at the same territory centre do not hide each other."""
-    k = np.arange(n)
-    r = radius * np.sqrt(k / max(n, 1))
-    angle = k * math.pi * (3 - math.sqrt(5))
-    return r * np.cos(angle), r * np.sin(angle)
-
-
 def project_positions(projects: pd.DataFrame, mrc: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """lon, lat and precision of every project: its own point, else its MRC's or region's centre."""
+    """lon, lat and precision of every project: its own point, else its MRC's or region's centre.
+
+    Computed once for the whole dataset (see components.dataset), so a project keeps its place on
+    the map whatever the filters.
+    """
     lon = projects.lon.astype(float).copy()
     lat = projects.lat.astype(float).copy()
     precision = projects.location_precision.copy()
@@ -114,13 +115,17 @@ def project_positions(projects: pd.DataFrame, mrc: pd.DataFrame, regions: pd.Dat
     lat[at_region] = projects.region_code[at_region].map(regions.rep_lat)
     precision[at_region] = "region"
     precision[at_mrc & (precision == "point")] = "mrc"
-    # Spread the projects sharing one centre.
+    # Projects sharing one centre are spread on a sunflower spiral so none hides another.
     centre = pd.Series(np.where(at_mrc, "mrc-" + projects.counted_mrc.astype(str),
                                 "region-" + projects.region_code.astype(str)), index=projects.index)[need]
-    for index in centre.groupby(centre).groups.values():
-        dx, dy = _spread(len(index), 0.06)
-        lon[index] += dx
-        lat[index] += dy
+    if len(centre):
+        groups = centre.groupby(centre)
+        rank = groups.cumcount().to_numpy()
+        size = groups.transform("size").to_numpy()
+        radius = SPREAD_DEGREES * np.sqrt(rank / size)
+        angle = rank * math.pi * (3 - math.sqrt(5))
+        lon[centre.index] += radius * np.cos(angle)
+        lat[centre.index] += radius * np.sin(angle)
     return pd.DataFrame({"lon": lon, "lat": lat, "precision": precision}, index=projects.index)
 
 
@@ -131,24 +136,42 @@ def marker_sizes(amounts: pd.Series) -> list[float]:
 
 
 def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.Series, lang: str) -> dict:
-    """Properties of trace 2: one marker per project with its hover text."""
-    hover = []
-    for pid, row in projects.iterrows():
-        mrc_label = mrc_names.get(row.counted_mrc, "") if isinstance(row.counted_mrc, str) else ""
-        amount = money(row.amount_fqis, lang) if not pd.isna(row.amount_fqis) else t("hover_unknown", lang)
-        hover.append("<br>".join(filter(None, [
-            f"<b>{_escape(row.title)}</b>",
-            _escape(row.promoter) if isinstance(row.promoter, str) else "",
-            f"{t('hover_amount', lang)} : {amount}",
-            mrc_label,
-            t("precision_" + positions.precision[pid], lang),
-            t("hover_source", lang),
-        ])))
-    colours = [THEME_COLOURS.get(th, UNSTATED_THEME_COLOUR) if isinstance(th, str) else UNSTATED_THEME_COLOUR
-               for th in projects.first_theme]
-    return {"lon": [round(float(v), 5) for v in positions.lon], "lat": [round(float(v), 5) for v in positions.lat],
-            "hovertext": hover, "marker": {"size": marker_sizes(projects.amount_fqis), "color": colours},
-            "customdata": list(projects.index)}
+    """Properties of trace 2: one marker per project, or, past POINT_LIMIT, one per cluster.
+
+    Tens of thousands of markers would freeze a phone and weigh megabytes per update; past the
+    limit, projects are grouped on a grid of CLUSTER_DEGREES and the map says so.
+    """
+    if len(projects) > POINT_LIMIT:
+        return cluster_data(projects, positions, lang)
+    amount = money_many(projects.amount_fqis, lang).where(projects.amount_fqis.notna(), t("hover_unknown", lang))
+    promoter = projects.promoter.fillna("").astype(str).map(_escape)
+    mrc_label = projects.counted_mrc.astype(object).map(mrc_names).fillna("").astype(str)
+    precision = positions.precision.map({p: t("precision_" + p, lang) for p in ("point", "municipality", "mrc", "region")})
+    hover = ("<b>" + projects.title.astype(str).map(_escape) + "</b>"
+             + ("<br>" + promoter).where(promoter != "", "")
+             + f"<br>{t('hover_amount', lang)} : " + amount
+             + ("<br>" + mrc_label).where(mrc_label != "", "")
+             + "<br>" + precision.astype(str) + "<br>" + t("hover_source", lang))
+    colours = projects.first_theme.astype(object).map(THEME_COLOURS).fillna(UNSTATED_THEME_COLOUR)
+    return {"lon": positions.lon.round(5).tolist(), "lat": positions.lat.round(5).tolist(),
+            "hovertext": hover.tolist(), "marker": {"size": marker_sizes(projects.amount_fqis), "color": colours.tolist()},
+            "customdata": projects.index.astype(str).tolist()}
+
+
+def cluster_data(projects: pd.DataFrame, positions: pd.DataFrame, lang: str) -> dict:
+    """One marker per grid cell holding projects: count and known amount in its hover."""
+    cell_x = np.floor(positions.lon / CLUSTER_DEGREES).astype("int64")
+    cell_y = np.floor(positions.lat / CLUSTER_DEGREES).astype("int64")
+    grouped = pd.DataFrame({"x": cell_x.to_numpy(), "y": cell_y.to_numpy(), "lon": positions.lon.to_numpy(),
+                            "lat": positions.lat.to_numpy(), "amount": projects.amount_fqis.to_numpy()}).groupby(["x", "y"])
+    cells = grouped.agg(lon=("lon", "mean"), lat=("lat", "mean"), n=("lon", "size"),
+                        known=("amount", "count"), amount=("amount", "sum"))
+    cells["amount"] = cells.amount.where(cells.known > 0)  # no known amount in the cell: unknown, not 0
+    hover = (f"<b>{t('cluster_title', lang)}</b><br>" + number_many(cells.n, lang) + f" {t('hover_projects', lang).lower()}"
+             + f"<br>{t('hover_amount', lang)} : " + money_many(cells.amount, lang))
+    sizes = (8 + 22 * np.sqrt(cells.n / cells.n.max())).round(1)
+    return {"lon": cells.lon.round(4).tolist(), "lat": cells.lat.round(4).tolist(), "hovertext": hover.tolist(),
+            "marker": {"size": sizes.tolist(), "color": CLUSTER_COLOUR}, "customdata": []}
 
 
 def _escape(text: str) -> str:
@@ -191,7 +214,10 @@ def map_patch(no_data: dict, data: dict, points: dict) -> Patch:
 def ranking_figure(agg: pd.DataFrame, measure: str, lang: str, max_bars: int = 25) -> go.Figure:
     """Horizontal bars of the territories with data, best first (at most `max_bars`)."""
     values = measure_values(agg, measure).dropna().sort_values(ascending=False).head(max_bars)
-    labels = [format_measure(v, measure, lang) if measure != "amount" else money_compact(v, lang) for v in values]
+    if measure == "amount":  # compact « 4,1 M$ » labels fit beside short bars
+        labels = [money_compact(v, lang) for v in values]
+    else:
+        labels = format_measure_many(values, measure, lang).tolist()
     fig = go.Figure(go.Bar(
         x=values.to_numpy(), y=agg.name[values.index].to_numpy(), orientation="h", text=labels,
         textposition="auto", marker_color="#2c7fb8", hoverinfo="skip", cliponaxis=False,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
+from data.schema import vocabulary
 from geo import layers
 from geo.names import fold
 
@@ -61,9 +62,16 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
     search_text: folded title + promoter, for accent-insensitive search.
     """
     out = projects.copy()
-    mrc_lists = out.mrc_ids.fillna("").astype(str).str.split(";")
-    single = mrc_lists.map(lambda ids: len([i for i in ids if i]) == 1)
-    out["counted_mrc"] = out.mrc_ids.where(single, pd.NA)
+    ids = out.mrc_ids.fillna("").astype(str)
+    several = ids.str.contains(";", regex=False)
+    out["counted_mrc"] = out.mrc_ids.where((ids != "") & ~several, pd.NA)
+    out["multi_mrc"] = several
+    # One bit per theme, so a theme filter is a vectorised AND instead of splitting strings.
+    padded = ";" + out.themes.fillna("").astype(str) + ";"
+    mask = np.zeros(len(out), dtype="int64")
+    for bit, theme in enumerate(vocabulary("themes")):
+        mask |= padded.str.contains(f";{theme};", regex=False).to_numpy(dtype="int64") << bit
+    out["theme_mask"] = mask
     out["alliance"] = out.alliance_id.where(out.alliance_id.notna() & (out.alliance_id != ""), _derived_alliance(out))
     out["search_text"] = (out.title.fillna("") + " " + out.promoter.fillna("")).map(fold)
     out["first_theme"] = out.themes.fillna("").str.split(";").str[0].replace("", pd.NA)
@@ -76,7 +84,8 @@ def _derived_alliance(projects: pd.DataFrame) -> pd.Series:
     mrc_alliance = layers.territories("mrc").alliance_id
     exploded = projects.mrc_ids.fillna("").astype(str).str.split(";").explode()
     per_mrc = exploded.map(mrc_alliance).dropna()
-    shared = per_mrc.groupby(level=0).agg(lambda a: a.iloc[0] if a.nunique() == 1 else pd.NA)
+    stats = per_mrc.groupby(level=0).agg(["first", "nunique"])
+    shared = stats["first"].where(stats["nunique"] == 1)
     alliances = layers.territories("alliance")
     mapped = alliances[alliances.mapped.astype(str).str.lower() == "true"]
     counts = mapped.region_code.value_counts()
@@ -92,15 +101,25 @@ def _any_in(cells: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
 
 
 def filter_projects(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """Projects matching every filter. With an amount bound set, projects of unknown amount are out
-    (we cannot tell whether they fall in the range)."""
+    """Projects matching every filter (see filter_mask)."""
+    return projects[filter_mask(projects, filters)]
+
+
+def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
+    """Boolean array, True for the projects matching every filter. With an amount bound set,
+    projects of unknown amount are out (we cannot tell whether they fall in the range)."""
     keep = pd.Series(True, index=projects.index)
     if filters.regions:
         keep &= projects.region_code.isin(filters.regions)
     if filters.mrcs:
-        keep &= _any_in(projects.mrc_ids, filters.mrcs)
+        in_mrc = projects.counted_mrc.isin(filters.mrcs)
+        several = projects.multi_mrc.to_numpy()
+        if several.any():  # the few multi-MRC projects: is any of their MRC chosen?
+            in_mrc[several] = _any_in(projects.mrc_ids[several], filters.mrcs).to_numpy()
+        keep &= in_mrc
     if filters.themes:
-        keep &= _any_in(projects.themes, filters.themes)
+        wanted = sum(1 << vocabulary("themes").index(theme) for theme in filters.themes if theme in vocabulary("themes"))
+        keep &= (projects.theme_mask & wanted) != 0
     if filters.alliances:
         keep &= projects.alliance.isin(filters.alliances)
     if filters.cycles:
@@ -112,7 +131,7 @@ def filter_projects(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.text.strip():
         for word in fold(filters.text).split():
             keep &= projects.search_text.str.contains(word, regex=False)
-    return projects[keep.fillna(False).astype(bool)]
+    return keep.fillna(False).to_numpy(dtype=bool)
 
 
 def _group_key(projects: pd.DataFrame, level: str) -> pd.Series:

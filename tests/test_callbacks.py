@@ -6,7 +6,7 @@ import pytest
 from dash import Patch
 
 from components import dashboard, ids
-from components.dataset import Dataset
+from components.dataset import Dataset, prepare_for_map
 from components.state import AMOUNT_STEPS
 from data import metrics
 from data.schema import ENVELOPE_COLUMNS
@@ -15,17 +15,29 @@ from tests.fixtures_projects import small_projects
 
 @pytest.fixture(autouse=True)
 def small_dataset(monkeypatch):
-    projects = metrics.prepare_projects(small_projects()).set_index("project_id", drop=False)
-    data = Dataset(projects, pd.DataFrame(columns=list(ENVELOPE_COLUMNS)), demo=False)
+    data = Dataset(prepare_for_map(small_projects()), pd.DataFrame(columns=list(ENVELOPE_COLUMNS)), demo=False)
     monkeypatch.setattr(dashboard, "dataset", lambda: data)
     return data
 
 
-def _update(**changes):
+def _values(**changes) -> dict:
     values = dict(level="region", measure="amount", regions=[], mrcs=[], themes=[], alliances=[], cycles=[],
                   amount=[0, len(AMOUNT_STEPS) - 1], text="", selected=None, lang="fr")
     values.update(changes)
-    return dashboard.update_view(*values.values())
+    return values
+
+
+def _update(**changes):
+    return dashboard.update_view(*_values(**changes).values())
+
+
+def _rows(request=None, **changes) -> dict:
+    request = request if request is not None else {"startRow": 0, "endRow": 100}
+    return dashboard.table_block(request, *_values(**changes).values())
+
+
+def _ids(**changes) -> list[str]:
+    return [row["id"] for row in _rows(**changes)["rowData"]]
 
 
 def _patched(patch: Patch, trace: int, key: str):
@@ -40,29 +52,41 @@ def test_choosing_a_region_changes_map_figures_and_table():
     one_region = _update(regions=["01"])
     assert _patched(everything[0], 1, "locations") == ["01", "05", "06"]
     assert _patched(one_region[0], 1, "locations") == ["01"]
-    assert [row["id"] for row in one_region[3]] == ["a", "b", "c"]
-    assert len(everything[3]) == 5
+    assert _ids(regions=["01"]) == ["a", "b", "c"] and len(_ids()) == 5
+    assert "3" in one_region[3] and one_region[4] != everything[4]  # count shown, table told to reload
     assert str(one_region[1]) != str(everything[1])  # headline cards changed
 
 
 def test_a_selected_territory_filters_and_is_announced():
     result = _update(level="mrc", selected="sherbrooke")
-    assert [row["id"] for row in result[3]] == ["e"]
-    assert "Sherbrooke" in result[4]
+    assert _ids(level="mrc", selected="sherbrooke") == ["e"]
+    assert "Sherbrooke" in result[5]
 
 
 def test_mrc_level_says_how_much_is_counted_at_region_level_only():
     result = _update(level="mrc")
-    assert "50\u00a0000\u00a0$" in result[5]  # project b spans two MRC
+    assert "50\u00a0000\u00a0$" in result[6]  # project b spans two MRC
 
 
 def test_hostile_values_do_not_break_the_callback():
     result = _update(level="<img src=x>", regions="DROP TABLE", amount="all", text=["x"], lang=None)
-    assert len(result[3]) == 5
+    assert "5" in result[3]
+    assert len(_rows(request={"startRow": -50, "endRow": 10**9, "sortModel": "x", "filterModel": [1]},
+                     regions="DROP TABLE")["rowData"]) == 5
+
+
+def test_the_table_sorts_and_filters_on_the_server():
+    by_amount = _rows(request={"startRow": 0, "endRow": 100, "sortModel": [{"colId": "amount", "sort": "desc"}]})
+    assert [r["id"] for r in by_amount["rowData"]] == ["a", "b", "d", "e", "c"]  # unknown amount last
+    filtered = _rows(request={"startRow": 0, "endRow": 100,
+                              "filterModel": {"promoter": {"filterType": "text", "type": "contains", "filter": "table"}}})
+    assert [r["id"] for r in filtered["rowData"]] == ["b", "c"] and filtered["rowCount"] == 2
+    second_page = _rows(request={"startRow": 3, "endRow": 100})
+    assert second_page["rowCount"] == 5 and [r["id"] for r in second_page["rowData"]] == ["d", "e"]
 
 
 def test_table_rows_keep_text_as_text_and_link_only_web_sources(small_dataset):
-    rows = {row["id"]: row for row in dashboard.table_rows(small_dataset.projects, "fr")}
+    rows = {row["id"]: row for row in _rows()["rowData"]}
     assert rows["d"]["promoter"] == "Organisme <script>x</script>"  # shown verbatim by the grid, never parsed
     assert rows["a"]["source"] == "https://example.org/source"
     assert rows["d"]["years"] == "2024–2026" and rows["c"]["amount"] is None
@@ -77,3 +101,10 @@ def test_clicking_a_territory_twice_clears_it_and_changing_level_clears_it():
 
 def test_reset_clears_every_filter():
     assert list(dashboard.reset_filters(1)) == [[], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None]
+
+
+def test_a_view_with_no_project_still_draws_every_territory_as_no_data():
+    result = _update(level="mrc", mrcs=["administration-regionale-kativik"])
+    assert _patched(result[0], 1, "locations") == []
+    assert len(_patched(result[0], 0, "locations")) == 104
+    assert _patched(result[0], 2, "lon") == [] and _ids(level="mrc", mrcs=["administration-regionale-kativik"]) == []

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
+from hypothesis import given, strategies as st
 
-from components.i18n import TEXT, money, money_cents, money_compact, number, t
+from components.i18n import (TEXT, money, money_cents, money_cents_many, money_compact, money_many, number,
+                             number_many, t)
 
 
 @pytest.mark.parametrize("key", sorted(TEXT))
@@ -26,3 +29,17 @@ def test_french_money_format_uses_spaces_and_a_trailing_dollar():
 
 def test_unknown_language_falls_back_to_french():
     assert t("reset", "de") == TEXT["reset"][0]
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=1e9, allow_nan=False)), max_size=30),
+       st.sampled_from(["fr", "en"]))
+def test_formatting_many_values_equals_formatting_each(values, lang):
+    series = pd.Series(values, dtype="float64")
+    assert money_many(series, lang).tolist() == [money(v, lang) for v in series]
+    assert money_cents_many(series, lang).tolist() == [money_cents(v, lang) for v in series]
+    assert all(m.endswith("\u00a0$") or m == "—" for m in money_many(series, "fr"))
+    assert number_many(series.dropna().round(), lang).tolist() == [number(v, lang) for v in series.dropna().round()]
+
+
+def test_formatting_no_value_gives_an_empty_series():
+    assert money_many(pd.Series([], dtype="float64"), "fr").tolist() == []

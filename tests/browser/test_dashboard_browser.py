@@ -20,11 +20,13 @@ def _json(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-ROW_COUNT_JS = "() => dash_ag_grid.getApi('projects-table').getDisplayedRowCount()"
+# Rows the grid knows it has (its rows arrive block by block from the server).
+ROW_COUNT_JS = "() => { const api = dash_ag_grid.getApi('projects-table'); return api.getDisplayedRowCount(); }"
 
 
 def _table_rows(page) -> int:
-    """Rows of the table after its filters (all pages), asked of the grid itself."""
+    page.wait_for_function("() => { const api = dash_ag_grid.getApi('projects-table');"
+                           " return api && api.getDisplayedRowCount() >= 0 && !document.querySelector('#projects-table .ag-loading'); }")
     return page.evaluate(ROW_COUNT_JS)
 
 
@@ -58,9 +60,13 @@ def test_choosing_a_region_changes_map_figures_and_table(watch):
     assert _headline(page) != headline_before
     page.wait_for_function(f"(n) => ({ROW_COUNT_JS})() !== n", arg=rows_before)
     assert 0 < _table_rows(page) < rows_before
+    page.wait_for_function("() => { const out = []; dash_ag_grid.getApi('projects-table')"
+                           ".forEachNode(n => n.data && out.push(n.data.region)); return out.length > 0; }")
     regions = page.evaluate("() => { const out = []; dash_ag_grid.getApi('projects-table')"
-                            ".forEachNodeAfterFilter(n => out.push(n.data.region)); return out; }")
+                            ".forEachNode(n => n.data && out.push(n.data.region)); return out; }")
     assert set(regions) == {"Lanaudière"}
+    count = page.locator("#table-count").inner_text()
+    assert count.startswith(str(_table_rows(page)))
 
 
 def test_clicking_an_mrc_filters_and_clicking_again_clears(watch):

@@ -1,0 +1,344 @@
+"""The read-only API: the page's data, with the page's filters, as JSON, CSV or XLSX.
+
+Routes (GET only, see docs/API.md):
+- /api/projects     the project table of the view (JSON paginated; CSV/XLSX whole);
+- /api/territories  one row per territory of a level, sorted by a measure;
+- /api/envelopes    the known envelopes and other amounts, never summed.
+
+Every query parameter is hostile until cleaned. Lists go through `components.state.clean_choices`
+(unknown ids are dropped and echoed under "ignored"), text through `clean_text`; a malformed number
+or an unknown level, measure or format is a 400 whose JSON message names the parameter. Totals come
+from `data.metrics` with the same `Filters` the page builds, so the API and the page agree.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, Flask, Response, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from components import dataset as _dataset
+from components.state import MAX_CHOICES, View, clean_choices, clean_text
+from data import export, metrics
+from data.metrics import Filters
+from data.schema import ENVELOPE_KINDS
+
+log = logging.getLogger(__name__)
+
+MAX_AGE = 300
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+FORMATS = ("json", "csv", "xlsx")
+LANGS = ("fr", "en")
+MAX_ECHO = 50  # characters of a hostile value repeated back in "ignored" or in an error
+MAX_IGNORED_PARAMETERS = 20
+# query parameter → kind of id known to components.state.known_ids
+PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire": "alliance", "cycle": "cycle"}
+ENVELOPE_LISTS = {"region": "region", "mandataire": "alliance", "cycle": "cycle"}
+COMMON = ("lang", "format")
+PAGING = ("page", "per_page")
+PROJECT_PARAMETERS = (*PROJECT_LISTS, "amount_min", "amount_max", "q", *COMMON)
+_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{0,6})?")
+_INTEGER = re.compile(r"[0-9]{1,9}")
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+class BadParameter(Exception):
+    """A query parameter that cannot be cleaned into something meaningful: answered with a 400."""
+
+    def __init__(self, parameter: str, message: str, allowed: tuple | None = None):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+        self.allowed = allowed
+
+
+@dataclass
+class Query:
+    """The cleaned query: what was used (`used`, echoed as "filters") and what was not (`ignored`)."""
+
+    args: MultiDict
+    used: dict = field(default_factory=dict)
+    ignored: dict = field(default_factory=dict)
+
+    def filters(self) -> dict:
+        """The cleaned choices that select rows (what to show, not how: no format or paging)."""
+        return {k: v for k, v in self.used.items() if k not in ("format", "page", "per_page")}
+
+    def choices(self, name: str, kind: str | None = None, allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Repeatable or comma-separated ids; unknown ones are dropped and listed under "ignored"."""
+        unique: dict[str, None] = {}  # ordered set
+        for raw in self.args.getlist(name):
+            for part in raw.split(","):
+                if part := part.strip():
+                    unique[part] = None
+            if len(unique) > MAX_CHOICES:
+                raise BadParameter(name, f"Trop de valeurs pour le paramètre « {name} » : {MAX_CHOICES} au plus.")
+        values = list(unique)
+        if kind is not None:
+            kept = clean_choices(values, kind)
+        else:  # a vocabulary that components.state does not know (envelope kinds)
+            kept = tuple(v for v in values if v in allowed)
+        dropped = [_echo(v) for v in values if v not in kept]
+        if dropped:
+            self.ignored[name] = dropped
+        self.used[name] = list(kept)
+        return kept
+
+    def amount(self, name: str) -> float | None:
+        raw = self.args.get(name, "").strip()
+        if not raw:
+            self.used[name] = None
+            return None
+        if not _AMOUNT.fullmatch(raw):
+            raise BadParameter(name, f"Le paramètre « {name} » doit être un montant en dollars, un nombre positif "
+                                     f"comme 25000 ou 25000.50 ; reçu : « {_echo(raw)} ».")
+        value = float(raw)
+        self.used[name] = value
+        return value
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.args.get(name, "").strip()
+        if not raw:
+            self.used[name] = default
+            return default
+        if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
+            raise BadParameter(name, f"Le paramètre « {name} » doit être un nombre entier de {low} à {high} ; "
+                                     f"reçu : « {_echo(raw)} ».")
+        self.used[name] = int(raw)
+        return int(raw)
+
+    def one_of(self, name: str, allowed: tuple[str, ...], default: str) -> str:
+        """A word from a short list; anything else is a 400 that lists the allowed words."""
+        raw = self.args.get(name, "").strip()
+        if not raw:
+            self.used[name] = default
+            return default
+        if raw not in allowed:
+            words = ", ".join(allowed)
+            raise BadParameter(name, f"Valeur inconnue pour le paramètre « {name} » : « {_echo(raw)} ». "
+                                     f"Valeurs permises : {words}.", allowed)
+        self.used[name] = raw
+        return raw
+
+    def lang(self) -> str:
+        """Like the page: an unknown language falls back to French (and is reported)."""
+        raw = self.args.get("lang", "").strip()
+        lang = raw if raw in LANGS else "fr"
+        if raw and raw != lang:
+            self.ignored["lang"] = [_echo(raw)]
+        self.used["lang"] = lang
+        return lang
+
+    def text(self, name: str) -> str:
+        value = clean_text(self.args.get(name))
+        self.used[name] = value
+        return value
+
+    def unknown(self, known: tuple[str, ...]) -> None:
+        """Parameters this route does not read are listed under "ignored", so a typo (« regions »)
+        is visible instead of silently returning everything."""
+        names = [n for n in self.args.keys() if n not in known]
+        for name in names[:MAX_IGNORED_PARAMETERS]:
+            self.ignored.setdefault(_echo(name), [_echo(v) for v in self.args.getlist(name)[:10]])
+
+
+def _echo(value: str) -> str:
+    value = str(value)
+    return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "…"
+
+
+def _project_filters(query: Query) -> Filters:
+    """The query → the `Filters` the page would build from the same choices."""
+    lists = {name: query.choices(name, kind) for name, kind in PROJECT_LISTS.items()}
+    return Filters(
+        regions=lists["region"], mrcs=lists["mrc"], themes=lists["theme"], alliances=lists["mandataire"],
+        cycles=lists["cycle"], amount_min=query.amount("amount_min"), amount_max=query.amount("amount_max"),
+        text=query.text("q"),
+    )
+
+
+def _paging(query: Query) -> tuple[int, int]:
+    return (query.integer("page", 1, 1, 10**9 - 1),
+            query.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
+
+
+def _page_of(frame: pd.DataFrame, page: int, per_page: int) -> tuple[pd.DataFrame, int]:
+    pages = max(1, math.ceil(len(frame) / per_page))
+    start = (page - 1) * per_page
+    return frame.iloc[start:start + per_page], pages
+
+
+def _json_rows(records: pd.DataFrame) -> list[dict]:
+    """Rows as JSON objects; NaN and NA become null (pandas' writer knows every dtype)."""
+    return json.loads(records.to_json(orient="records", force_ascii=False, double_precision=15))
+
+
+def _number(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else float(value)
+
+
+def _json(payload: dict, status: int = 200) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    return Response(body, status=status, mimetype="application/json")
+
+
+def _file(table: pd.DataFrame, fmt: str, stem: str, sheet: str) -> Response:
+    if fmt == "csv":
+        body, mimetype, name = export.to_csv_bytes(table), "text/csv", f"{stem}.csv"  # Flask adds the charset
+    else:
+        body = export.to_xlsx_bytes(table, sheet)
+        mimetype, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+
+def _ignored_header(response: Response, query: Query) -> Response:
+    """Files have no room for "ignored": its parameter names travel in a header instead."""
+    if query.ignored:
+        names = ",".join(n for n in query.ignored if n.isascii() and n.isprintable())
+        response.headers["X-Ignored-Parameters"] = names[:500]
+    return response
+
+
+# ---------------------------------------------------------------- routes
+
+@blueprint.get("/projects")
+def projects() -> Response:
+    query = Query(request.args)
+    filters = _project_filters(query)
+    lang, fmt = query.lang(), query.one_of("format", FORMATS, "json")
+    page, per_page = _paging(query)
+    query.unknown((*PROJECT_PARAMETERS, *PAGING))
+    data = _dataset.current()
+    chosen = metrics.filter_projects(data.projects, filters)
+    if fmt != "json":
+        return _ignored_header(_file(export.project_table(chosen, lang), fmt, "projets", "Projets"), query)
+    head = metrics.headline(chosen, filters)
+    shown, pages = _page_of(chosen, page, per_page)
+    return _json({
+        "count": head.n_projects,
+        "count_with_amount": head.n_with_amount,
+        "total_amount": _number(head.total),
+        "population": head.population,
+        "per_capita": _number(head.per_capita),
+        "page": page, "per_page": per_page, "pages": pages,
+        "filters": query.filters(), "ignored": query.ignored, "demo": bool(data.demo),
+        "results": _json_rows(export.project_records(shown, lang)),
+    })
+
+
+@blueprint.get("/territories")
+def territories() -> Response:
+    query = Query(request.args)
+    level = query.one_of("level", metrics.LEVELS, View.level)
+    measure = query.one_of("measure", metrics.MEASURES, View.measure)
+    filters = _project_filters(query)
+    lang, fmt = query.lang(), query.one_of("format", FORMATS, "json")
+    query.unknown(("level", "measure", *PROJECT_PARAMETERS))
+    data = _dataset.current()
+    chosen = metrics.filter_projects(data.projects, filters)
+    agg = _ranked(metrics.aggregate(chosen, level, data.envelopes), measure)
+    if fmt != "json":
+        table = export.territory_table(agg, level, lang, demo=bool(data.demo))
+        return _ignored_header(_file(table, fmt, f"territoires-{level}", "Territoires"), query)
+    head = metrics.headline(chosen, filters)
+    regional_only = metrics.unattributed_by_region(chosen).amount.sum(min_count=1) if level == "mrc" else np.nan
+    return _json({
+        "level": level, "measure": measure,
+        "count": len(agg),
+        "total_amount": _number(head.total),
+        # At MRC level, region-wide and multi-MRC projects count in no MRC (see data.metrics).
+        "amount_counted_at_region_only": _number(float(regional_only)),
+        "envelope_cycle": metrics.DEFAULT_ENVELOPE_CYCLE,
+        "filters": query.filters(), "ignored": query.ignored, "demo": bool(data.demo),
+        "results": _json_rows(export.territory_records(agg, level, lang, demo=bool(data.demo))),
+    })
+
+
+_MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope"}
+
+
+def _ranked(agg: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Highest first, territories with no data last (NaN; a count of 0 sorts last anyway), ties by name."""
+    values = agg[_MEASURE_COLUMN[measure]].astype(float)
+    order = (pd.DataFrame({"value": values, "name": agg.name.astype(str), "id": agg.index.astype(str)}, index=agg.index)
+             .sort_values(["value", "name", "id"], ascending=[False, True, True], na_position="last"))
+    return agg.loc[order.index]
+
+
+@blueprint.get("/envelopes")
+def envelopes() -> Response:
+    query = Query(request.args)
+    regions = query.choices("region", "region")
+    alliances = query.choices("mandataire", "alliance")
+    cycles = query.choices("cycle", "cycle")
+    kinds = query.choices("kind", allowed=ENVELOPE_KINDS)
+    lang, fmt = query.lang(), query.one_of("format", FORMATS, "json")
+    page, per_page = _paging(query)
+    query.unknown((*ENVELOPE_LISTS, "kind", *COMMON, *PAGING))
+    data = _dataset.current()
+    rows = filter_envelopes(data.envelopes, regions, alliances, cycles, kinds)
+    if fmt != "json":
+        return _ignored_header(_file(export.envelope_table(rows, lang), fmt, "enveloppes", "Enveloppes"), query)
+    shown, pages = _page_of(rows, page, per_page)
+    # No total: kinds and levels overlap (an envelope contains its calls and its MRC's envelopes).
+    return _json({
+        "count": len(rows), "page": page, "per_page": per_page, "pages": pages,
+        "filters": query.filters(), "ignored": query.ignored, "demo": bool(data.demo),
+        "results": _json_rows(export.envelope_records(shown, lang)),
+    })
+
+
+def filter_envelopes(envelopes: pd.DataFrame, regions=(), alliances=(), cycles=(), kinds=()) -> pd.DataFrame:
+    """Envelope rows matching every non-empty choice, in file order."""
+    keep = pd.Series(True, index=envelopes.index)
+    for column, wanted in (("region_code", regions), ("alliance_id", alliances), ("cycle", cycles), ("kind", kinds)):
+        if wanted:
+            keep &= envelopes[column].isin(wanted).fillna(False).astype(bool)
+    return envelopes[keep]
+
+
+# ---------------------------------------------------------------- errors and headers
+
+@blueprint.errorhandler(BadParameter)
+def _bad_parameter(error: BadParameter):
+    payload = {"error": error.message, "parameter": error.parameter}
+    if error.allowed:
+        payload["allowed"] = list(error.allowed)
+    return _json(payload, 400)
+
+
+@blueprint.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return _json({"error": error.description or error.name}, error.code or 500)
+
+
+@blueprint.errorhandler(Exception)
+def _unexpected(error: Exception):
+    # Logged with its traceback for us; the visitor gets a short message, never the traceback.
+    log.exception("erreur inattendue dans l'API : %s", request.full_path)
+    return _json({"error": "Erreur interne du serveur ; le problème a été consigné."}, 500)
+
+
+@blueprint.after_request
+def _headers(response: Response) -> Response:
+    cacheable = response.status_code in (200, 400)
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}" if cacheable else "no-store"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public, read-only data without credentials
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def register(server: Flask) -> None:
+    """Attach the /api routes to the Flask server (the Dash app's `server`)."""
+    server.register_blueprint(blueprint)

@@ -1,0 +1,250 @@
+"""HTTP hardening of every response: Content-Security-Policy and friends, compression, caching.
+
+`register(server, app)` is called once from `app.create_app()`. Everything here is about headers and
+bytes on the wire; no page content is touched.
+
+The policy is strict on scripts (only this server's files, plus the hashes of the two inline
+scripts Dash writes into the page) and lenient only where a library leaves no other way (inline
+styles). Every exception to `'self'` is explained next to it.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+import flask
+from dash.fingerprint import check_fingerprint
+from flask_compress import Compress
+
+if TYPE_CHECKING:
+    import dash
+
+# The online basemap (« Fond de carte en ligne ») switches Plotly's map style to "carto-positron".
+# MapLibre then fetches, with fetch() from the page and from its blob: worker:
+#   - the style document         https://basemaps.cartocdn.com/gl/positron-gl-style/style.json
+#   - sprites, glyphs, tiles.json https://tiles.basemaps.cartocdn.com/…
+#   - the vector tiles listed in tiles.json, spread over four shards
+#                                 https://tiles-{a,b,c,d}.basemaps.cartocdn.com/vectortiles/…
+#   - plotly.js rewrites a few font requests (« Open Sans Extrabold », « Open Sans Regular,Arial
+#     Unicode MS Regular ») to     https://fonts.openmaptiles.org/…
+# Exactly these hosts are listed (no wildcard). Sprite images are decoded from fetched bytes, so
+# they need connect-src; img-src lists the hosts too because MapLibre falls back to <img> loading
+# on browsers without createImageBitmap.
+BASEMAP_HOSTS = (
+    "https://basemaps.cartocdn.com",
+    "https://tiles.basemaps.cartocdn.com",
+    "https://tiles-a.basemaps.cartocdn.com",
+    "https://tiles-b.basemaps.cartocdn.com",
+    "https://tiles-c.basemaps.cartocdn.com",
+    "https://tiles-d.basemaps.cartocdn.com",
+    "https://fonts.openmaptiles.org",
+)
+
+FRAME_ANCESTORS_ENV = "CARTE_FRAME_ANCESTORS"
+FRAME_ANCESTORS_DEFAULT = "'self'"
+
+# URLs whose bytes never change: Dash puts the package version and file mtime in the name of
+# `/_dash-component-suites/…/name.v4_4_1m1795239665.js`, and an asset's mtime in `/assets/x.css?m=…`.
+# A new file gets a new URL, so browsers may keep these for a year without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/layers/")
+
+# Compressed bodies kept per worker process, so a 4 MB plotly.js is compressed once, not for
+# every new visitor. Only static files are stored, under a key that changes with their content.
+COMPRESSION_CACHE_ENTRIES = 64
+COMPRESSION_CACHE_BYTES = 64 * 1024 * 1024
+_NO_CACHE = "-"
+_CACHE_KEY = "_carte_compression_key"
+
+
+class FrameAncestorsError(ValueError):
+    """CARTE_FRAME_ANCESTORS holds something that is not a list of CSP sources."""
+
+
+def frame_ancestors() -> str:
+    """Who may show the map in a frame: the CSP source list of `CARTE_FRAME_ANCESTORS`.
+
+    Examples: `'self'` (default), `'none'`, `'self' https://www.example.org`. A bare `*` or a
+    scheme alone (`https:`) would let any site frame the map, so they are refused; so is anything
+    that could end the header early (`;`, `,`, line breaks).
+    """
+    raw = os.environ.get(FRAME_ANCESTORS_ENV, FRAME_ANCESTORS_DEFAULT).strip() or FRAME_ANCESTORS_DEFAULT
+    sources = raw.split()
+    for source in sources:
+        bad = (source == "*" or any(c in source for c in ";,\r\n\"") or source.endswith(":")
+               or (source.startswith("'") and source not in ("'self'", "'none'")))
+        if bad:
+            raise FrameAncestorsError(
+                f"{FRAME_ANCESTORS_ENV} : source refusée {source!r} (valeurs permises : 'self', 'none' "
+                f"ou des origines comme https://www.exemple.org, séparées par des espaces)")
+    if "'none'" in sources and len(sources) > 1:
+        raise FrameAncestorsError(f"{FRAME_ANCESTORS_ENV} : 'none' ne se combine avec aucune autre source")
+    return " ".join(sources)
+
+
+def content_security_policy(script_hashes: list[str] | tuple[str, ...], ancestors: str = FRAME_ANCESTORS_DEFAULT,
+                            online_basemap: bool = True) -> str:
+    """The Content-Security-Policy header value.
+
+    `script_hashes` are the CSP hashes of the inline scripts Dash writes into the page
+    (`dash.Dash.csp_hashes()`): the renderer start-up line and the page-title clientside callback
+    that `use_pages` adds. Hashing them keeps `'unsafe-inline'` out of script-src, so an injected
+    <script> would not run. The `<script id="_dash-config" type="application/json">` block is data,
+    not a script, and needs nothing.
+    """
+    basemap = " ".join(BASEMAP_HOSTS) if online_basemap else ""
+    directives = {
+        "default-src": "'self'",
+        "script-src": " ".join(["'self'", *script_hashes]),
+        # 'unsafe-inline' for styles only, because it cannot be avoided: plotly.js and MapLibre add
+        # <style> elements at run time, and AG Grid's theming injects its CSS the same way. Dash
+        # offers no nonce for them. Inline styles cannot run code, so the risk is page defacement
+        # at worst, and scripts stay locked down.
+        "style-src": "'self' 'unsafe-inline'",
+        # data: AG Grid's icons and plotly's image export; blob: MapLibre's sprites and exports.
+        "img-src": f"'self' data: blob: {basemap}".strip(),
+        "font-src": "'self' data:",
+        # Dash's callbacks and the map layers; the basemap hosts only for the optional online basemap.
+        "connect-src": f"'self' {basemap}".strip(),
+        # MapLibre runs its tile parser in a worker built from a blob: URL; child-src repeats it for
+        # browsers that predate worker-src.
+        "worker-src": "'self' blob:",
+        "child-src": "'self' blob:",
+        "frame-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": ancestors,
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _is_immutable(request: flask.Request) -> bool:
+    path = request.path
+    if path.startswith("/_dash-component-suites/"):
+        return check_fingerprint(path)[1]
+    return path.startswith("/assets/") and bool(request.args.get("m"))
+
+
+class _StaticCompressionCache:
+    """A small LRU of compressed static bodies (flask-compress's cache backend interface)."""
+
+    def __init__(self, entries: int = COMPRESSION_CACHE_ENTRIES, max_bytes: int = COMPRESSION_CACHE_BYTES):
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._entries, self._max_bytes, self._bytes = entries, max_bytes, 0
+        self._lock = threading.Lock()  # gunicorn's gthread workers serve requests on several threads
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.split(";", 1)[-1] == _NO_CACHE or len(value) > self._max_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                self._bytes -= len(self._items.pop(key))
+            self._items[key] = value
+            self._bytes += len(value)
+            while len(self._items) > self._entries or self._bytes > self._max_bytes:
+                self._bytes -= len(self._items.popitem(last=False)[1])
+
+
+def _compression_key(_request: flask.Request) -> str:
+    return flask.g.get(_CACHE_KEY, _NO_CACHE)
+
+
+def _setup_compression(server: flask.Flask) -> None:
+    server.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+        "application/json", "application/geo+json", "image/svg+xml", "image/x-icon",
+    ])
+    server.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    server.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    # Streamed bodies are never compressed: a 206 partial answer compressed would be corrupt.
+    # Static files (small) are buffered below instead, so they are compressed whole and cached.
+    server.config.setdefault("COMPRESS_STREAMS", False)
+    server.config.setdefault("COMPRESS_CACHE_KEY", _compression_key)
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", _StaticCompressionCache)
+    Compress(server)
+
+
+def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basemap: bool = True) -> None:
+    """Add security headers, compression and long caching of fingerprinted files to `server`.
+
+    `app` is the Dash app whose inline scripts are hashed into the policy (default: the app Dash
+    knows as current, `dash.get_app()`). The hashes are computed at the first request, after every
+    callback and page has been registered. Raises `FrameAncestorsError` at once if
+    `CARTE_FRAME_ANCESTORS` is malformed, so a bad deployment setting stops the start-up.
+    """
+    ancestors = frame_ancestors()
+    policy: list[str] = []  # computed once per process, on first use
+    policy_lock = threading.Lock()
+
+    def current_policy() -> str:
+        if not policy:
+            with policy_lock:
+                if not policy:
+                    import dash
+
+                    dash_app = app or dash.get_app()
+                    policy.append(content_security_policy(dash_app.csp_hashes(), ancestors, online_basemap))
+        return policy[0]
+
+    # Registered before flask-compress, so it runs last. Both servers (gunicorn and Werkzeug's)
+    # write their own Date header; the one send_file() and flask-compress add would be a second.
+    @server.after_request
+    def one_date_header(response: flask.Response) -> flask.Response:
+        response.headers.pop("Date", None)
+        return response
+
+    _setup_compression(server)
+
+    # Registered after flask-compress, so it runs before it (Flask runs after_request hooks in
+    # reverse order): the headers are set and static bodies buffered before compression.
+    @server.after_request
+    def harden(response: flask.Response) -> flask.Response:
+        headers = response.headers
+        headers["Content-Security-Policy"] = current_policy()
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        if ancestors in ("'self'", "'none'"):  # the old header, for browsers without frame-ancestors
+            headers["X-Frame-Options"] = "SAMEORIGIN" if ancestors == "'self'" else "DENY"
+        # No Server header here: gunicorn adds "Server: gunicorn" (no version) after the app and
+        # would send both; the development server's header comes from dev_request_handler().
+
+        request = flask.request
+        if request.method in ("GET", "HEAD") and request.path.startswith(STATIC_PREFIXES) \
+                and response.status_code == 200:
+            if _is_immutable(request):
+                headers["Cache-Control"] = IMMUTABLE
+                headers.pop("Expires", None)
+            if response.is_streamed and response.content_length is not None \
+                    and response.content_length <= COMPRESSION_CACHE_BYTES:
+                # A file from send_file(): read it (these files are small) so that it can be
+                # compressed in one piece, then cached under its URL and validator.
+                response.direct_passthrough = False
+                response.set_data(response.get_data())
+            etag = headers.get("ETag", "")
+            flask.g.setdefault(_CACHE_KEY, f"{request.full_path}|{etag}")
+        return response
+
+
+def dev_request_handler() -> type:
+    """Werkzeug's request handler without its version in the Server header, for `python app.py`.
+
+    Pass it as `app.run(..., request_handler=security.dev_request_handler())`. gunicorn (`make
+    serve`) needs nothing: it sends "Server: gunicorn" with no version.
+    """
+    from werkzeug.serving import WSGIRequestHandler
+
+    class DevRequestHandler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return "carte-des-alliances"
+
+    return DevRequestHandler
