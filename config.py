@@ -41,6 +41,11 @@ SETTINGS: dict[str, Setting] = {
         "0",
         "1 shows a synthetic dataset instead of the curated one, under a banner; never in production.",
     ),
+    "demo_size": Setting(
+        "CARTE_DEMO_SIZE",
+        "3000",
+        "Number of synthetic projects shown when CARTE_DEMO=1 (benchmarks use 3 000, 100 000 and 1 000 000).",
+    ),
 }
 
 

@@ -23,13 +23,21 @@ def demo_enabled() -> bool:
     return config.get("demo").strip().lower() in ("1", "true", "oui", "yes")
 
 
+def demo_size() -> int:
+    """CARTE_DEMO_SIZE, bounded: a typo must not ask for a billion rows."""
+    try:
+        return min(max(int(config.get("demo_size")), 1), 2_000_000)
+    except ValueError:
+        return 3_000
+
+
 @lru_cache(maxsize=1)
 def current() -> Dataset:
     """Loaded once per process. Invalid files raise here, so the server refuses to start on bad data."""
     envelopes = load.load_envelopes()
     if demo_enabled():
         from data.synthetic import generate_projects  # only ever imported behind the demo switch
-        projects = generate_projects(3_000, seed=2018)
+        projects = generate_projects(demo_size(), seed=2018)
     else:
         projects = load.load_projects()
     return Dataset(prepare_for_map(projects), envelopes, demo_enabled())
