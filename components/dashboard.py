@@ -6,7 +6,9 @@ metrics (pandas) → figures (pure) → a Patch of the map and fresh side panels
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from functools import lru_cache
+from urllib.parse import urlencode
 
 import dash_ag_grid as dag
 import pandas as pd
@@ -17,6 +19,7 @@ from components.dataset import current as dataset
 from components.figures import (POINT_LIMIT, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
                                 map_patch, points_data, ranking_figure)
 from components.i18n import money, money_cents, number, t
+from components.permalink import export_query, slider_value, view_from_query, view_to_query
 from components.state import AMOUNT_STEPS, View, clicked_territory, toggle_selection, view_from_inputs
 from data import metrics
 from data.schema import REFERENCE_DIR
@@ -100,13 +103,33 @@ def legend(lang: str) -> html.Div:
     return html.Div([html.P(t("legend_points", lang)), html.Ul(items, className="legend-list")], className="map-legend")
 
 
-def layout(lang: str = "fr", **_query) -> html.Div:
-    """The page, in `lang`. Other query parameters are accepted and ignored (never an error page)."""
-    lang = "en" if lang == "en" else "fr"
-    view = View(lang=lang)
+def page_links(view: View) -> dict:
+    """The URLs that follow the view: its permalink, the other language, the downloads."""
+    other = "fr" if view.lang == "en" else "en"
+    query = view_to_query(view)
+    exports = export_query(view)
+    territory_query = urlencode({"level": view.level, "measure": view.measure})
+    downloads = [
+        html.A(t(label, view.lang), href=f"/api/{endpoint}?{'&'.join(filter(None, [exports, extra, 'format=' + fmt]))}",
+               download="", className="download")
+        for label, endpoint, extra, fmt in (
+            ("download_projects_csv", "projects", "", "csv"), ("download_projects_xlsx", "projects", "", "xlsx"),
+            ("download_territories_csv", "territories", territory_query, "csv"),
+            ("download_territories_xlsx", "territories", territory_query, "xlsx"))
+    ]
+    return {"permalink": query, "lang_href": "/?" + view_to_query(replace(view, lang=other)),
+            "downloads": downloads}
+
+
+def layout(**query) -> html.Div:
+    """The page for the view the URL describes. A URL that cannot be understood falls back to
+    defaults, part by part, with a visible notice — never an error page."""
+    view, ignored = view_from_query({k: v for k, v in query.items() if isinstance(v, str)})
+    lang = view.lang
     data = dataset()
     options = filter_options(lang)
     initial = compute(view)
+    links = page_links(view)
     other = "fr" if lang == "en" else "en"
     filters_panel = html.Aside([
         html.H2(t("filters", lang)),
@@ -117,28 +140,31 @@ def layout(lang: str = "fr", **_query) -> html.Div:
             id=ids.MEASURE, value=view.measure, className="radio",
             options=[{"label": t(f"measure_{m}", lang), "value": m} for m in metrics.MEASURES]), ids.MEASURE),
         _labelled(t("region", lang), dcc.Dropdown(id=ids.REGION, options=options["region"], multi=True,
-                                                  placeholder=t("all", lang)), ids.REGION),
+                                                  value=list(view.filters.regions), placeholder=t("all", lang)), ids.REGION),
         _labelled(t("mrc", lang), dcc.Dropdown(id=ids.MRC, options=options["mrc"], multi=True,
-                                               placeholder=t("all", lang)), ids.MRC),
+                                               value=list(view.filters.mrcs), placeholder=t("all", lang)), ids.MRC),
         _labelled(t("priority", lang), dcc.Dropdown(id=ids.THEME, options=options["theme"], multi=True,
-                                                    placeholder=t("all", lang)), ids.THEME),
+                                                    value=list(view.filters.themes), placeholder=t("all", lang)), ids.THEME),
         _labelled(t("mandataire", lang), dcc.Dropdown(id=ids.ALLIANCE, options=options["alliance"], multi=True,
-                                                      placeholder=t("all", lang)), ids.ALLIANCE),
+                                                      value=list(view.filters.alliances), placeholder=t("all", lang)),
+                  ids.ALLIANCE),
         _labelled(t("cycle", lang), dcc.Dropdown(id=ids.CYCLE, options=options["cycle"], multi=True,
-                                                 placeholder=t("all", lang)), ids.CYCLE),
+                                                 value=list(view.filters.cycles), placeholder=t("all", lang)), ids.CYCLE),
         _labelled(t("amount_range", lang), dcc.RangeSlider(
-            id=ids.AMOUNT, min=0, max=len(AMOUNT_STEPS) - 1, step=1, value=[0, len(AMOUNT_STEPS) - 1],
+            id=ids.AMOUNT, min=0, max=len(AMOUNT_STEPS) - 1, step=1, value=slider_value(view.filters),
             # No direct-input boxes: they would show step numbers, not dollars.
             marks=_amount_marks(), allowCross=False, allow_direct_input=False), ids.AMOUNT),
         _labelled(t("search", lang), dcc.Input(id=ids.SEARCH, type="search", debounce=True, maxLength=100,
-                                               placeholder=t("search_placeholder", lang), className="search"), ids.SEARCH),
+                                               value=view.filters.text, placeholder=t("search_placeholder", lang),
+                                               className="search"), ids.SEARCH),
         html.Button(t("reset", lang), id=ids.RESET, className="reset", n_clicks=0),
         dcc.Checklist(id=ids.BASEMAP, options=[{"label": " " + t("basemap", lang), "value": "on"}], value=[],
                       className="basemap"),
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
-        html.Div(id=ids.SELECTED_NOTICE, className="selected-notice", **{"aria-live": "polite"}),
+        html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
+                 **{"aria-live": "polite"}),
         dcc.Graph(id=ids.MAP, className="map",
                   figure=map_figure(initial["no_data"], initial["data"], initial["points"], lang),
                   config={"scrollZoom": True, "displaylogo": False, "responsive": True,
@@ -159,6 +185,12 @@ def layout(lang: str = "fr", **_query) -> html.Div:
         html.H2(t("table_title", lang)),
         html.P(t("table_count", lang, n=number(len(initial["projects"]), lang)), id=ids.TABLE_COUNT,
                className="table-count", **{"aria-live": "polite"}),
+        html.Div([
+            html.Label(t("share", lang), htmlFor=ids.SHARE, className="share-label"),
+            dcc.Input(id=ids.SHARE, readOnly=True, value="", className="share-url"),
+            dcc.Clipboard(target_id=ids.SHARE, title=t("copy", lang), className="copy"),
+        ], className="share"),
+        html.Div(links["downloads"], id=ids.DOWNLOADS, className="downloads"),
         dag.AgGrid(id=ids.TABLE, rowModelType="infinite", columnDefs=table.columns(lang),
                    getRowId="params.data.id", defaultColDef={"sortable": True, "resizable": True},
                    dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20,
@@ -168,20 +200,25 @@ def layout(lang: str = "fr", **_query) -> html.Div:
     ], className="table-panel")
 
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="alert") if data.demo else None
+    ignored_notice = (html.Div(t("ignored_parameters", lang, names=", ".join(ignored[:10])), className="url-notice",
+                               role="status") if ignored else None)
     return html.Div([
         html.A(t("skip_link", lang), href="#main", className="skip-link"),
         banner,
+        ignored_notice,
         html.Header([
             html.Div([html.H1(t("title", lang)), html.P(t("subtitle", lang), className="subtitle")]),
-            html.Nav([html.A(t("language_switch", lang), href=f"/?lang={other}", lang=other, className="lang-switch"),
+            html.Nav([html.A(t("language_switch", lang), href=links["lang_href"], lang=other, id=ids.LANG_LINK,
+                             className="lang-switch"),
                       html.A(t("about_title", lang), href="#about", className="about-link")]),
         ], className="page-header"),
         html.Main([filters_panel, map_panel, side_panel], id="main", className="dashboard"),
         table_panel,
         about.panel(lang),
         dcc.Store(id=ids.LANG, data=lang),
-        dcc.Store(id=ids.SELECTED, data=None),
+        dcc.Store(id=ids.SELECTED, data=view.selected),
         dcc.Store(id=ids.TABLE_KEY, data=None),
+        dcc.Store(id=ids.PERMALINK, data=links["permalink"]),
     ], className="page", lang=lang)
 
 
@@ -196,16 +233,14 @@ FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(i
 @callback(
     Output(ids.MAP, "figure"), Output(ids.HEADLINE, "children"), Output(ids.RANKING, "figure"),
     Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
-    Output(ids.REGIONAL_NOTE, "children"),
+    Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
+    Output(ids.DOWNLOADS, "children"),
     *FILTER_INPUTS, State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
 def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang):
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
     result = compute(view)
-    notice = ""
-    if view.selected:
-        notice = t("selected", view.lang, name=result["agg"].name.get(view.selected, view.selected))
     notes = []
     if view.level == "mrc":
         leftover = metrics.unattributed_by_region(result["projects"]).amount.sum(min_count=1)
@@ -214,10 +249,33 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
     if len(result["projects"]) > POINT_LIMIT:
         notes.append(t("clustered_note", view.lang, n=number(len(result["projects"]), view.lang)))
     count = t("table_count", view.lang, n=number(len(result["projects"]), view.lang))
+    links = page_links(view)
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),
-            count, view_key(view), notice, " ".join(notes))
+            count, view_key(view), selected_notice(view, result["agg"]), " ".join(notes),
+            links["permalink"], links["lang_href"], links["downloads"])
+
+
+def selected_notice(view: View, agg: pd.DataFrame) -> str:
+    if not view.selected:
+        return ""
+    return t("selected", view.lang, name=agg.name.get(view.selected, view.selected))
+
+
+# The URL follows the view (a new history entry per change, so Back and Forward work); the
+# share box shows the full address. Pushing history here does not reload the page.
+clientside_callback(
+    """function (query) {
+        var wanted = query ? '?' + query : '';
+        if (window.location.search !== wanted) {
+            window.history.pushState(null, '', wanted || window.location.pathname);
+        }
+        return window.location.href;
+    }""",
+    Output(ids.SHARE, "value"),
+    Input(ids.PERMALINK, "data"),
+)
 
 
 def view_key(view: View) -> str:

@@ -98,10 +98,11 @@ def content_security_policy(script_hashes: list[str] | tuple[str, ...], ancestor
     directives = {
         "default-src": "'self'",
         "script-src": " ".join(["'self'", *script_hashes]),
-        # 'unsafe-inline' for styles only, because it cannot be avoided: plotly.js and MapLibre add
-        # <style> elements at run time, and AG Grid's theming injects its CSS the same way. Dash
-        # offers no nonce for them. Inline styles cannot run code, so the risk is page defacement
-        # at worst, and scripts stay locked down.
+        # 'unsafe-inline' for styles only, because it cannot be avoided (checked in Chromium with
+        # style-src-elem and style-src-attr split): Dash's renderer, dcc's components, AG Grid's
+        # theming and plotly.js all add <style> elements at run time, and plotly writes style=""
+        # attributes. None of them takes a nonce. Inline CSS cannot run code: the worst it allows
+        # is defacement, and scripts stay locked down.
         "style-src": "'self' 'unsafe-inline'",
         # data: AG Grid's icons and plotly's image export; blob: MapLibre's sprites and exports.
         "img-src": f"'self' data: blob: {basemap}".strip(),

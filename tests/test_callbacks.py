@@ -108,3 +108,13 @@ def test_a_view_with_no_project_still_draws_every_territory_as_no_data():
     assert _patched(result[0], 1, "locations") == []
     assert len(_patched(result[0], 0, "locations")) == 104
     assert _patched(result[0], 2, "lon") == [] and _ids(level="mrc", mrcs=["administration-regionale-kativik"]) == []
+
+
+@pytest.mark.parametrize("query", [{}, {"lang": "en"}, {"level": "mrc", "region": "01", "sel": "rimouski-neigette"},
+                                   {"region": "<script>", "amount_min": "abc", "q": "x" * 500, "lang": "de"}])
+def test_the_page_layout_builds_for_any_query(query):
+    page = dashboard.layout(**query)
+    text = str(page)
+    assert ids.MAP in text and ids.TABLE in text
+    if query.get("region") == "<script>":
+        assert "url-notice" in text  # the visitor is told what was ignored
