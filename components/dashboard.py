@@ -6,6 +6,7 @@ metrics (pandas) → figures (pure) → a Patch of the map and fresh side panels
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -118,7 +119,19 @@ def page_links(view: View) -> dict:
             ("download_territories_xlsx", "territories", territory_query, "xlsx"))
     ]
     return {"permalink": query, "lang_href": "/?" + view_to_query(replace(view, lang=other)),
-            "downloads": downloads}
+            "downloads": downloads, "caption": map_caption(view)}
+
+
+def map_caption(view: View) -> dict:
+    """Title, source line and file name of the exported map image: what it shows, from where."""
+    parts = [t(f"measure_{view.measure}", view.lang), t(f"level_{view.level}", view.lang)]
+    regions = layers.territories("region").region_name
+    parts += [regions.get(code, code) for code in view.effective_filters().regions]
+    if view.selected and view.level != "region":
+        parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
+    lines = [t("image_source", view.lang), *layers.attribution_lines()]
+    source = "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))
+    return {"title": " — ".join(parts), "source": source, "filename": "carte-alliances"}
 
 
 def layout(**query) -> html.Div:
@@ -170,6 +183,7 @@ def layout(**query) -> html.Div:
                   config={"scrollZoom": True, "displaylogo": False, "responsive": True,
                           "modeBarButtonsToRemove": ["select2d", "lasso2d"], "locale": lang}),
         legend(lang),
+        html.Button(t("map_image", lang), id=ids.MAP_IMAGE, className="map-image", n_clicks=0),
         html.P(id=ids.REGIONAL_NOTE, className="regional-note"),
         html.P([t("attribution", lang), " : ", " · ".join(layers.attribution_lines())], className="attribution"),
     ], className="map-panel")
@@ -219,6 +233,7 @@ def layout(**query) -> html.Div:
         dcc.Store(id=ids.SELECTED, data=view.selected),
         dcc.Store(id=ids.TABLE_KEY, data=None),
         dcc.Store(id=ids.PERMALINK, data=links["permalink"]),
+        dcc.Store(id=ids.MAP_CAPTION, data=links["caption"]),
     ], className="page", lang=lang)
 
 
@@ -234,7 +249,7 @@ FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(i
     Output(ids.MAP, "figure"), Output(ids.HEADLINE, "children"), Output(ids.RANKING, "figure"),
     Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
-    Output(ids.DOWNLOADS, "children"),
+    Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"),
     *FILTER_INPUTS, State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
@@ -254,13 +269,20 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),
             count, view_key(view), selected_notice(view, result["agg"]), " ".join(notes),
-            links["permalink"], links["lang_href"], links["downloads"])
+            links["permalink"], links["lang_href"], links["downloads"], links["caption"])
 
 
 def selected_notice(view: View, agg: pd.DataFrame) -> str:
     if not view.selected:
         return ""
     return t("selected", view.lang, name=agg.name.get(view.selected, view.selected))
+
+
+clientside_callback(
+    "function (n, caption) { if (n) { window.carteMapImage(caption); } }",
+    Input(ids.MAP_IMAGE, "n_clicks"), State(ids.MAP_CAPTION, "data"),
+    prevent_initial_call=True,
+)
 
 
 # The URL follows the view (a new history entry per change, so Back and Forward work); the

@@ -223,7 +223,7 @@ def ranking_figure(agg: pd.DataFrame, measure: str, lang: str, max_bars: int = 2
         textposition="auto", marker_color="#2c7fb8", hoverinfo="skip", cliponaxis=False,
     ))
     fig.update_layout(
-        title={"text": t("ranking_title", lang, measure=t("measure_" + measure, lang).lower()), "font": {"size": 15}},
+        title={"text": f"{t('ranking', lang)}<br><sup>{t('measure_' + measure, lang)}</sup>", "font": {"size": 15}},
         height=max(220, 34 * len(values) + 70), margin={"l": 8, "r": 8, "t": 40, "b": 20},
         yaxis={"autorange": "reversed", "automargin": True}, xaxis={"visible": False},
         plot_bgcolor="white", paper_bgcolor="white", separators=SEPARATORS[lang],

@@ -56,3 +56,17 @@ def test_download_links_follow_the_view(watch):
 def w_base(page) -> str:
     parsed = urlparse(page.url)
     return f"{parsed.scheme}://{parsed.netloc}"
+
+
+def test_the_map_image_downloads_offline_as_a_png(watch):
+    w = watch()
+    page = w.open("/?region=14")
+    with page.expect_download(timeout=30_000) as download_info:
+        page.locator("#map-image").click()
+    download = download_info.value
+    path = download.path()
+    data = open(path, "rb").read()
+    assert download.suggested_filename.endswith(".png") and data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    from tests.browser.conftest import ARTIFACTS
+    (ARTIFACTS / "map-image.png").write_bytes(data)
+    assert w.errors == []
