@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 
 import config
-from components import api, routes
+from components import api, routes, upload
 
 # French page language from the first byte; the loading message itself is set in assets/style.css
 # (Dash's own "Loading..." placeholder is restyled there).
@@ -34,6 +34,7 @@ def create_app() -> dash.Dash:
     app.layout = dash.page_container
     routes.register(app.server)
     api.register(app.server)
+    upload.register(app.server)
     return app
 
 

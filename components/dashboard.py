@@ -15,8 +15,8 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from components import about, ids, table
-from components.dataset import current as dataset
+from components import about, ids, table, upload
+from components.dataset import Dataset, current as dataset
 from components.figures import (POINT_LIMIT, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
                                 map_patch, points_data, ranking_figure)
 from components.i18n import money, money_cents, number, t
@@ -61,9 +61,9 @@ def _amount_marks() -> dict[int, str]:
 
 # ---------------------------------------------------------------- computing a view
 
-def compute(view: View) -> dict:
+def compute(view: View, data: Dataset | None = None) -> dict:
     """Everything the page shows for `view`, as plain values (tested without a browser)."""
-    data = dataset()
+    data = data or dataset()
     filters = view.effective_filters()
     chosen = metrics.filter_projects(data.projects, filters)
     agg = metrics.aggregate(chosen, view.level, data.envelopes)
@@ -228,6 +228,7 @@ def layout(**query) -> html.Div:
         ], className="page-header"),
         html.Main([filters_panel, map_panel, side_panel], id="main", className="dashboard"),
         table_panel,
+        upload.section(lang),
         about.panel(lang),
         dcc.Store(id=ids.LANG, data=lang),
         dcc.Store(id=ids.SELECTED, data=view.selected),
@@ -243,6 +244,8 @@ FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(i
                  Input(ids.MRC, "value"), Input(ids.THEME, "value"), Input(ids.ALLIANCE, "value"),
                  Input(ids.CYCLE, "value"), Input(ids.AMOUNT, "value"), Input(ids.SEARCH, "value"),
                  Input(ids.SELECTED, "data")]
+# Which data the view shows: the public dataset or the visitor's own file (see components.upload).
+SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
 
 
 @callback(
@@ -250,12 +253,14 @@ FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(i
     Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
     Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"),
-    *FILTER_INPUTS, State(ids.LANG, "data"),
+    *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
-def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang):
+def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
+                source, uploaded, lang):
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
-    result = compute(view)
+    data = upload.active_dataset(source, uploaded)
+    result = compute(view, data)
     notes = []
     if view.level == "mrc":
         leftover = metrics.unattributed_by_region(result["projects"]).amount.sum(min_count=1)
@@ -268,7 +273,7 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),
-            count, view_key(view), selected_notice(view, result["agg"]), " ".join(notes),
+            count, view_key(view, data), selected_notice(view, result["agg"]), " ".join(notes),
             links["permalink"], links["lang_href"], links["downloads"], links["caption"])
 
 
@@ -300,29 +305,30 @@ clientside_callback(
 )
 
 
-def view_key(view: View) -> str:
-    """A short fingerprint of the view: the table reloads its rows when it changes."""
-    return hashlib.sha1(repr(view).encode()).hexdigest()[:12]
+def view_key(view: View, data: Dataset) -> str:
+    """A short fingerprint of the view and its data: the table reloads its rows when it changes."""
+    return hashlib.sha1(f"{view!r}{id(data.projects)}".encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=4)
-def _table_text(dataset_id: int, lang: str) -> pd.DataFrame:
+def _table_text(data: Dataset, lang: str) -> pd.DataFrame:
     """The table's text for every project, built once per dataset and language."""
-    return table.table_frame(dataset().projects, lang)
+    return table.table_frame(data.projects, lang)
 
 
 @lru_cache(maxsize=16)
-def _table_for(dataset_id: int, view: View) -> pd.DataFrame:
-    mask = metrics.filter_mask(dataset().projects, view.effective_filters())
-    return _table_text(dataset_id, view.lang)[mask]
+def _table_for(data: Dataset, view: View) -> pd.DataFrame:
+    mask = metrics.filter_mask(data.projects, view.effective_filters())
+    return _table_text(data, view.lang)[mask]
 
 
 @callback(Output(ids.TABLE, "getRowsResponse"), Input(ids.TABLE, "getRowsRequest"),
-          *[State(i.component_id, i.component_property) for i in FILTER_INPUTS], State(ids.LANG, "data"),
-          prevent_initial_call=True)
-def table_block(request, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang):
+          *[State(i.component_id, i.component_property) for i in FILTER_INPUTS + SOURCE_INPUTS],
+          State(ids.LANG, "data"), prevent_initial_call=True)
+def table_block(request, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
+                source, uploaded, lang):
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
-    return table.rows_block(_table_for(id(dataset().projects), view), request)
+    return table.rows_block(_table_for(upload.active_dataset(source, uploaded), view), request)
 
 
 # When the view changes, the grid drops the rows it holds and asks for the new ones.

@@ -12,7 +12,7 @@ from data import load, metrics
 from geo import layers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: caches key on the dataset itself
 class Dataset:
     projects: pd.DataFrame  # validated + metrics.prepare_projects columns, indexed by project_id
     envelopes: pd.DataFrame

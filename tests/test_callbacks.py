@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from dash import Patch
 
-from components import dashboard, ids
+from components import dashboard, ids, upload
 from components.dataset import Dataset, prepare_for_map
 from components.state import AMOUNT_STEPS
 from data import metrics
@@ -17,12 +17,14 @@ from tests.fixtures_projects import small_projects
 def small_dataset(monkeypatch):
     data = Dataset(prepare_for_map(small_projects()), pd.DataFrame(columns=list(ENVELOPE_COLUMNS)), demo=False)
     monkeypatch.setattr(dashboard, "dataset", lambda: data)
+    monkeypatch.setattr(upload, "current", lambda: data)
     return data
 
 
 def _values(**changes) -> dict:
     values = dict(level="region", measure="amount", regions=[], mrcs=[], themes=[], alliances=[], cycles=[],
-                  amount=[0, len(AMOUNT_STEPS) - 1], text="", selected=None, lang="fr")
+                  amount=[0, len(AMOUNT_STEPS) - 1], text="", selected=None, source="public", uploaded=None,
+                  lang="fr")
     values.update(changes)
     return values
 

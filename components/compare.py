@@ -1,0 +1,369 @@
+"""« Comparer deux territoires » (/comparer?level=region&a=05&b=06): two regions or two MRC side by side.
+
+For each territory: name, population, known FQIS amount, projects, promoters, amount per
+inhabitant (from `metrics.aggregate`, formatted as on the dashboard), the known envelopes and
+other amounts by cycle, and the priorities of its projects.
+
+Honesty rules, the same as the rest of the site:
+- Envelope rows are listed one by one with their kind and source, never added up: kinds differ
+  (an envelope contains its calls) and so do levels (a region's envelope contains its MRC's).
+- An MRC's figures count only the projects counted in that MRC (region-wide or multi-MRC projects
+  count at region level).
+
+Every value from the URL or the dropdowns is checked against the known ids; an unknown one gives
+a clear message in its panel and the page stays usable.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+
+from components.dataset import current as dataset
+from components.i18n import money, money_cents, number
+from components.state import clean_choice
+from data import metrics
+from data.schema import REFERENCE_DIR
+from geo import layers
+from geo.names import fold
+
+PATH = "/comparer"
+LEVELS = ("region", "mrc")
+
+# Component ids of this page (prefix « cmp- »).
+ROOT = "cmp-root"
+PICK_A = "cmp-a"
+PICK_B = "cmp-b"
+PANEL_A = "cmp-panel-a"
+PANEL_B = "cmp-panel-b"
+LEVEL = "cmp-level"
+LANG = "cmp-lang"
+QUERY = "cmp-query"
+URL_SYNC = "cmp-url-sync"
+
+MAX_ECHO = 40  # an unknown id is shown back to the visitor, cut to this length
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Comparer deux territoires", "Compare two areas"),
+    "intro": ("Les montants connus du FQIS, les projets et leurs priorités, côte à côte.",
+              "Known FQIS amounts, projects and their priorities, side by side."),
+    "back": ("← Retour à la carte", "← Back to the map"),
+    "language_switch": ("English", "Français"),
+    "level_region": ("Régions", "Regions"),
+    "level_mrc": ("MRC", "MRC"),
+    "first": ("Premier territoire", "First area"),
+    "second": ("Second territoire", "Second area"),
+    "choose": ("Choisir…", "Choose…"),
+    "hint": ("Choisissez un territoire dans la liste ci-dessus.", "Choose an area in the list above."),
+    "unknown_region": ("« {value} » n'est pas une région connue. Choisissez-en une dans la liste.",
+                       "« {value} » is not a known region. Choose one in the list."),
+    "unknown_mrc": ("« {value} » n'est pas une MRC connue. Choisissez-en une dans la liste.",
+                    "« {value} » is not a known MRC. Choose one in the list."),
+    "population": ("Population 2021", "2021 population"),
+    "population_estimated": ("Population 2021 (estimée)", "2021 population (estimated)"),
+    "total": ("Montant FQIS connu", "Known FQIS amount"),
+    "projects": ("Projets", "Projects"),
+    "promoters": ("Organismes porteurs", "Promoting organizations"),
+    "per_capita": ("Par habitant", "Per inhabitant"),
+    "unknown_amounts": ("{n} projet(s) sans montant connu", "{n} project(s) with no known amount"),
+    "mrc_rule": ("Projets comptés dans cette MRC seulement (les projets régionaux ou multi-MRC comptent pour la région).",
+                 "Projects counted in this MRC only (region-wide or multi-MRC projects count for the region)."),
+    "region_of": ("Région : {name}", "Region: {name}"),
+    "envelopes": ("Enveloppes et montants connus, par cycle", "Known envelopes and amounts, by cycle"),
+    "envelopes_rule": ("Chaque montant est listé avec sa nature et sa source ; des natures ou des niveaux "
+                       "différents ne s'additionnent pas.",
+                       "Each amount is listed with its kind and source; different kinds or levels do not add up."),
+    "no_envelope": ("Aucun montant connu.", "No known amount."),
+    "parts": ("{n} autre(s) montant(s) connu(s) pour des parties de la région (sous-régions, MRC).",
+              "{n} other known amount(s) for parts of the region (sub-regions, MRC)."),
+    "col_cycle": ("Cycle", "Cycle"),
+    "col_kind": ("Nature", "Kind"),
+    "col_period": ("Période", "Period"),
+    "col_amount": ("Montant", "Amount"),
+    "col_source": ("Source", "Source"),
+    "source": ("source", "source"),
+    "priorities": ("Priorités des projets connus", "Priorities of known projects"),
+    "priorities_rule": ("Un projet peut avoir plusieurs priorités.", "A project may have several priorities."),
+    "no_priority": ("Aucun projet connu.", "No known project."),
+    "theme_none": ("Priorité non précisée", "Priority not stated"),
+    "n_projects": ("{n} projet(s)", "{n} project(s)"),
+    "no_data": ("aucune donnée connue (≠ zéro)", "no known data (≠ zero)"),
+}
+
+KINDS: dict[str, tuple[str, str]] = {
+    "envelope": ("Enveloppe", "Envelope"),
+    "call": ("Appel de projets", "Call for projects"),
+    "projects_announced": ("Projets annoncés", "Announced projects"),
+    "transition": ("Transition", "Transition"),
+    "balance": ("Solde", "Balance"),
+    "cap": ("Plafond par projet", "Per-project cap"),
+    "supplement": ("Supplément", "Supplement"),
+}
+
+
+def tr(key: str, lang: str, **values) -> str:
+    fr, en = _TEXT[key]
+    text = en if lang == "en" else fr
+    return text.format(**values) if values else text
+
+
+def clean_lang(lang) -> str:
+    return clean_choice(lang, ("fr", "en"), "fr")
+
+
+def clean_level(level) -> str:
+    return clean_choice(level, LEVELS, "region")
+
+
+def known(level: str) -> frozenset[str]:
+    return frozenset(layers.territories(level).index)
+
+
+def clean_id(value, level: str) -> str | None:
+    """A territory id from the URL or a dropdown → the id if it is one of `level`, else None."""
+    return clean_choice(value, known(level), None)
+
+
+def options(level: str) -> list[dict]:
+    """Dropdown choices: « 05 – Estrie » for regions, « Memphrémagog (Estrie) » for MRC, sorted."""
+    if level == "mrc":
+        mrc = layers.territories("mrc")
+        order = sorted(mrc.index, key=lambda i: fold(mrc.name[i]))
+        return [{"label": f"{mrc.name[i]} ({mrc.region_name[i]})", "value": i} for i in order]
+    regions = layers.territories("region").sort_index()
+    return [{"label": f"{code} – {name}", "value": code} for code, name in regions.region_name.items()]
+
+
+# ---------------------------------------------------------------- the facts of one territory
+
+def _labels(file: str, key: str, lang: str) -> pd.Series:
+    table = pd.read_csv(REFERENCE_DIR / file, dtype=str)
+    return table.set_index(key)["label_en" if lang == "en" else "label_fr"]
+
+
+def territory_projects(projects: pd.DataFrame, level: str, territory: str) -> pd.DataFrame:
+    """The projects that count in `territory`, by the same rule as `metrics.aggregate`."""
+    column = projects.counted_mrc if level == "mrc" else projects.region_code
+    return projects[(column == territory).fillna(False).astype(bool).to_numpy()]
+
+
+def priorities(projects: pd.DataFrame, lang: str) -> list[tuple[str, str, int]]:
+    """(theme id, label, number of projects) of `projects`, most frequent first; a project with no
+    stated priority counts under « Priorité non précisée » (id "")."""
+    if projects.empty:
+        return []
+    # Each project once per theme it states (a repeated theme in one cell counts once).
+    per_project = projects.themes.fillna("").astype(str).map(
+        lambda cell: sorted({theme.strip() for theme in cell.split(";")} - {""}) or [""])
+    counts = per_project.explode().value_counts()
+    labels = _labels("themes.csv", "theme_id", lang)
+    rows = [(theme, labels.get(theme, theme) if theme else tr("theme_none", lang), int(n)) for theme, n in counts.items()]
+    return sorted(rows, key=lambda row: (-row[2], row[0] == "", fold(row[1])))
+
+
+def envelope_rows(envelopes: pd.DataFrame, level: str, territory: str) -> tuple[pd.DataFrame, int]:
+    """(rows of `territory` itself in cycle order, number of rows for parts of it).
+
+    A region's own rows are those of the region or of its Alliance(s); its sub-regions' and MRC's
+    rows are only counted, since listing them beside the region's would invite adding them up.
+    """
+    if level == "mrc":
+        own = envelopes[(envelopes.territory_level == "mrc") & (envelopes.mrc_id == territory)]
+        parts = 0
+    else:
+        inside = envelopes[envelopes.region_code == territory]
+        own = inside[inside.territory_level.isin(("region", "alliance"))]
+        parts = int(inside.territory_level.isin(("sub_region", "mrc")).sum())
+    cycles = list(pd.read_csv(REFERENCE_DIR / "cycles.csv", dtype=str).cycle_id)
+    position = own.cycle.map({c: i for i, c in enumerate(cycles)}).fillna(len(cycles))
+    order = sorted(range(len(own)), key=lambda i: (position.iloc[i], i))
+    return own.iloc[order], parts
+
+
+def facts(level: str, territory: str, agg: pd.DataFrame | None = None) -> dict:
+    """Plain values of one known territory (tested without a browser)."""
+    data = dataset()
+    agg = agg if agg is not None else metrics.aggregate(data.projects, level, data.envelopes)
+    row = agg.loc[territory]
+    table = layers.territories(level)
+    envelopes, parts = envelope_rows(data.envelopes, level, territory)
+    return {
+        "level": level, "id": territory, "name": str(row["name"]),
+        "region_name": str(table.region_name[territory]) if level == "mrc" else None,
+        "population": None if pd.isna(row.population) else int(row.population),
+        "population_estimated": str(table.population_estimated[territory]).lower() == "true",
+        "total": None if pd.isna(row.amount) else float(row.amount),
+        "n_projects": int(row.n_projects), "n_with_amount": int(row.n_with_amount),
+        "n_promoters": int(row.n_promoters),
+        "per_capita": None if pd.isna(row.per_capita) else float(row.per_capita),
+        "envelopes": envelopes, "other_envelopes": parts,
+        "projects": territory_projects(data.projects, level, territory),
+    }
+
+
+# ---------------------------------------------------------------- panels
+
+def _message(text: str) -> html.Div:
+    return html.Div(html.P(text, className="cmp-message", role="status"), className="cmp-panel")
+
+
+def panel(level, value, lang: str, agg: pd.DataFrame | None = None) -> html.Div:
+    """The panel of one territory; a hint when nothing is chosen; a message for an unknown id."""
+    level, lang = clean_level(level), clean_lang(lang)
+    if value is None or value == "":
+        return _message(tr("hint", lang))
+    territory = clean_id(value, level)
+    if territory is None:
+        shown = value[:MAX_ECHO] if isinstance(value, str) else "?"
+        return _message(tr(f"unknown_{level}", lang, value=shown))
+    f = facts(level, territory, agg)
+    return html.Div([
+        html.H2(f["name"] if level == "mrc" else f"{territory} – {f['name']}"),
+        html.P(tr("region_of", lang, name=f["region_name"]), className="cmp-muted") if f["region_name"] else None,
+        _facts_list(f, lang),
+        html.H3(tr("envelopes", lang)),
+        _envelope_table(f["envelopes"], lang),
+        html.P(tr("parts", lang, n=number(f["other_envelopes"], lang)), className="cmp-note")
+        if f["other_envelopes"] else None,
+        html.H3(tr("priorities", lang)),
+        _priority_list(priorities(f["projects"], lang), lang),
+    ], className="cmp-panel", **{"data-territory": territory})
+
+
+def _facts_list(f: dict, lang: str) -> html.Dl:
+    items = []
+
+    def fact(key: str, label: str, value: str, note: str | None = None):
+        items.extend([html.Dt(label), html.Dd(value, **{"data-fact": key})])
+        if note:
+            items.append(html.Dd(note, className="cmp-fact-note"))
+
+    unknown = f["n_projects"] - f["n_with_amount"]
+    fact("population", tr("population_estimated" if f["population_estimated"] else "population", lang),
+         number(f["population"], lang))
+    fact("total", tr("total", lang), money(f["total"], lang) if f["total"] is not None else tr("no_data", lang),
+         tr("unknown_amounts", lang, n=number(unknown, lang)) if unknown else None)
+    fact("projects", tr("projects", lang), number(f["n_projects"], lang),
+         tr("mrc_rule", lang) if f["level"] == "mrc" else None)
+    fact("promoters", tr("promoters", lang), number(f["n_promoters"], lang))
+    fact("per_capita", tr("per_capita", lang), money_cents(f["per_capita"], lang))
+    return html.Dl(items, className="cmp-facts")
+
+
+def _envelope_table(rows: pd.DataFrame, lang: str):
+    if rows.empty:
+        return html.P(tr("no_envelope", lang), className="cmp-muted")
+    cycles = _labels("cycles.csv", "cycle_id", lang)
+    body = []
+    for row in rows.itertuples():
+        kind = KINDS.get(row.kind, (row.kind, row.kind))[1 if lang == "en" else 0]
+        if row.territory_level == "alliance" and isinstance(row.territory_name, str) and row.territory_name:
+            kind = f"{kind} — {row.territory_name}"
+        url = row.source_url if isinstance(row.source_url, str) and row.source_url.lower().startswith(("http://", "https://")) else None
+        body.append(html.Tr([
+            html.Td(cycles.get(row.cycle, row.cycle)), html.Td(kind),
+            html.Td(row.period if isinstance(row.period, str) else ""),
+            html.Td(money(row.amount, lang), className="cmp-amount"),
+            html.Td(html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"),
+        ]))
+    head = html.Thead(html.Tr([html.Th(tr(key, lang), scope="col")
+                               for key in ("col_cycle", "col_kind", "col_period", "col_amount", "col_source")]))
+    return html.Div([html.Table([head, html.Tbody(body)], className="cmp-envelopes"),
+                     html.P(tr("envelopes_rule", lang), className="cmp-note")])
+
+
+def _priority_list(rows: list[tuple[str, str, int]], lang: str):
+    if not rows:
+        return html.P(tr("no_priority", lang), className="cmp-muted")
+    top = max(n for _, _, n in rows)
+    items = [html.Li([html.Span(label), html.Span(tr("n_projects", lang, n=number(n, lang))),
+                      html.Span(className="cmp-bar", style={"width": f"{100 * n / top:.0f}%"})],
+                     **{"data-theme": theme or "none"})
+             for theme, label, n in rows]
+    return html.Div([html.Ul(items, className="cmp-priorities"), html.P(tr("priorities_rule", lang), className="cmp-note")])
+
+
+def compare_query(level, a, b, lang) -> str:
+    """The page's query for these choices: only known ids are kept."""
+    level, lang = clean_level(level), clean_lang(lang)
+    pairs = [("level", level)] if level != "region" else []
+    pairs += [(key, value) for key, value in (("a", clean_id(a, level)), ("b", clean_id(b, level))) if value]
+    if lang == "en":
+        pairs.append(("lang", "en"))
+    return urlencode(pairs)
+
+
+def panels(level, a, b, lang) -> tuple[html.Div, html.Div, str]:
+    """(panel a, panel b, query of the page) for the chosen territories."""
+    level = clean_level(level)
+    data = dataset()
+    agg = metrics.aggregate(data.projects, level, data.envelopes)  # once for both panels
+    return panel(level, a, lang, agg), panel(level, b, lang, agg), compare_query(level, a, b, lang)
+
+
+# ---------------------------------------------------------------- layout
+
+def compare_href(level: str = "region", a: str | None = None, b: str | None = None, lang: str = "fr") -> str:
+    query = compare_query(level, a, b, lang)
+    return PATH + ("?" + query if query else "")
+
+
+def link(lang: str = "fr", regions=(), **attributes) -> html.A:
+    """The « Comparer deux territoires » link for another page (the view's first two regions, if any)."""
+    regions = [regions] if isinstance(regions, str) else list(regions) if isinstance(regions, (list, tuple)) else []
+    chosen = [r for r in regions if clean_id(r, "region")][:2] + [None, None]
+    return html.A(tr("title", lang), href=compare_href("region", chosen[0], chosen[1], clean_lang(lang)), **attributes)
+
+
+def layout(a: str = "", b: str = "", level: str = "region", lang: str = "fr", **_) -> html.Div:
+    """The comparison of `a` and `b` (ids of `level`); any value may be absent, forged or unknown."""
+    level, lang = clean_level(level), clean_lang(lang)
+    a = a if isinstance(a, str) else ""
+    b = b if isinstance(b, str) else ""
+    panel_a, panel_b, _query = panels(level, a, b, lang)
+    other = "en" if lang == "fr" else "fr"
+    choices = options(level)
+
+    def picker(label: str, control_id: str, value: str) -> html.Div:
+        return html.Div([
+            html.Label(label, htmlFor=control_id),
+            dcc.Dropdown(id=control_id, options=choices, value=clean_id(value, level), clearable=True,
+                         placeholder=tr("choose", lang)),
+        ], className="cmp-picker")
+
+    def level_link(name: str) -> html.A:
+        current = {"aria-current": "page"} if name == level else {}
+        return html.A(tr(f"level_{name}", lang), href=compare_href(name, lang=lang), className="cmp-level", **current)
+
+    home = "/" + ("?lang=en" if lang == "en" else "")
+    return html.Div([
+        html.Header([
+            html.Div([html.H1(tr("title", lang)), html.P(tr("intro", lang), className="cmp-muted")]),
+            html.Nav([html.A(tr("back", lang), href=home),
+                      html.A(tr("language_switch", lang), href=compare_href(level, clean_id(a, level),
+                                                                           clean_id(b, level), other), lang=other)]),
+        ], className="cmp-header"),
+        html.Div([level_link("region"), level_link("mrc")], className="cmp-levels"),
+        html.Div([picker(tr("first", lang), PICK_A, a), picker(tr("second", lang), PICK_B, b)], className="cmp-pickers"),
+        html.Main([html.Div(panel_a, id=PANEL_A), html.Div(panel_b, id=PANEL_B)], className="cmp-panels",
+                  **{"aria-live": "polite"}),
+        dcc.Store(id=LEVEL, data=level),
+        dcc.Store(id=LANG, data=lang),
+        dcc.Store(id=QUERY),
+        dcc.Store(id=URL_SYNC),
+    ], id=ROOT, className="cmp", lang=lang)
+
+
+# ---------------------------------------------------------------- callbacks
+
+@callback(Output(PANEL_A, "children"), Output(PANEL_B, "children"), Output(QUERY, "data"),
+          Input(PICK_A, "value"), Input(PICK_B, "value"), State(LEVEL, "data"), State(LANG, "data"),
+          prevent_initial_call=True)
+def on_pick(a, b, level, lang):
+    return panels(level, a, b, lang)
+
+
+# The address follows the two choices, so a comparison can be shared (assets/presentation_keys.js).
+clientside_callback(ClientsideFunction("carte_presentation", "sync_query"),
+                    Output(URL_SYNC, "data"), Input(QUERY, "data"), prevent_initial_call=True)

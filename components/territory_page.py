@@ -1,0 +1,518 @@
+"""A page per region (/region/<code>) and per MRC (/mrc/<mrc_id>): everything known of one territory.
+
+For a presentation at an assembly or a journalist's check: who manages the money, population and
+area, the known FQIS amount of its projects with the amount per inhabitant and its rank among
+peers, every published amount by cycle (each with its kind, never summed across kinds), the
+Alliance's priorities in its own words, and the projects themselves, each with its source.
+The page prints cleanly (assets/print.css).
+
+Figures come from `data.metrics` on the same prepared table as the map, so the page and the map
+agree. An unknown code or id gives a short « territoire inconnu » page, never an error.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import quote
+
+import pandas as pd
+from dash import html
+
+from components import dataset
+from components.i18n import money, money_cents, number
+from components.methodology import (GEO_REFERENCE_DIR, clean_lang, kind_label, level_label, page_frame, source_link,
+                                     table, text)
+from components.permalink import view_to_query
+from components.state import View
+from data import load, metrics
+from data.metrics import Filters
+from data.schema import REFERENCE_DIR
+from geo import layers
+from geo.lookup import find_mrc, find_region
+
+MAX_ID = 100  # longer than any region code, MRC id or name; anything longer is not looked up
+# Order of envelope rows inside a cycle: the widest territory first.
+LEVEL_ORDER = {"province": 0, "alliance": 1, "region": 2, "sub_region": 3, "mrc": 4}
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "region_kicker": ("Région administrative {code}", "Administrative region {code}"),
+    "mrc_kicker": ("{type} · région ", "{type} · region "),
+    "see_on_map": ("Voir {name} sur la carte", "See {name} on the map"),
+    "facts": ("En bref", "At a glance"),
+    "alliance": ("Alliance", "Alliance"),
+    "alliances": ("Alliances", "Alliances"),
+    "mandataire": ("mandataire : {name}", "managing body: {name}"),
+    "former_alliance": ("Pendant le cycle {cycle}, cette MRC relevait de l'{alliance}.",
+                        "During the {cycle} cycle, this MRC belonged to the {alliance}."),
+    "alliance_added": ("Pendant le cycle {cycle}, l'{alliance} couvrait aussi : {mrc}.",
+                       "During the {cycle} cycle, the {alliance} also covered: {mrc}."),
+    "alliance_removed": ("Pendant le cycle {cycle}, l'{alliance} ne couvrait pas : {mrc}.",
+                         "During the {cycle} cycle, the {alliance} did not cover: {mrc}."),
+    "population": ("Population 2021", "2021 population"),
+    "estimated": (" (estimée)", " (estimated)"),
+    "area": ("Superficie terrestre", "Land area"),
+    "km2": ("{n} km²", "{n} km²"),
+    "amount": ("Montant FQIS connu des projets", "Known FQIS amount of projects"),
+    "projects": ("Nombre de projets connus", "Number of known projects"),
+    "projects_value": ("{n} (dont {k} avec montant connu)", "{n} ({k} with a known amount)"),
+    "per_capita": ("Montant par habitant", "Amount per inhabitant"),
+    "rank_regions": ("Rang par habitant parmi les 17 régions", "Rank per inhabitant among the 17 regions"),
+    "rank_region_mrc": ("Rang par habitant parmi les MRC de la région", "Rank per inhabitant among the region's MRC"),
+    "rank_all_mrc": ("Rang par habitant parmi les 104 MRC/TE", "Rank per inhabitant among all 104 MRC/TE"),
+    "rank": ("{ordinal} sur {n} {areas} avec données", "{ordinal} of {n} {areas} with data"),
+    "areas_one": ("territoire", "area"),
+    "areas_many": ("territoires", "areas"),
+    "unranked": ("non classé : aucun montant connu", "not ranked: no known amount"),
+    "regional": ("Comptés à l'échelle de la région seulement", "Counted at region level only"),
+    "regional_value": ("{amount} — {n} projet(s) régionaux ou multi-MRC, dans aucune MRC",
+                       "{amount} — {n} region-wide or multi-MRC project(s), in no MRC"),
+    "regional_none": ("aucun projet régional ou multi-MRC connu", "no known region-wide or multi-MRC project"),
+    "no_data_note": ("Aucune donnée connue n'est pas zéro : ce territoire a pu recevoir de l'argent qu'aucune source "
+                     "lue ne documente.",
+                     "No known data is not zero: this area may have received money that no source we read "
+                     "documents."),
+    "envelopes": ("Enveloppes et montants publiés, par cycle", "Envelopes and published amounts, by cycle"),
+    "envelopes_rule": ("Chaque ligne est un montant publié, avec sa nature. Les natures ne s'additionnent pas entre "
+                       "elles et les niveaux se recoupent : aucun total n'est fait ici.",
+                       "Each row is one published amount, with its kind. Kinds are not added together and levels "
+                       "overlap: no total is made here."),
+    "envelopes_none": ("Aucun montant publié connu pour ce territoire.", "No published amount known for this area."),
+    "envelopes_region": ("Montants publiés pour toute la région : ", "Amounts published for the whole region: "),
+    "col_territory": ("Territoire", "Area"),
+    "col_kind": ("Nature", "Kind"),
+    "col_amount": ("Montant", "Amount"),
+    "col_period": ("Période", "Period"),
+    "col_description": ("Description", "Description"),
+    "col_source": ("Source", "Source"),
+    "priorities": ("Priorités de l'Alliance", "Priorities of the Alliance"),
+    "priorities_none": ("Aucune priorité relevée avec une source pour {name}.",
+                        "No priority recorded with a source for {name}."),
+    "scope": ("choisies pour : {scope}", "chosen for: {scope}"),
+    "themes": ("thème(s) : {labels}", "theme(s): {labels}"),
+    "sources": ("Source : ", "Source: "),
+    "projects_title": ("Projets connus", "Known projects"),
+    "projects_none": ("Aucun projet connu pour ce territoire.", "No known project for this area."),
+    "col_title": ("Projet", "Project"),
+    "col_promoter": ("Organisme porteur", "Promoting organization"),
+    "col_mrc": ("MRC", "MRC"),
+    "col_fqis": ("Montant FQIS", "FQIS amount"),
+    "col_years": ("Années", "Years"),
+    "region_wide": ("toute la région", "whole region"),
+    "shared_projects": ("Projets multi-MRC qui servent aussi cette MRC", "Multi-MRC projects that also serve this MRC"),
+    "shared_rule": ("Ils sont comptés à l'échelle de la région, pas dans cette MRC.",
+                    "They are counted at region level, not in this MRC."),
+    "mrc_list": ("MRC et territoires équivalents de la région", "MRC and equivalent territories of the region"),
+    "col_population": ("Population 2021", "2021 population"),
+    "col_known": ("Montant FQIS connu", "Known FQIS amount"),
+    "col_count": ("Projets", "Projects"),
+    "col_per_capita": ("Par habitant", "Per inhabitant"),
+    "unknown_title": ("Territoire inconnu", "Unknown area"),
+    "unknown_region": ("Aucune région ne porte le code « {value} ».", "No region has the code « {value} »."),
+    "unknown_mrc": ("Aucune MRC ne porte l'identifiant « {value} ».", "No MRC has the id « {value} »."),
+    "unknown_empty": ("L'adresse ne nomme aucun territoire.", "The address names no area."),
+    "back_to_map": ("Retour à la carte", "Back to the map"),
+    "choose_region": ("Les 17 régions :", "The 17 regions:"),
+    "page_title": ("{name} — Carte des Alliances", "{name} — Map of the Alliances"),
+}
+
+
+def _t(key: str, lang: str, **values) -> str:
+    return text(_TEXT, key, lang, **values)
+
+
+# ---------------------------------------------------------------- small formatting helpers
+
+def amount_text(value, lang: str) -> str:
+    """A dollar amount as the source gives it: cents only when there are cents; unknown → « — »."""
+    if value is None or pd.isna(value):
+        return "—"
+    return money_cents(value, lang) if round(float(value) * 100) % 100 else money(value, lang)
+
+
+def ordinal(n: int, lang: str) -> str:
+    if lang == "en":
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    return "1er" if n == 1 else f"{n}e"
+
+
+def rank_among(values: pd.Series, territory_id: str) -> tuple[int | None, int]:
+    """(rank, number of territories with data): 1 is the highest value; ties share a rank.
+
+    Only territories with a value are ranked; a territory with none has rank None.
+    """
+    known = values.dropna()
+    if territory_id not in known.index:
+        return None, len(known)
+    return int((known > known[territory_id]).sum()) + 1, len(known)
+
+
+def rank_text(values: pd.Series, territory_id: str, lang: str) -> str:
+    rank, n = rank_among(values, territory_id)
+    if rank is None:
+        return _t("unranked", lang)
+    areas = _t("areas_one" if n == 1 else "areas_many", lang)
+    return _t("rank", lang, ordinal=ordinal(rank, lang), n=number(n, lang), areas=areas)
+
+
+def _years(start, end) -> str:
+    start = None if pd.isna(start) else int(start)
+    end = None if pd.isna(end) else int(end)
+    if start and end:
+        return str(start) if start == end else f"{start}–{end}"
+    return str(start or end or "—")
+
+
+def _population(row: pd.Series, lang: str) -> str:
+    estimated = str(row.get("population_estimated", "")).lower() == "true"
+    return number(row.population_2021, lang) + (_t("estimated", lang) if estimated else "")
+
+
+def _facts(rows: list[tuple[str, object]]) -> html.Dl:
+    return html.Dl([item for term, value in rows for item in (html.Dt(term), html.Dd(value))], className="facts")
+
+
+def _map_href(view: View) -> str:
+    query = view_to_query(view)
+    return "/?" + query if query else "/"
+
+
+def _lang_suffix(lang: str) -> str:
+    return "?lang=en" if lang == "en" else ""
+
+
+# ---------------------------------------------------------------- data shared by both pages
+
+@lru_cache(maxsize=1)
+def _priorities() -> pd.DataFrame:
+    return load.load_priorities()
+
+
+@lru_cache(maxsize=None)
+def _labels(name: str, lang: str) -> pd.Series:
+    """Labels of a reference vocabulary (themes, cycles) in `lang`, by id, in the file's order."""
+    table_ = pd.read_csv(REFERENCE_DIR / f"{name}.csv", dtype=str)
+    return table_.set_index(table_.columns[0])["label_en" if lang == "en" else "label_fr"]
+
+
+def _alliance_name(alliance_id: str, lang: str) -> str:
+    alliances = layers.territories("alliance")
+    if alliance_id not in alliances.index:
+        return str(alliance_id)
+    return str(alliances.at[alliance_id, "name_en" if lang == "en" else "name_fr"])
+
+
+def _alliance_items(alliance_ids: list[str], lang: str) -> list:
+    alliances = layers.territories("alliance")
+    items = []
+    for alliance_id in alliance_ids:
+        row = alliances.loc[alliance_id]
+        items.append(html.Li([_alliance_name(alliance_id, lang), " — ",
+                              _t("mandataire", lang, name=row.mandataire), " (",
+                              source_link(row.source_url, lang=lang), ")"]))
+    return items
+
+
+def _mrc_names(cell, lang: str) -> str:
+    names = layers.territories("mrc").name
+    ids = [part for part in str(cell).split(";") if part] if isinstance(cell, str) else []
+    return "; ".join(str(names.get(i, i)) for i in ids) if ids else _t("region_wide", lang)
+
+
+def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.Table:
+    ordered = projects.assign(_missing=projects.amount_fqis.isna()).sort_values(
+        ["_missing", "amount_fqis", "title"], ascending=[True, False, True], kind="stable")
+    headers = [_t("col_title", lang), _t("col_promoter", lang)]
+    if with_mrc:
+        headers.append(_t("col_mrc", lang))
+    headers += [_t("col_fqis", lang), _t("col_years", lang), _t("col_source", lang)]
+    rows = []
+    for row in ordered.itertuples():
+        cells = [row.title, row.promoter if isinstance(row.promoter, str) else "—"]
+        if with_mrc:
+            cells.append(_mrc_names(row.mrc_ids, lang))
+        cells += [amount_text(row.amount_fqis, lang), _years(row.start_year, row.end_year),
+                  source_link(row.source_url, row.source_date, lang)]
+        rows.append(cells)
+    amount_column = 3 if with_mrc else 2
+    return table(headers, rows, numeric={amount_column}, css="projects")
+
+
+def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None) -> html.Section:
+    children: list = [html.H2(_t("envelopes", lang))]
+    if not len(rows):
+        children.append(html.P(_t("envelopes_none", lang)))
+    else:
+        children.append(html.P(_t("envelopes_rule", lang), className="note"))
+        cycles = _labels("cycles", lang)
+        order = {cycle: i for i, cycle in enumerate(cycles.index)}
+        # Within a cycle: the envelope itself first, then the amounts in the order they were published.
+        ordered = rows.assign(_cycle=rows.cycle.map(order).fillna(len(order)),
+                              _envelope=rows.kind != "envelope",
+                              _date=rows.source_date.fillna("9999"),
+                              _level=rows.territory_level.map(LEVEL_ORDER).fillna(9))
+        ordered = ordered.sort_values(["_cycle", "_envelope", "_date", "_level", "envelope_id"], kind="stable")
+        headers = [_t(k, lang) for k in ("col_territory", "col_kind", "col_amount", "col_period",
+                                         "col_description", "col_source")]
+        for cycle, group in ordered.groupby("_cycle", sort=True):
+            cycle_id = group.cycle.iloc[0]
+            body = [[html.Span([row.territory_name, html.Br(), html.Small(level_label(row.territory_level, lang))]),
+                     kind_label(row.kind, lang), amount_text(row.amount, lang),
+                     row.period if isinstance(row.period, str) else "—",
+                     html.Span([row.description] + ([html.Br(), html.Small(row.note, className="row-note")]
+                                                    if isinstance(row.note, str) and row.note else [])),
+                     source_link(row.source_url, row.source_date, lang)]
+                    for row in group.itertuples()]
+            children += [html.H3(cycles.get(cycle_id, cycle_id)), table(headers, body, numeric={2}, css="envelopes")]
+    children += extra or []
+    return html.Section(children, className="doc-section", id="enveloppes")
+
+
+def _priorities_section(alliance_ids: list[str], lang: str) -> html.Section:
+    children: list = [html.H2(_t("priorities", lang))]
+    priorities = _priorities()
+    themes = _labels("themes", lang)
+    cycles = _labels("cycles", lang)
+    for alliance_id in alliance_ids:
+        if len(alliance_ids) > 1:
+            children.append(html.H3(_alliance_name(alliance_id, lang)))
+        rows = priorities[priorities.alliance_id == alliance_id]
+        if not len(rows):
+            children.append(html.P(_t("priorities_none", lang, name=_alliance_name(alliance_id, lang))))
+            continue
+        order = {cycle: i for i, cycle in enumerate(cycles.index)}
+        rows = rows.assign(_cycle=rows.cycle.map(order).fillna(len(order)), _scope=rows.scope.fillna(""))
+        for (_, scope), group in rows.groupby(["_cycle", "_scope"], sort=True):
+            cycle_id = group.cycle.iloc[0]
+            heading = cycles.get(cycle_id, cycle_id) + (" — " + _t("scope", lang, scope=scope) if scope else "")
+            items = []
+            for row in group.itertuples():
+                ids = [i for i in str(row.theme_ids).split(";") if i] if isinstance(row.theme_ids, str) else []
+                labels = ", ".join(str(themes.get(i, i)) for i in ids)
+                items.append(html.Li([html.Q(row.priority_original, lang="fr"),
+                                      html.Span(" — " + _t("themes", lang, labels=labels), className="themes")
+                                      if labels else None]))
+            sources = list(dict.fromkeys(group.source_url))
+            links: list = [_t("sources", lang)]
+            for i, url in enumerate(sources):
+                links += ([" · "] if i else []) + [source_link(url, lang=lang)]
+            children += [html.H4(heading) if len(alliance_ids) > 1 else html.H3(heading),
+                         html.Ul(items, className="priorities"), html.P(links, className="sources")]
+    return html.Section(children, className="doc-section", id="priorites")
+
+
+# ---------------------------------------------------------------- unknown territory
+
+def _unknown(kind: str, value, lang: str, path: str) -> html.Div:
+    shown = value[:40] if isinstance(value, str) else ""
+    if not shown.strip():
+        message = _t("unknown_empty", lang)
+    else:
+        message = _t("unknown_region" if kind == "region" else "unknown_mrc", lang, value=shown)
+    regions = layers.territories("region")
+    links = [html.Li(html.A(f"{r.region_id} – {r.region_name}", href=f"/region/{r.region_id}{_lang_suffix(lang)}"))
+             for r in regions.itertuples()]
+    children = [
+        html.H1(_t("unknown_title", lang)),
+        html.P(message),
+        html.P(html.A(_t("back_to_map", lang), href=_map_href(View(lang=lang)), className="map-link")),
+        html.P(_t("choose_region", lang)),
+        html.Ul(links, className="region-list"),
+    ]
+    return page_frame(lang, path, children, css="territory-page unknown-territory")
+
+
+def _quoted(value) -> str:
+    """A URL segment as typed, made safe to put back in a link (and bounded)."""
+    return quote(value[:MAX_ID], safe="") if isinstance(value, str) else ""
+
+
+def _resolve(value, finder, known: pd.Index) -> str | None:
+    """The territory id a URL names: its id, or a name or code the lookups recognise without doubt."""
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
+        return None
+    if value in known:
+        return value
+    match = finder(value)
+    return match.id if match.found and match.id in known else None
+
+
+# ---------------------------------------------------------------- region page
+
+def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
+    """/region/<code>: everything known of one administrative region."""
+    lang = clean_lang(lang)
+    regions = layers.territories("region")
+    region_id = _resolve(code, find_region, regions.index)
+    if region_id is None:
+        return _unknown("region", code, lang, "/region/" + _quoted(code))
+    region = regions.loc[region_id]
+    name = str(region.region_name)
+    path = f"/region/{region_id}"
+    data = dataset.current()
+    projects = data.projects
+    agg = metrics.aggregate(projects, "region")
+    row = agg.loc[region_id]
+    regional = metrics.unattributed_by_region(projects)
+    alliances = layers.territories("alliance")
+    alliance_ids = list(alliances.index[(alliances.region_code == region_id)
+                                        & (alliances.mapped.astype(str).str.lower() == "true")])
+
+    if region_id in regional.index:
+        counted = regional.loc[region_id]
+        regional_value = _t("regional_value", lang, amount=amount_text(counted.amount, lang),
+                            n=number(counted.n_projects, lang))
+    else:
+        regional_value = _t("regional_none", lang)
+    facts = _facts([
+        (_t("alliances" if len(alliance_ids) > 1 else "alliance", lang),
+         html.Div([html.Ul(_alliance_items(alliance_ids, lang)), *_alliance_changes(alliance_ids, lang)])),
+        (_t("population", lang), _population(region, lang)),
+        (_t("area", lang), _t("km2", lang, n=number(region.land_area_km2, lang))),
+        (_t("amount", lang), amount_text(row.amount, lang)),
+        (_t("projects", lang), _t("projects_value", lang, n=number(row.n_projects, lang),
+                                  k=number(row.n_with_amount, lang))),
+        (_t("per_capita", lang), money_cents(row.per_capita, lang)),
+        (_t("rank_regions", lang), rank_text(agg.per_capita, region_id, lang)),
+        (_t("regional", lang), regional_value),
+    ])
+
+    envelopes = data.envelopes
+    in_region = envelopes[(envelopes.region_code == region_id) | envelopes.alliance_id.isin(alliance_ids)]
+    region_projects = projects[projects.region_code == region_id]
+
+    mrc = layers.territories("mrc")
+    mrc_agg = metrics.aggregate(projects, "mrc")
+    members = mrc[mrc.region_code == region_id].sort_values("name")
+    mrc_rows = [[html.A(m["name"], href=f"/mrc/{member_id}{_lang_suffix(lang)}"), _population(m, lang),
+                 amount_text(mrc_agg.amount.get(member_id), lang), number(mrc_agg.n_projects.get(member_id, 0), lang),
+                 money_cents(mrc_agg.per_capita.get(member_id), lang)]
+                for member_id, m in members.iterrows()]
+
+    children = [
+        html.P(_t("region_kicker", lang, code=region_id), className="kicker"),
+        html.H1(name),
+        html.P(html.A(_t("see_on_map", lang, name=name),
+                      href=_map_href(View(filters=Filters(regions=(region_id,)), lang=lang)),
+                      className="map-link no-print")),
+        html.Section([html.H2(_t("facts", lang)), facts]
+                     + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
+                     className="doc-section", id="en-bref"),
+        _envelopes_section(in_region, lang),
+        _priorities_section(alliance_ids, lang),
+        html.Section([html.H2(_t("projects_title", lang)),
+                      _projects_table(region_projects, lang, with_mrc=True) if len(region_projects)
+                      else html.P(_t("projects_none", lang))], className="doc-section", id="projets"),
+        html.Section([html.H2(_t("mrc_list", lang)),
+                      table([_t(k, lang) for k in ("col_mrc", "col_population", "col_known", "col_count",
+                                                    "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list")],
+                     className="doc-section", id="mrc"),
+    ]
+    return page_frame(lang, path, children, css="territory-page region-page")
+
+
+def region_title(code: str | None = None, **_) -> str:
+    regions = layers.territories("region")
+    region_id = _resolve(code, find_region, regions.index)
+    name = regions.at[region_id, "region_name"] if region_id else _TEXT["unknown_title"][0]
+    return _TEXT["page_title"][0].format(name=name)
+
+
+# ---------------------------------------------------------------- MRC page
+
+@lru_cache(maxsize=1)
+def _territory_changes() -> pd.DataFrame:
+    """Cycles when an Alliance covered MRC outside today's configuration (geo/reference)."""
+    return pd.read_csv(GEO_REFERENCE_DIR / "alliance_territory_changes.csv", dtype=str, keep_default_na=False)
+
+
+def _alliance_changes(alliance_ids: list[str], lang: str) -> list:
+    """For a region page: the MRC its Alliance(s) covered, or did not, during another cycle."""
+    changes = _territory_changes()
+    names = layers.territories("mrc").name
+    notes = []
+    rows = changes[changes.alliance_id.isin(alliance_ids) & changes.change.isin(("add", "remove"))]
+    for (cycle, alliance_id, change), group in rows.groupby(["cycle", "alliance_id", "change"], sort=True):
+        mrc = ", ".join(str(names.get(i, i)) for i in group.mrc_id)
+        key = "alliance_added" if change == "add" else "alliance_removed"
+        notes.append(html.P([_t(key, lang, cycle=cycle, alliance=_alliance_name(alliance_id, lang), mrc=mrc), " (",
+                             source_link(group.source_url.iloc[0], lang=lang), ")"], className="note"))
+    return notes
+
+
+def _former_alliances(mrc_id: str, lang: str) -> list:
+    """Sentences for the cycles when another Alliance covered this MRC (alliance_territory_changes.csv)."""
+    changes = _territory_changes()
+    added = changes[(changes.mrc_id == mrc_id) & (changes.change == "add")]
+    return [html.P([_t("former_alliance", lang, cycle=row.cycle, alliance=_alliance_name(row.alliance_id, lang)),
+                    " (", source_link(row.source_url, lang=lang), ")"], className="note")
+            for row in added.itertuples()]
+
+
+def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
+    """/mrc/<mrc_id>: everything known of one MRC or equivalent territory."""
+    lang = clean_lang(lang)
+    mrc = layers.territories("mrc")
+    found = _resolve(mrc_id, find_mrc, mrc.index)
+    if found is None:
+        return _unknown("mrc", mrc_id, lang, "/mrc/" + _quoted(mrc_id))
+    territory = mrc.loc[found]
+    name = str(territory["name"])
+    region_id = str(territory.region_code)
+    path = f"/mrc/{found}"
+    data = dataset.current()
+    projects = data.projects
+    agg = metrics.aggregate(projects, "mrc")
+    row = agg.loc[found]
+    peers = agg[agg.index.isin(mrc.index[mrc.region_code == region_id])]
+    alliance_ids = [territory.alliance_id] if isinstance(territory.alliance_id, str) and territory.alliance_id else []
+
+    facts = _facts([
+        (_t("alliance", lang), html.Div([html.Ul(_alliance_items(alliance_ids, lang)), *_former_alliances(found, lang)])),
+        (_t("population", lang), _population(territory, lang)),
+        (_t("area", lang), _t("km2", lang, n=number(territory.land_area_km2, lang))),
+        (_t("amount", lang), amount_text(row.amount, lang)),
+        (_t("projects", lang), _t("projects_value", lang, n=number(row.n_projects, lang),
+                                  k=number(row.n_with_amount, lang))),
+        (_t("per_capita", lang), money_cents(row.per_capita, lang)),
+        (_t("rank_region_mrc", lang), rank_text(peers.per_capita, found, lang)),
+        (_t("rank_all_mrc", lang), rank_text(agg.per_capita, found, lang)),
+    ])
+
+    envelopes = data.envelopes
+    own_rows = envelopes[envelopes.mrc_id == found]
+    region_name = str(territory.region_name)
+    region_link = html.A(region_name, href=f"/region/{region_id}{_lang_suffix(lang)}")
+    counted = projects[projects.counted_mrc == found]
+    serves = projects.multi_mrc & projects.mrc_ids.fillna("").str.split(";").map(lambda ids: found in ids)
+    shared = projects[serves.astype(bool)]
+
+    project_children: list = [html.H2(_t("projects_title", lang))]
+    project_children.append(_projects_table(counted, lang, with_mrc=False) if len(counted)
+                            else html.P(_t("projects_none", lang)))
+    if len(shared):
+        project_children += [html.H3(_t("shared_projects", lang)), html.P(_t("shared_rule", lang), className="note"),
+                             _projects_table(shared, lang, with_mrc=True)]
+
+    children = [
+        html.P([_t("mrc_kicker", lang, type=territory.type or "MRC"), region_link, f" ({region_id})"],
+               className="kicker"),
+        html.H1(name),
+        html.P(html.A(_t("see_on_map", lang, name=name),
+                      href=_map_href(View(level="mrc", filters=Filters(mrcs=(found,)), lang=lang)),
+                      className="map-link no-print")),
+        html.Section([html.H2(_t("facts", lang)), facts]
+                     + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
+                     className="doc-section", id="en-bref"),
+        _envelopes_section(own_rows, lang, extra=[html.P([_t("envelopes_region", lang), region_link, "."])]),
+        _priorities_section(alliance_ids, lang),
+        html.Section(project_children, className="doc-section", id="projets"),
+    ]
+    return page_frame(lang, path, children, css="territory-page mrc-page")
+
+
+def mrc_title(mrc_id: str | None = None, **_) -> str:
+    mrc = layers.territories("mrc")
+    found = _resolve(mrc_id, find_mrc, mrc.index)
+    name = mrc.at[found, "name"] if found else _TEXT["unknown_title"][0]
+    return _TEXT["page_title"][0].format(name=name)
+

@@ -1,0 +1,141 @@
+"""« Votre fichier »: a coordinator's own spreadsheet on the map, in this browser session only.
+
+The file goes through the same importer as `python -m data.importer check` (data.importer). Its
+valid rows are kept in the browser (a session store) and travel with each update; the server
+keeps nothing: it validates them again every time (a browser can send anything), computes, forgets.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+from functools import lru_cache
+
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+from flask import Flask, send_file
+
+from components import ids
+from components.dataset import Dataset, current, prepare_for_map
+from components.i18n import number, t
+from data import schema
+from data.importer import import_spreadsheet
+from data.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, UnreadableFile
+
+MAX_ERRORS_SHOWN = 200
+TEMPLATE_COLUMNS = ["Nom du projet", "Organisme porteur", "MRC", "Municipalité", "Région", "Montant accordé",
+                    "Coût total", "Priorité", "Année de début", "Année de fin", "Source"]
+# Two rows that show the expected shapes; marked as examples so nobody mistakes them for data.
+TEMPLATE_EXAMPLES = [
+    ["EXEMPLE — Cuisine collective (à remplacer)", "Organisme porteur de l'exemple", "MRC de La Matanie", "Matane",
+     "Bas-Saint-Laurent", "35 000 $", "52 000 $", "Sécurité alimentaire", 2024, 2026, "https://exemple.org/annonce"],
+    ["EXEMPLE — Transport solidaire (à remplacer)", "Autre organisme de l'exemple", "", "Rimouski",
+     "01", "12 500,50 $", "", "Transport et mobilité", 2025, "", ""],
+]
+
+
+def section(lang: str) -> html.Section:
+    """The upload box, its report, and the switch between public data and the visitor's file."""
+    return html.Section([
+        html.H2(t("upload_title", lang)),
+        html.P(t("upload_help", lang, size=number(MAX_FILE_BYTES // 1_000_000, lang), rows=number(MAX_ROWS, lang))),
+        # No `accept` filter: the browser would drop other files silently; the importer says why instead.
+        dcc.Upload(html.Div([t("upload_drop", lang), " ", html.Span(t("upload_browse", lang), className="link")]),
+                   id=ids.UPLOAD, multiple=False, className="upload-box"),
+        html.P([html.A(t("upload_template_xlsx", lang), href="/modele/projets.xlsx", download=""), " · ",
+                html.A(t("upload_template_csv", lang), href="/modele/projets.csv", download="")]),
+        dcc.RadioItems(id=ids.SOURCE, value="public", className="radio source-switch", options=[
+            {"label": t("source_public", lang), "value": "public"},
+            {"label": t("source_upload", lang), "value": "upload", "disabled": True}]),
+        html.Div(id=ids.UPLOAD_REPORT, className="upload-report", role="status", **{"aria-live": "polite"}),
+        dcc.Store(id=ids.UPLOADED, storage_type="session"),
+    ], className="upload-panel", id="upload")
+
+
+def read_upload(contents, filename, lang: str) -> tuple[dict | None, list]:
+    """dcc.Upload's data URL → (store payload or None, report children). Never raises."""
+    if not isinstance(contents, str) or not isinstance(filename, str) or "," not in contents:
+        return None, [html.P(t("upload_unreadable", lang), className="error")]
+    filename = filename[-200:]
+    encoded = contents.split(",", 1)[1]
+    # Base64 is 4/3 of the file: refuse before decoding anything too large.
+    if len(encoded) > MAX_FILE_BYTES * 4 // 3 + 4:
+        return None, [html.P(t("upload_too_big", lang, name=filename, size=number(MAX_FILE_BYTES // 1_000_000, lang)),
+                             className="error")]
+    try:
+        data = base64.b64decode(encoded, validate=True)
+        result = import_spreadsheet(data, filename, lang)
+    except (binascii.Error, ValueError) as error:
+        message = str(error) if isinstance(error, UnreadableFile) else t("upload_unreadable", lang)
+        return None, [html.P(message, className="error")]
+    report = [html.P(t("upload_summary", lang, name=filename, read=number(result.rows_read, lang),
+                       valid=number(result.rows_valid, lang), rejected=number(len(result.errors), lang)))]
+    if result.errors:
+        rows = [html.Tr([html.Td("" if e.row is None else str(e.row)), html.Td(e.column or ""), html.Td(e.message)])
+                for e in result.errors[:MAX_ERRORS_SHOWN]]
+        report.append(html.Table([
+            html.Caption(t("upload_errors", lang)),
+            html.Thead(html.Tr([html.Th(t("upload_row", lang)), html.Th(t("upload_column", lang)),
+                                html.Th(t("upload_problem", lang))])),
+            html.Tbody(rows)], className="errors"))
+    if result.warnings:
+        report.append(html.Ul([html.Li(w.describe(lang)) for w in result.warnings[:50]], className="warnings"))
+    if not result.rows_valid:
+        return None, report
+    records = result.projects.astype(object).where(result.projects.notna(), None).to_dict("records")
+    return {"file": filename, "projects": records}, report
+
+
+@lru_cache(maxsize=8)
+def _uploaded_dataset(payload: str) -> Dataset | None:
+    """Validated, prepared projects from the browser's store; None if they do not pass the schema."""
+    try:
+        records = json.loads(payload)
+        frame = pd.DataFrame(records, columns=list(schema.PROJECT_COLUMNS)).head(MAX_ROWS)
+        validated = schema.validate(frame, schema.project_schema(), "upload")
+    except (ValueError, TypeError, schema.DataFileError):
+        return None
+    if validated.empty:
+        return None
+    return Dataset(prepare_for_map(validated), current().envelopes, demo=False)
+
+
+def active_dataset(source, uploaded) -> Dataset:
+    """The public data, or the visitor's file when they chose it and it is valid."""
+    if source != "upload" or not isinstance(uploaded, dict) or not isinstance(uploaded.get("projects"), list):
+        return current()
+    payload = json.dumps(uploaded["projects"][:MAX_ROWS], sort_keys=True, default=str)
+    return _uploaded_dataset(payload) or current()
+
+
+@callback(Output(ids.UPLOADED, "data"), Output(ids.UPLOAD_REPORT, "children"), Output(ids.SOURCE, "value"),
+          Output(ids.SOURCE, "options"), Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"),
+          State(ids.LANG, "data"), prevent_initial_call=True)
+def on_upload(contents, filename, lang):
+    lang = "en" if lang == "en" else "fr"
+    payload, report = read_upload(contents, filename, lang)
+    options = [{"label": t("source_public", lang), "value": "public"},
+               {"label": t("source_upload", lang) + (f" ({payload['file']})" if payload else ""), "value": "upload",
+                "disabled": payload is None}]
+    return payload, report, ("upload" if payload else "public"), options
+
+
+def template_frame() -> pd.DataFrame:
+    return pd.DataFrame(TEMPLATE_EXAMPLES, columns=TEMPLATE_COLUMNS)
+
+
+def register(server: Flask) -> None:
+    """/modele/projets.xlsx and .csv: the template coordinators fill in."""
+    from data.export import to_csv_bytes, to_xlsx_bytes
+
+    @server.get("/modele/projets.<fmt>")
+    def template(fmt: str):
+        if fmt == "xlsx":
+            body, mime = to_xlsx_bytes(template_frame(), "Projets"), \
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        elif fmt == "csv":
+            body, mime = to_csv_bytes(template_frame()), "text/csv; charset=utf-8"
+        else:
+            return ("", 404)
+        return send_file(io.BytesIO(body), mimetype=mime, as_attachment=True, download_name=f"modele-projets.{fmt}")

@@ -1,0 +1,68 @@
+"""A coordinator's spreadsheet through the upload: report, session store, hostile stores."""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import openpyxl
+
+from components import upload
+from data.spreadsheet import MAX_FILE_BYTES
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def _data_url(data: bytes, mime: str = "text/csv") -> str:
+    return f"data:{mime};base64," + base64.b64encode(data).decode()
+
+
+def test_a_valid_file_becomes_a_session_dataset():
+    payload, report = upload.read_upload(_data_url((FIXTURES / "coordinator_clean.csv").read_bytes()),
+                                         "coordinator_clean.csv", "fr")
+    assert payload["file"] == "coordinator_clean.csv" and len(payload["projects"]) == 2
+    assert "2 valide(s)" in str(report)
+    data = upload.active_dataset("upload", payload)
+    assert len(data.projects) == 2 and data is not upload.current()
+    assert {"map_lon", "map_lat", "counted_mrc"} <= set(data.projects.columns)
+
+
+def test_a_file_with_errors_lists_each_rejected_row_and_column():
+    payload, report = upload.read_upload(_data_url((FIXTURES / "coordinator_messy.csv").read_bytes()),
+                                         "coordinator_messy.csv", "fr")
+    text = str(report)
+    assert payload is not None and len(payload["projects"]) == 7
+    for row, column in ((11, "MRC/TE"), (12, "Montant FQIS"), (13, "Nom du Projet"), (15, "Ville")):
+        assert f"'{row}'" in text and column in text
+
+
+def test_oversized_and_wrong_files_get_a_clear_message_and_no_data():
+    big = _data_url(b"x" * (MAX_FILE_BYTES + 10))
+    payload, report = upload.read_upload(big, "enorme.csv", "fr")
+    assert payload is None and "dépasse la taille permise" in str(report)
+    payload, report = upload.read_upload(_data_url(b"\x89PNG\r\n\x1a\n fake", "image/png"), "photo.png", "fr")
+    assert payload is None and ("photo.png" in str(report) or "ne peut pas être lu" in str(report))
+    payload, report = upload.read_upload("not a data url", "x.csv", "fr")
+    assert payload is None
+
+
+def test_a_forged_store_falls_back_to_the_public_data():
+    public = upload.current()
+    assert upload.active_dataset("upload", {"projects": [{"title": "<script>", "region_code": "99"}]}) is public
+    assert upload.active_dataset("upload", {"projects": "DROP"}) is public
+    assert upload.active_dataset("upload", None) is public
+    assert upload.active_dataset("public", {"projects": []}) is public
+
+
+def test_the_template_has_the_expected_columns_and_two_example_rows(tmp_path):
+    from flask import Flask
+    server = Flask(__name__)
+    upload.register(server)
+    response = server.test_client().get("/modele/projets.xlsx")
+    assert response.status_code == 200
+    path = tmp_path / "modele.xlsx"
+    path.write_bytes(response.data)
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert list(rows[0]) == upload.TEMPLATE_COLUMNS and len(rows) == 3
+    from data.importer import import_spreadsheet
+    result = import_spreadsheet(response.data, "modele-projets.xlsx")
+    assert result.rows_valid == 2 and not result.errors  # the template itself imports cleanly
