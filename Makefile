@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
 export HOST PORT
+# axe-core (accessibility checks), from the npm registry, injected into pages by the browser tests.
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
 
 .PHONY: run test build chromium clean
 
 run: build
 	$(BIN)/python app.py
 
-test: build $(VENV)/.test-installed chromium
+test: build $(VENV)/.test-installed chromium $(AXE)
 	$(BIN)/python -m pytest
 
 build: $(VENV)/.installed
@@ -28,6 +30,11 @@ $(VENV)/.installed: requirements.txt
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	npm ci --prefix tests/a11y --no-audit --no-fund
 	touch $@
 
 # Browser tests drive Debian's chromium (never a browser downloaded by a test tool).

@@ -17,7 +17,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 
 from components import about, ids, table, upload
 from components.dataset import Dataset, current as dataset
-from components.figures import (POINT_LIMIT, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
+from components.figures import (POINT_LIMIT, format_measure_many, measure_values, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
                                 map_patch, points_data, ranking_figure)
 from components.i18n import money, money_cents, number, t
 from components.permalink import export_query, slider_value, view_from_query, view_to_query
@@ -72,6 +72,34 @@ def compute(view: View, data: Dataset | None = None) -> dict:
     points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
     return {"projects": chosen, "agg": agg, "no_data": no_data, "data": with_data, "points": points,
             "headline": metrics.headline(chosen, filters)}
+
+
+def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
+    """One sentence a screen reader announces after each change (and everyone can read)."""
+    filters = view.effective_filters()
+    names = []
+    for level, chosen in (("region", filters.regions), ("mrc", filters.mrcs), ("alliance", filters.alliances)):
+        table_ = layers.territories(level)
+        column = {"region": "region_name", "mrc": "name", "alliance": "name_fr"}[level]
+        names += [str(table_[column].get(i, i)) for i in chosen]
+    scope = ", ".join(names) if names else t("summary_quebec", view.lang)
+    return t("summary", view.lang, scope=scope, total=money(head.total, view.lang),
+             n=number(head.n_projects, view.lang), per_capita=money_cents(head.per_capita, view.lang))
+
+
+def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
+    """The ranked territories as an HTML table: the map's text equivalent, for keyboards and screen readers."""
+    values = measure_values(agg, measure)
+    ranked = agg.assign(value=values).dropna(subset=["value"]).sort_values("value", ascending=False)
+    header = html.Tr([html.Th(t("col_territory", lang), scope="col"), html.Th(t(f"measure_{measure}", lang), scope="col"),
+                      html.Th(t("fig_projects", lang), scope="col"), html.Th(t("col_population", lang), scope="col")])
+    shown = format_measure_many(ranked.value, measure, lang) if len(ranked) else pd.Series(dtype=object)
+    rows = [html.Tr([html.Th(row.name, scope="row"), html.Td(shown[tid]), html.Td(number(row.n_projects, lang)),
+                     html.Td(number(row.population, lang))]) for tid, row in ranked.iterrows()]
+    missing = len(agg) - len(ranked)
+    return [html.Table([html.Caption(t("territory_table", lang)), html.Thead(header), html.Tbody(rows)],
+                       className="territory-table"),
+            html.P(t("ranking_no_data", lang, n=number(missing, lang)), className="card-note") if missing else None]
 
 
 def headline_cards(head: metrics.Headline, lang: str) -> list:
@@ -171,6 +199,7 @@ def layout(**query) -> html.Div:
                                                value=view.filters.text, placeholder=t("search_placeholder", lang),
                                                className="search"), ids.SEARCH),
         html.Button(t("reset", lang), id=ids.RESET, className="reset", n_clicks=0),
+        html.Label(t("basemap_group", lang), htmlFor=ids.BASEMAP, className="visually-hidden"),
         dcc.Checklist(id=ids.BASEMAP, options=[{"label": " " + t("basemap", lang), "value": "on"}], value=[],
                       className="basemap"),
     ], className="filters", **{"aria-label": t("filters", lang)})
@@ -191,8 +220,11 @@ def layout(**query) -> html.Div:
     side_panel = html.Section([
         html.Div(headline_cards(initial["headline"], lang), id=ids.HEADLINE, className="headline",
                  **{"aria-live": "polite"}),
+        html.P(view_summary(view, initial["headline"], initial["agg"]), id=ids.VIEW_SUMMARY, className="view-summary",
+               role="status", **{"aria-live": "polite"}),
         dcc.Graph(id=ids.RANKING, figure=ranking_figure(initial["agg"], view.measure, lang),
                   config={"displayModeBar": False}, className="ranking"),
+        html.Div(territory_table(initial["agg"], view.measure, lang), id=ids.TERRITORY_TABLE),
     ], className="side-panel")
 
     table_panel = html.Section([
@@ -252,7 +284,8 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     Output(ids.MAP, "figure"), Output(ids.HEADLINE, "children"), Output(ids.RANKING, "figure"),
     Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
-    Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"),
+    Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"), Output(ids.VIEW_SUMMARY, "children"),
+    Output(ids.TERRITORY_TABLE, "children"),
     *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
@@ -274,7 +307,9 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),
             count, view_key(view, data), selected_notice(view, result["agg"]), " ".join(notes),
-            links["permalink"], links["lang_href"], links["downloads"], links["caption"])
+            links["permalink"], links["lang_href"], links["downloads"], links["caption"],
+            view_summary(view, result["headline"], result["agg"]),
+            territory_table(result["agg"], view.measure, view.lang))
 
 
 def selected_notice(view: View, agg: pd.DataFrame) -> str:

@@ -45,6 +45,7 @@ def section(lang: str) -> html.Section:
                    id=ids.UPLOAD, multiple=False, className="upload-box"),
         html.P([html.A(t("upload_template_xlsx", lang), href="/modele/projets.xlsx", download=""), " · ",
                 html.A(t("upload_template_csv", lang), href="/modele/projets.csv", download="")]),
+        html.Label(t("source_label", lang), htmlFor=ids.SOURCE, className="filter-label"),
         dcc.RadioItems(id=ids.SOURCE, value="public", className="radio source-switch", options=[
             {"label": t("source_public", lang), "value": "public"},
             {"label": t("source_upload", lang), "value": "upload", "disabled": True}]),
