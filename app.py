@@ -31,6 +31,13 @@ def create_app() -> dash.Dash:
     from components import dashboard  # registers its callbacks
 
     dash.register_page("dashboard", path="/", layout=dashboard.layout, title=app.title)
+    from components import methodology, territory_page
+
+    dash.register_page("region", path_template="/region/<code>", layout=territory_page.region_layout,
+                       title=territory_page.region_title)
+    dash.register_page("mrc", path_template="/mrc/<mrc_id>", layout=territory_page.mrc_layout,
+                       title=territory_page.mrc_title)
+    dash.register_page("methodologie", path="/methodologie", layout=methodology.layout, title=methodology.title)
     app.layout = dash.page_container
     routes.register(app.server)
     api.register(app.server)

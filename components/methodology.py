@@ -18,7 +18,7 @@ import pandas as pd
 from dash import html
 
 import geo
-from components.i18n import number
+from components.i18n import number, t
 from data import load
 from data.schema import ENVELOPE_KINDS, REFERENCE_DIR
 from geo import layers
@@ -133,11 +133,11 @@ def data_as_of() -> str | None:
 
 # ---------------------------------------------------------------- page frame
 
-def page_frame(lang: str, path: str, children: list, css: str = "") -> html.Div:
+def page_frame(lang: str, path: str, children: list, css: str = "", demo: bool = False) -> html.Div:
     """Header with navigation (hidden in print), the page's content, and a source line at the bottom.
 
     `path` is the page's own address without query: the language switch and the printed source
-    line point to it.
+    line point to it. `demo`: the synthetic data set is shown, and the page says so at the top.
     """
     other = "fr" if lang == "en" else "en"
     switch = path + ("?lang=en" if other == "en" else "")
@@ -147,6 +147,7 @@ def page_frame(lang: str, path: str, children: list, css: str = "") -> html.Div:
                   as_of=text(COMMON, "as_of", lang, date=as_of) if as_of else "")
     return html.Div([
         html.A(text(COMMON, "skip", lang), href="#main", className="skip-link no-print"),
+        html.Div(t("demo_banner", lang), className="demo-banner", role="alert") if demo else None,
         html.Header([
             html.P(html.A(text(_SITE, "site", lang), href=map_link), className="site-name"),
             html.Nav([
@@ -155,8 +156,12 @@ def page_frame(lang: str, path: str, children: list, css: str = "") -> html.Div:
                 html.A(text(COMMON, "language_switch", lang), href=switch, lang=other, className="lang-switch"),
             ], **{"aria-label": text(COMMON, "nav", lang)}),
         ], className="page-header doc-header no-print"),
-        html.Main(children, id="main", className=f"doc-page {css}".strip()),
-        html.Footer([html.P(source), html.P(" · ".join(layers.attribution_lines()))], className="print-source"),
+        html.Main([
+            *children,
+            # Inside <main>, not a <footer>: the page template already has the document's one footer
+            # landmark, and every piece of content belongs to a landmark.
+            html.Div([html.P(source), html.P(" · ".join(layers.attribution_lines()))], className="print-source"),
+        ], id="main", className=f"doc-page {css}".strip()),
     ], className="page doc", lang=lang)
 
 

@@ -218,7 +218,7 @@ def _mrc_names(cell, lang: str) -> str:
     return "; ".join(str(names.get(i, i)) for i in ids) if ids else _t("region_wide", lang)
 
 
-def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.Table:
+def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.Div:
     ordered = projects.assign(_missing=projects.amount_fqis.isna()).sort_values(
         ["_missing", "amount_fqis", "title"], ascending=[True, False, True], kind="stable")
     headers = [_t("col_title", lang), _t("col_promoter", lang)]
@@ -253,7 +253,7 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
         ordered = ordered.sort_values(["_cycle", "_envelope", "_date", "_level", "envelope_id"], kind="stable")
         headers = [_t(k, lang) for k in ("col_territory", "col_kind", "col_amount", "col_period",
                                          "col_description", "col_source")]
-        for cycle, group in ordered.groupby("_cycle", sort=True):
+        for _, group in ordered.groupby("_cycle", sort=True):
             cycle_id = group.cycle.iloc[0]
             body = [[html.Span([row.territory_name, html.Br(), html.Small(level_label(row.territory_level, lang))]),
                      kind_label(row.kind, lang), amount_text(row.amount, lang),
@@ -407,7 +407,7 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
                                                     "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list")],
                      className="doc-section", id="mrc"),
     ]
-    return page_frame(lang, path, children, css="territory-page region-page")
+    return page_frame(lang, path, children, css="territory-page region-page", demo=data.demo)
 
 
 def region_title(code: str | None = None, **_) -> str:
@@ -507,7 +507,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
         _priorities_section(alliance_ids, lang),
         html.Section(project_children, className="doc-section", id="projets"),
     ]
-    return page_frame(lang, path, children, css="territory-page mrc-page")
+    return page_frame(lang, path, children, css="territory-page mrc-page", demo=data.demo)
 
 
 def mrc_title(mrc_id: str | None = None, **_) -> str:

@@ -29,7 +29,7 @@ def test_no_serious_or_critical_axe_violation(watch, path):
     if w.page.locator("#map").count():
         wait_for_map(w.page)
     w.page.wait_for_load_state("networkidle")
-    assert w.page.locator("h1, h2").count() >= 1 and "404" not in w.page.locator("body").inner_text()
+    assert w.page.locator("h1, h2").count() >= 1 and "404 - Page not found" not in w.page.locator("body").inner_text()
     violations = axe_violations(w.page)
     report = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
                "targets": [n["target"] for n in v["nodes"][:5]]} for v in violations]

@@ -1,0 +1,368 @@
+"""The region, MRC and methodology pages, called as plain functions and checked as Dash component trees.
+
+Expected figures are worked out here again from the CSV files with pandas, not with the code under
+test, so a mistake in the pages' arithmetic cannot hide behind itself.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from dash import html
+from dash.development.base_component import Component
+
+from components import dataset, methodology, territory_page
+from components.dataset import Dataset, prepare_for_map
+from components.i18n import money, money_cents
+from data.load import ENVELOPES_PATH, PROJECTS_PATH, ROOT
+from data.schema import ENVELOPE_KINDS
+from geo import layers
+from tests.fixtures_projects import small_projects
+
+
+# ---------------------------------------------------------------- reading a component tree
+
+def walk(node):
+    """Every component under `node` (itself included), depth first."""
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            yield from walk(child)
+    elif isinstance(node, Component):
+        yield node
+        yield from walk(getattr(node, "children", None))
+
+
+def strings(node) -> list[str]:
+    """Every text child under `node`, in order."""
+    if isinstance(node, (list, tuple)):
+        return [s for child in node for s in strings(child)]
+    if isinstance(node, Component):
+        return strings(getattr(node, "children", None))
+    return [str(node)] if node is not None else []
+
+
+def page_text(node) -> str:
+    return " ".join(strings(node))
+
+
+def of_type(node, kind) -> list:
+    return [c for c in walk(node) if isinstance(c, kind)]
+
+
+def with_class(node, name: str) -> list:
+    return [c for c in walk(node) if name in (getattr(c, "className", None) or "").split()]
+
+
+def heading(node) -> str:
+    (h1,) = of_type(node, html.H1)
+    return page_text(h1)
+
+
+def section(node, section_id: str):
+    (found,) = [c for c in walk(node) if getattr(c, "id", None) == section_id]
+    return found
+
+
+def body_rows(node) -> list:
+    return [row for body in of_type(node, html.Tbody) for row in of_type(body, html.Tr)]
+
+
+def hrefs(node) -> list[str]:
+    return [a.href for a in of_type(node, html.A)]
+
+
+def facts(node) -> dict[str, str]:
+    """The « En bref » list as {term: value text}."""
+    (dl,) = with_class(node, "facts")
+    items = dl.children
+    return {page_text(items[i]): page_text(items[i + 1]) for i in range(0, len(items), 2)}
+
+
+# ---------------------------------------------------------------- the curated data, read independently
+
+@pytest.fixture(scope="module")
+def raw_projects() -> pd.DataFrame:
+    table = pd.read_csv(PROJECTS_PATH, dtype=str, keep_default_na=False).replace("", np.nan)
+    return table.assign(amount_fqis=pd.to_numeric(table.amount_fqis))
+
+
+@pytest.fixture(scope="module")
+def raw_envelopes() -> pd.DataFrame:
+    return pd.read_csv(ENVELOPES_PATH, dtype=str, keep_default_na=False).replace("", np.nan)
+
+
+def _expected_region_rank(raw_projects: pd.DataFrame, code: str) -> tuple[int, int]:
+    """Rank by amount per inhabitant among the regions with a known amount (1 = highest)."""
+    population = layers.territories("region").population_2021.astype(float)
+    totals = raw_projects.dropna(subset=["amount_fqis"]).groupby("region_code").amount_fqis.sum()
+    per_capita = totals / population.reindex(totals.index)
+    return int((per_capita > per_capita[code]).sum()) + 1, len(per_capita)
+
+
+# ---------------------------------------------------------------- region page
+
+@pytest.fixture(scope="module")
+def lanaudiere():
+    return territory_page.region_layout(code="14")
+
+
+def test_region_page_is_named_and_in_french(lanaudiere):
+    assert heading(lanaudiere) == "Lanaudière"
+    assert lanaudiere.lang == "fr"
+    assert "Région administrative 14" in page_text(lanaudiere)
+    known = facts(lanaudiere)
+    assert "Table des préfets de Lanaudière" in known["Alliance"]  # the mandataire, from alliances.csv
+    assert known["Population 2021"] == "528\u00a0598"
+
+
+def test_region_page_counts_the_projects_of_the_region(lanaudiere, raw_projects):
+    mine = raw_projects[raw_projects.region_code == "14"]
+    projects = section(lanaudiere, "projets")
+    assert len(body_rows(projects)) == len(mine) > 0
+    assert facts(lanaudiere)["Nombre de projets connus"].startswith(f"{len(mine)} ")
+    total = mine.amount_fqis.sum()
+    assert facts(lanaudiere)["Montant FQIS connu des projets"] == money_cents(total, "fr")
+    titles = {page_text(row.children[0]) for row in body_rows(projects)}
+    assert titles == set(mine.title)
+
+
+def test_region_page_lists_every_amount_of_the_region_with_its_source_and_kind(lanaudiere, raw_envelopes):
+    mine = raw_envelopes[(raw_envelopes.region_code == "14") | (raw_envelopes.alliance_id == "lanaudiere")]
+    envelopes = section(lanaudiere, "enveloppes")
+    rows = body_rows(envelopes)
+    assert len(rows) == len(mine) > 0  # one row per published amount: no total row
+    links = set(hrefs(envelopes))
+    assert set(mine.source_url) <= links
+    shown_kinds = {page_text(row.children[1]) for row in rows}
+    assert shown_kinds == {methodology.kind_label(kind, "fr") for kind in mine.kind.unique()}
+    # One table per cycle, under the cycle's name.
+    cycles = pd.read_csv(ROOT / "data" / "reference" / "cycles.csv", dtype=str).set_index("cycle_id").label_fr
+    assert [page_text(h) for h in of_type(envelopes, html.H3)] == [cycles[c] for c in cycles.index
+                                                                  if c in set(mine.cycle)]
+
+
+def test_region_page_gives_its_rank_among_regions_with_data(lanaudiere, raw_projects):
+    rank, n = _expected_region_rank(raw_projects, "14")
+    ordinal = "1er" if rank == 1 else f"{rank}e"
+    assert facts(lanaudiere)["Rang par habitant parmi les 17 régions"] == f"{ordinal} sur {n} territoires avec données"
+
+
+def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero():
+    page = territory_page.region_layout(code="16")
+    assert facts(page)["Rang par habitant parmi les 17 régions"] == "non classé : aucun montant connu"
+    assert "Aucune donnée connue n'est pas zéro" in page_text(page)
+    # The 2017–2023 Montérégie Alliance also covered two MRC now in Estrie.
+    assert "Brome-Missisquoi" in facts(page)["Alliance"]
+
+
+def test_region_page_links_back_to_the_map_filtered_on_it_and_to_its_mrc(lanaudiere):
+    links = hrefs(lanaudiere)
+    assert "/?region=14" in links
+    assert "/mrc/les-moulins" in links
+    assert "/region/14?lang=en" in links  # the language switch keeps the page
+
+
+def test_region_page_in_english():
+    page = territory_page.region_layout(code="14", lang="en")
+    assert page.lang == "en"
+    assert "Administrative region 14" in page_text(page)
+    assert re.fullmatch(r"\d+(st|nd|rd|th) of \d+ areas with data",
+                        facts(page)["Rank per inhabitant among the 17 regions"])
+    assert "/?region=14&lang=en" in hrefs(page)
+
+
+def test_region_with_several_alliances_lists_each_mandataire():
+    page = territory_page.region_layout(code="10")
+    alliances = facts(page)["Alliances"]
+    for mandataire in ("Administration régionale Baie-James", "Gouvernement de la nation crie",
+                       "Administration régionale Kativik"):
+        assert mandataire in alliances
+
+
+# ---------------------------------------------------------------- MRC page
+
+@pytest.fixture(scope="module")
+def les_moulins():
+    return territory_page.mrc_layout(mrc_id="les-moulins")
+
+
+def test_mrc_page_names_its_region_and_counts_its_projects(les_moulins, raw_projects):
+    assert heading(les_moulins) == "Les Moulins"
+    assert "/region/14" in hrefs(les_moulins)
+    mine = raw_projects[raw_projects.mrc_ids == "les-moulins"]
+    assert len(body_rows(section(les_moulins, "projets"))) == len(mine) > 0
+    assert facts(les_moulins)["Montant FQIS connu des projets"] == money_cents(mine.amount_fqis.sum(), "fr")
+
+
+def test_mrc_page_ranks_among_its_region_and_among_all_mrc(les_moulins, raw_projects):
+    known = facts(les_moulins)
+    region_rank = known["Rang par habitant parmi les MRC de la région"]
+    all_rank = known["Rang par habitant parmi les 104 MRC/TE"]
+    single = raw_projects[raw_projects.mrc_ids.notna() & ~raw_projects.mrc_ids.fillna("").str.contains(";")]
+    with_amount = single.dropna(subset=["amount_fqis"])
+    region_mrc = set(layers.territories("mrc").query("region_code == '14'").index)
+    n_region = with_amount.mrc_ids[with_amount.mrc_ids.isin(region_mrc)].nunique()
+    assert region_rank.endswith(f"sur {n_region} {'territoire' if n_region == 1 else 'territoires'} avec données")
+    assert all_rank.endswith(f"sur {with_amount.mrc_ids.nunique()} territoires avec données")
+
+
+def test_mrc_page_shows_its_own_amounts_and_points_to_the_region(les_moulins, raw_envelopes):
+    mine = raw_envelopes[raw_envelopes.mrc_id == "les-moulins"]
+    envelopes = section(les_moulins, "enveloppes")
+    assert len(body_rows(envelopes)) == len(mine)
+    assert set(mine.source_url) <= set(hrefs(envelopes))
+    assert "/?level=mrc&mrc=les-moulins" in hrefs(les_moulins)
+
+
+def test_mrc_page_tells_when_another_alliance_covered_it():
+    page = territory_page.mrc_layout(mrc_id="brome-missisquoi")
+    assert "l'Alliance pour la solidarité de la Montérégie" in facts(page)["Alliance"]
+    assert "PAGIEPS 2017-2023" in facts(page)["Alliance"]
+
+
+def test_population_estimated_is_said():
+    page = territory_page.mrc_layout(mrc_id="trois-rivieres")
+    assert facts(page)["Population 2021"].endswith("(estimée)")
+
+
+# ---------------------------------------------------------------- unknown territories and lookups
+
+@pytest.mark.parametrize("layout, value", [
+    (territory_page.region_layout, "99"), (territory_page.region_layout, "<script>alert(1)</script>"),
+    (territory_page.region_layout, ["14", "15"]), (territory_page.region_layout, None),
+    (territory_page.region_layout, "1" * 5000), (territory_page.mrc_layout, "nulle-part"),
+    (territory_page.mrc_layout, ""), (territory_page.mrc_layout, "../../etc/passwd"),
+])
+def test_unknown_territory_gives_a_friendly_page_with_a_link_to_the_map(layout, value):
+    page = layout(value)
+    assert heading(page) == "Territoire inconnu"
+    assert "/" in hrefs(page)
+    assert all(h.startswith(("/", "#")) for h in hrefs(page) if not h.startswith("https://"))
+    assert not of_type(page, html.Script)
+
+
+def test_unknown_territory_in_english():
+    page = territory_page.mrc_layout(mrc_id="nowhere", lang="en")
+    assert heading(page) == "Unknown area"
+    assert "/?lang=en" in hrefs(page)
+
+
+def test_a_region_number_or_name_and_an_mrc_name_are_understood():
+    assert heading(territory_page.region_layout(code="5")) == "Estrie"
+    assert heading(territory_page.region_layout(code="lanaudiere")) == "Lanaudière"
+    assert heading(territory_page.mrc_layout(mrc_id="Les Moulins")) == "Les Moulins"
+
+
+def test_page_titles():
+    assert territory_page.region_title(code="14") == "Lanaudière — Carte des Alliances"
+    assert territory_page.mrc_title(mrc_id="les-moulins") == "Les Moulins — Carte des Alliances"
+    assert territory_page.region_title() == "Territoire inconnu — Carte des Alliances"
+
+
+# ---------------------------------------------------------------- hostile text and sources
+
+@pytest.fixture()
+def small_dataset(monkeypatch):
+    projects = small_projects()
+    projects.loc[projects.project_id == "e", "source_url"] = "import:tableur.xlsx, ligne 6"
+    data = Dataset(prepare_for_map(projects), dataset.current().envelopes, demo=False)
+    monkeypatch.setattr(dataset, "current", lambda: data)
+    return data
+
+
+def test_markup_in_a_project_is_text_never_markup(small_dataset):
+    page = territory_page.region_layout(code="06")
+    row = [r for r in body_rows(section(page, "projets")) if "Montréal" in page_text(r.children[0])]
+    assert len(row) == 1
+    cells = row[0].children
+    assert cells[0].children == "Logement <b>abordable</b> à Montréal"  # a plain string: Dash escapes it
+    assert cells[1].children == "Organisme <script>x</script>"
+    assert not of_type(page, html.Script) and not of_type(page, html.B)
+    assert "https://example.org/source" in hrefs(cells[-1])
+
+
+def test_only_http_sources_become_links(small_dataset):
+    page = territory_page.mrc_layout(mrc_id="sherbrooke")
+    (row,) = body_rows(section(page, "projets"))
+    source = row.children[-1]
+    assert not of_type(source, html.A)
+    assert page_text(source) == "import:tableur.xlsx, ligne 6"
+    every = [h for name, layout in (("region", territory_page.region_layout), ("mrc", territory_page.mrc_layout))
+             for h in hrefs(layout("01" if name == "region" else "rimouski-neigette"))]
+    assert all(h.startswith(("/", "#", "http://", "https://")) for h in every)
+
+
+def test_region_level_money_and_multi_mrc_projects(small_dataset):
+    region = territory_page.region_layout(code="01")
+    # Project b serves two MRC and c the whole region: both count at region level only.
+    assert facts(region)["Comptés à l'échelle de la région seulement"].startswith(money(50_000, "fr") + " — ")
+    assert "2 projet(s)" in facts(region)["Comptés à l'échelle de la région seulement"]
+    mrc = territory_page.mrc_layout(mrc_id="la-mitis")
+    assert "Projets multi-MRC qui servent aussi cette MRC" in page_text(mrc)
+    assert "Transport solidaire" in page_text(mrc)
+    assert facts(mrc)["Montant FQIS connu des projets"] == "—"  # not split into the MRC
+
+
+# ---------------------------------------------------------------- methodology page and the log of changes
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_methodology_page_defines_every_kind_and_lists_estimated_populations(lang):
+    page = methodology.layout(lang=lang)
+    text = page_text(page)
+    assert page.lang == lang
+    for kind in ENVELOPE_KINDS:
+        assert kind in methodology.KINDS, f"no label for the envelope kind {kind!r}"
+        assert kind in text and methodology.kind_label(kind, lang) in text
+    mrc = layers.territories("mrc")
+    for name in mrc.name[mrc.population_estimated.astype(str).str.lower() == "true"]:
+        assert name in text
+    assert "Brome-Missisquoi" in text and "La Haute-Yamaska" in text
+    for entry in methodology.changelog().itertuples():
+        assert entry.date in text
+
+
+def test_methodology_page_in_french_by_default_and_states_the_rules():
+    text = page_text(methodology.layout())
+    assert heading(methodology.layout()) == "Méthodologie"
+    assert "plus petit territoire qui contient tous les lieux" in text
+    assert "Ce ne sont pas des paiements" in text
+    assert "35 sont documentés ici, dont 20 avec une part FQIS connue" in text
+
+
+def test_changelog_is_dated_and_names_existing_files():
+    log = pd.read_csv(ROOT / "data" / "CHANGELOG.csv", dtype=str, keep_default_na=False)
+    assert tuple(log.columns) == methodology.CHANGELOG_COLUMNS
+    assert len(log) >= 2
+    for entry in log.itertuples():
+        date.fromisoformat(entry.date)
+        assert entry.change_fr.strip() and entry.change_en.strip() and entry.source.strip()
+        for name in entry.files.split(";"):
+            assert (ROOT / name.strip()).is_file(), name
+    first = log.iloc[0]
+    assert first.date == "2026-11-21"
+    projects = pd.read_csv(PROJECTS_PATH, dtype=str)
+    envelopes = pd.read_csv(ENVELOPES_PATH, dtype=str)
+    assert f"{len(projects)} projets" in first.change_fr and f"{len(envelopes)} lignes" in first.change_fr
+    assert "call" in " ".join(log.change_fr)
+
+
+def test_every_page_source_line_dates_the_data():
+    for page in (methodology.layout(), territory_page.region_layout(code="14"),
+                 territory_page.mrc_layout(mrc_id="les-moulins")):
+        (footer,) = with_class(page, "print-source")
+        assert "données au 2026-11-21" in page_text(footer)
+
+
+def test_demo_data_is_announced_on_territory_pages(monkeypatch):
+    data = Dataset(prepare_for_map(small_projects()), dataset.current().envelopes, demo=True)
+    monkeypatch.setattr(dataset, "current", lambda: data)
+    page = territory_page.region_layout(code="01")
+    (banner,) = with_class(page, "demo-banner")
+    assert "synthétiques" in page_text(banner)
+
+
+def test_curated_data_has_no_demo_banner(lanaudiere):
+    assert not with_class(lanaudiere, "demo-banner")
