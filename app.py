@@ -38,6 +38,12 @@ def create_app() -> dash.Dash:
     dash.register_page("mrc", path_template="/mrc/<mrc_id>", layout=territory_page.mrc_layout,
                        title=territory_page.mrc_title)
     dash.register_page("methodologie", path="/methodologie", layout=methodology.layout, title=methodology.title)
+    from components import compare, presentation  # registers their callbacks
+
+    dash.register_page("presentation", path=presentation.PATH, layout=presentation.layout,
+                       title="Mode présentation — " + app.title)
+    dash.register_page("compare", path=compare.PATH, layout=compare.layout,
+                       title="Comparer deux territoires — " + app.title)
     app.layout = dash.page_container
     routes.register(app.server)
     api.register(app.server)

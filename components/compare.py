@@ -22,6 +22,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from components.dataset import current as dataset
 from components.i18n import money, money_cents, number
+from components.presentation import dropdown_labels
 from components.state import clean_choice
 from data import metrics
 from data.schema import REFERENCE_DIR
@@ -159,7 +160,7 @@ def priorities(projects: pd.DataFrame, lang: str) -> list[tuple[str, str, int]]:
     counts = per_project.explode().value_counts()
     labels = _labels("themes.csv", "theme_id", lang)
     rows = [(theme, labels.get(theme, theme) if theme else tr("theme_none", lang), int(n)) for theme, n in counts.items()]
-    return sorted(rows, key=lambda row: (-row[2], row[0] == "", fold(row[1])))
+    return sorted(rows, key=lambda row: (row[0] == "", -row[2], fold(row[1])))  # « not stated » last
 
 
 def envelope_rows(envelopes: pd.DataFrame, level: str, territory: str) -> tuple[pd.DataFrame, int]:
@@ -251,6 +252,10 @@ def _facts_list(f: dict, lang: str) -> html.Dl:
     return html.Dl(items, className="cmp-facts")
 
 
+def _is_web(url) -> bool:
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
 def _envelope_table(rows: pd.DataFrame, lang: str):
     if rows.empty:
         return html.P(tr("no_envelope", lang), className="cmp-muted")
@@ -260,7 +265,7 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
         kind = KINDS.get(row.kind, (row.kind, row.kind))[1 if lang == "en" else 0]
         if row.territory_level == "alliance" and isinstance(row.territory_name, str) and row.territory_name:
             kind = f"{kind} — {row.territory_name}"
-        url = row.source_url if isinstance(row.source_url, str) and row.source_url.lower().startswith(("http://", "https://")) else None
+        url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
         body.append(html.Tr([
             html.Td(cycles.get(row.cycle, row.cycle)), html.Td(kind),
             html.Td(row.period if isinstance(row.period, str) else ""),
@@ -269,7 +274,7 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
         ]))
     head = html.Thead(html.Tr([html.Th(tr(key, lang), scope="col")
                                for key in ("col_cycle", "col_kind", "col_period", "col_amount", "col_source")]))
-    return html.Div([html.Table([head, html.Tbody(body)], className="cmp-envelopes"),
+    return html.Div([html.Div(html.Table([head, html.Tbody(body)], className="cmp-envelopes"), className="cmp-table-scroll"),
                      html.P(tr("envelopes_rule", lang), className="cmp-note")])
 
 
@@ -281,7 +286,8 @@ def _priority_list(rows: list[tuple[str, str, int]], lang: str):
                       html.Span(className="cmp-bar", style={"width": f"{100 * n / top:.0f}%"})],
                      **{"data-theme": theme or "none"})
              for theme, label, n in rows]
-    return html.Div([html.Ul(items, className="cmp-priorities"), html.P(tr("priorities_rule", lang), className="cmp-note")])
+    return html.Div([html.Ul(items, className="cmp-priorities"),
+                     html.P(tr("priorities_rule", lang), className="cmp-note")])
 
 
 def compare_query(level, a, b, lang) -> str:
@@ -329,7 +335,7 @@ def layout(a: str = "", b: str = "", level: str = "region", lang: str = "fr", **
         return html.Div([
             html.Label(label, htmlFor=control_id),
             dcc.Dropdown(id=control_id, options=choices, value=clean_id(value, level), clearable=True,
-                         placeholder=tr("choose", lang)),
+                         placeholder=tr("choose", lang), maxHeight=420, labels=dropdown_labels(lang)),
         ], className="cmp-picker")
 
     def level_link(name: str) -> html.A:

@@ -15,7 +15,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from components import about, ids, table, upload
+from components import about, compare, ids, presentation, table, upload
 from components.dataset import Dataset, current as dataset
 from components.figures import (POINT_LIMIT, format_measure_many, measure_values, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
                                 map_patch, points_data, ranking_figure)
@@ -165,6 +165,8 @@ def map_caption(view: View) -> dict:
 def layout(**query) -> html.Div:
     """The page for the view the URL describes. A URL that cannot be understood falls back to
     defaults, part by part, with a visible notice — never an error page."""
+    if query.get("mode") == "presentation":
+        return presentation.layout(**query)
     view, ignored = view_from_query({k: v for k, v in query.items() if isinstance(v, str)})
     lang = view.lang
     data = dataset()
@@ -256,7 +258,11 @@ def layout(**query) -> html.Div:
             html.Div([html.H1(t("title", lang)), html.P(t("subtitle", lang), className="subtitle")]),
             html.Nav([html.A(t("language_switch", lang), href=links["lang_href"], lang=other, id=ids.LANG_LINK,
                              className="lang-switch"),
-                      html.A(t("about_title", lang), href="#about", className="about-link")]),
+                      html.A(t("about_title", lang), href="#about", className="about-link"),
+                      html.A(t("methodology", lang), href=f"/methodologie?lang={lang}", className="about-link"),
+                      presentation.link(view.filters.regions, lang, id=ids.PRESENTATION_LINK,
+                                        className="presentation-link"),
+                      compare.link(lang, view.filters.regions, className="compare-link")]),
         ], className="page-header"),
         html.Main([filters_panel, map_panel, side_panel], id="main", className="dashboard"),
         table_panel,
@@ -285,7 +291,7 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
     Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"), Output(ids.VIEW_SUMMARY, "children"),
-    Output(ids.TERRITORY_TABLE, "children"),
+    Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"),
     *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
@@ -309,7 +315,8 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
             count, view_key(view, data), selected_notice(view, result["agg"]), " ".join(notes),
             links["permalink"], links["lang_href"], links["downloads"], links["caption"],
             view_summary(view, result["headline"], result["agg"]),
-            territory_table(result["agg"], view.measure, view.lang))
+            territory_table(result["agg"], view.measure, view.lang),
+            presentation.href_for(view.filters.regions, view.lang))
 
 
 def selected_notice(view: View, agg: pd.DataFrame) -> str:

@@ -110,6 +110,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "territory_table": ("Tableau des territoires (équivalent texte de la carte)", "Table of areas (text version of the map)"),
     "col_territory": ("Territoire", "Area"),
     "col_population": ("Population 2021", "2021 population"),
+    "methodology": ("Méthodologie", "Methodology"),
     "map_image": ("Image de la carte (PNG)", "Map image (PNG)"),
     "image_source": ("Carte des Alliances pour la solidarité — montants FQIS de sources publiques (voir le tableau).",
                      "Map of the Alliances pour la solidarité — FQIS amounts from public sources (see the table)."),

@@ -65,8 +65,13 @@ QUIT = "pres-quit"
 MEASURE = "per_capita"  # fair across MRC of very different sizes
 MAX_CLICKS = 10_000_000  # a click count beyond this is forged
 FOCUS_COLOUR = "#111111"
-VEIL = "rgba(255,255,255,0.72)"
+VEIL = "rgba(255,255,255,0.62)"
+CLEAR = "rgba(0,0,0,0)"
 PROJECTOR_FONT = 22  # colour bar and legend of the map, readable on a projector
+# Shares of the map box left to the map: the colour bar has a strip on the right and the
+# « no data » legend one along the top, so neither covers the region.
+MAP_WIDTH = 0.85
+MAP_HEIGHT = 0.93
 
 _TEXT: dict[str, tuple[str, str]] = {
     "page_title": ("Mode présentation", "Presentation mode"),
@@ -114,6 +119,16 @@ def tr(key: str, lang: str, **values) -> str:
 
 def clean_lang(lang) -> str:
     return clean_choice(lang, ("fr", "en"), "fr")
+
+
+def dropdown_labels(lang: str) -> dict:
+    """The words inside a dcc.Dropdown (Dash writes them in English by default)."""
+    if lang == "en":
+        return {"search": "Search", "clear_search": "Clear search", "clear_selection": "Clear",
+                "no_options_found": "No match"}
+    return {"search": "Rechercher", "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
+            "no_options_found": "Aucun résultat", "select_all": "Tout choisir", "deselect_all": "Tout retirer",
+            "selected_count": "{num_selected} choisi(s)"}
 
 
 # ---------------------------------------------------------------- territories of a region
@@ -253,9 +268,9 @@ def slide_panel(facts: dict, lang: str) -> list:
         html.Div([
             figure(tr("total", lang), money(facts["total"], lang), "total"),
             figure(tr("per_capita", lang), money_cents(facts["per_capita"], lang), "per_capita"),
+            figure(population_label, number(facts["population"], lang), "population"),
             figure(tr("projects", lang), number(facts["n_projects"], lang), "projects"),
             figure(tr("promoters", lang), number(facts["n_promoters"], lang), "promoters"),
-            figure(population_label, number(facts["population"], lang), "population"),
         ], className="pres-figures"),
         *[html.P(note, className="pres-note") for note in notes],
     ]
@@ -281,24 +296,25 @@ def focus_data(region: str, step: int) -> tuple[dict, dict]:
 def presentation_figure(region: str, step: int, lang: str) -> go.Figure:
     """The map of `region` at `step`: MRC coloured by amount per inhabitant, the current one in focus."""
     no_data, with_data = region_map_data(region, lang)
-    with_data = {**with_data, "colorbar": {**with_data["colorbar"], "thickness": 26, "len": 0.7,
-                                           "tickfont": {"size": PROJECTOR_FONT}}}
+    with_data = {**with_data, "colorbar": {**with_data["colorbar"], "thickness": 26, "len": 0.7, "x": 1.0,
+                                           "xanchor": "right", "tickfont": {"size": PROJECTOR_FONT}}}
     points = {"lon": [], "lat": [], "hovertext": [], "marker": {"size": [], "color": []}, "customdata": []}
     fig = map_figure(no_data, with_data, points, lang)
     # Projectors wash out pale colours: dark borders keep every MRC visible on a white map.
     fig.update_traces(marker_line_color="#3a3a3a", marker_line_width=1.5, selector={"type": "choroplethmap"})
     veil, focus = focus_data(region, step)
     url = layer_url("mrc")
-    fig.add_trace(go.Choroplethmap(geojson=url, featureidkey="id", colorscale=[[0, VEIL], [1, VEIL]], showscale=False,
-                                   showlegend=False, hoverinfo="skip", marker_line_width=0, **veil))
-    fig.add_trace(go.Choroplethmap(geojson=url, featureidkey="id", colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                                   showscale=False, showlegend=False, hoverinfo="skip", marker_line_color=FOCUS_COLOUR,
-                                   marker_line_width=6, **focus))
+    common = {"geojson": url, "featureidkey": "id", "showscale": False, "showlegend": False, "hoverinfo": "skip"}
+    fig.add_trace(go.Choroplethmap(colorscale=[[0, VEIL], [1, VEIL]], marker_line_width=0, **common, **veil))
+    fig.add_trace(go.Choroplethmap(colorscale=[[0, CLEAR], [1, CLEAR]], marker_line_color=FOCUS_COLOUR,
+                                   marker_line_width=6, **common, **focus))
     west, south, east, north = region_bounds(region)
     fig.update_layout(
         font={"size": PROJECTOR_FONT},
         legend={"font": {"size": PROJECTOR_FONT}},
-        map={"center": {"lon": (west + east) / 2, "lat": (south + north) / 2}},
+        # The colour bar gets its own strip on the right instead of covering the region.
+        map={"center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
+             "domain": {"x": [0, MAP_WIDTH], "y": [0, MAP_HEIGHT]}},
         uirevision=f"presentation-{region}",
     )
     return fig
@@ -330,13 +346,20 @@ def dashboard_href(region: str | None, lang: str) -> str:
     return "/" + ("?" + urlencode(pairs) if pairs else "")
 
 
-def link(regions=(), lang: str = "fr", **attributes) -> html.A:
-    """The « Mode présentation » link for another page: to the first known region of `regions`
-    (an id or a list of ids), else to the region chooser."""
+def href_for(regions=(), lang: str = "fr") -> str:
+    """The presentation URL for a view filtered on `regions` (an id or a list of ids): the first
+    known region, else the region chooser. For the dashboard's link and the callback that updates it."""
     if isinstance(regions, str):
         regions = [regions]
+    elif not isinstance(regions, (list, tuple)):
+        regions = []
     region = next((code for code in map(clean_region, regions) if code), None)
-    return html.A(tr("page_title", lang), href=presentation_href(region, clean_lang(lang)), **attributes)
+    return presentation_href(region, clean_lang(lang))
+
+
+def link(regions=(), lang: str = "fr", **attributes) -> html.A:
+    """The « Mode présentation » link for another page (see `href_for`)."""
+    return html.A(tr("page_title", lang), href=href_for(regions, lang), **attributes)
 
 
 def chooser(lang: str, unknown: str = "") -> html.Div:
@@ -371,6 +394,7 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
     bar = html.Nav([
         html.Label(tr("region", lang), htmlFor=REGION_SELECT, className="pres-bar-label"),
         dcc.Dropdown(id=REGION_SELECT, value=code, clearable=False, searchable=True, className="pres-region-select",
+                     maxHeight=640, labels=dropdown_labels(lang),
                      options=[{"label": f"{c} – {n}", "value": c} for c, n in regions.region_name.items()]),
         html.Button(tr("prev", lang), id=PREV, n_clicks=0, className="pres-button pres-step"),
         html.Button(tr("next", lang), id=NEXT, n_clicks=0, className="pres-button pres-step"),
@@ -378,15 +402,15 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
         html.Button(tr("fullscreen", lang), id=FULLSCREEN, n_clicks=0, className="pres-button"),
         html.A(tr("quit", lang), id=QUIT, href=dashboard_href(code, lang), className="pres-button pres-quit"),
     ], className="pres-bar", **{"aria-label": tr("controls", lang)})
-    west, south, east, north = region_bounds(code)
+    bounds = json.dumps(list(region_bounds(code)))
     return html.Div([
         bar,
         html.Main([
             html.Div(dcc.Graph(id=MAP, className="pres-map", figure=presentation_figure(code, start, lang),
                                config={"displayModeBar": False, "scrollZoom": True, "responsive": True,
                                        "locale": lang}),
-                     id=MAP_BOX, className="pres-map-box", role="img", **{"aria-label": tr("map_label", lang),
-                                                                          "data-bounds": json.dumps([west, south, east, north])}),
+                     id=MAP_BOX, className="pres-map-box", role="img",
+                     **{"aria-label": tr("map_label", lang), "data-bounds": bounds}),
             html.Section(slide_panel(facts, lang), id=PANEL, className="pres-panel", **{"aria-live": "polite"}),
         ], className="pres-main"),
         html.Footer(f"{tr('sources', lang)} : " + " · ".join(layers.attribution_lines()), className="pres-source"),

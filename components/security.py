@@ -3,9 +3,9 @@
 `register(server, app)` is called once from `app.create_app()`. Everything here is about headers and
 bytes on the wire; no page content is touched.
 
-The policy is strict on scripts (only this server's files, plus the hashes of the two inline
-scripts Dash writes into the page) and lenient only where a library leaves no other way (inline
-styles). Every exception to `'self'` is explained next to it.
+The policy is strict on scripts (only this server's files, plus the hashes of the inline scripts
+Dash writes into the page) and lenient only where a library leaves no other way (inline styles).
+Every exception to `'self'` is explained next to it.
 """
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import flask
 from dash.fingerprint import check_fingerprint
 from flask_compress import Compress
+
+import config
 
 if TYPE_CHECKING:
     import dash
@@ -70,7 +72,9 @@ def frame_ancestors() -> str:
     scheme alone (`https:`) would let any site frame the map, so they are refused; so is anything
     that could end the header early (`;`, `,`, line breaks).
     """
-    raw = os.environ.get(FRAME_ANCESTORS_ENV, FRAME_ANCESTORS_DEFAULT).strip() or FRAME_ANCESTORS_DEFAULT
+    declared = "frame_ancestors" in config.SETTINGS
+    raw = config.get("frame_ancestors") if declared else os.environ.get(FRAME_ANCESTORS_ENV, FRAME_ANCESTORS_DEFAULT)
+    raw = raw.strip() or FRAME_ANCESTORS_DEFAULT
     sources = raw.split()
     for source in sources:
         bad = (source == "*" or any(c in source for c in ";,\r\n\"") or source.endswith(":")
@@ -89,10 +93,12 @@ def content_security_policy(script_hashes: list[str] | tuple[str, ...], ancestor
     """The Content-Security-Policy header value.
 
     `script_hashes` are the CSP hashes of the inline scripts Dash writes into the page
-    (`dash.Dash.csp_hashes()`): the renderer start-up line and the page-title clientside callback
-    that `use_pages` adds. Hashing them keeps `'unsafe-inline'` out of script-src, so an injected
-    <script> would not run. The `<script id="_dash-config" type="application/json">` block is data,
-    not a script, and needs nothing.
+    (`dash.Dash.csp_hashes()`): the renderer start-up line (`new DashRenderer()`) and one script per
+    inline clientside callback (`use_pages` adds one that sets the page title). Hashing them keeps
+    `'unsafe-inline'` out of script-src, so an injected <script> would not run. The
+    `<script id="_dash-config" type="application/json">` block is data, not a script: a policy does
+    not apply to it. No `'unsafe-eval'`: nothing on the page needs it (AG Grid's `{"function": …}`
+    strings go through dash-ag-grid's own parser, not eval).
     """
     basemap = " ".join(BASEMAP_HOSTS) if online_basemap else ""
     directives = {

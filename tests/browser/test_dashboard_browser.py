@@ -154,3 +154,13 @@ def test_screenshots_at_phone_desktop_and_projector_sizes(watch):
         # Nothing wider than the screen: a phone must never scroll sideways.
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
         assert w.errors == []
+
+
+def test_presentation_mode_opens_from_the_map_url_and_its_button(watch):
+    page = watch().open("/?region=14")
+    href = page.locator("#presentation-link").get_attribute("href")
+    assert "region=14" in href
+    page.goto(page.url.split("?")[0] + "?mode=presentation&region=14")
+    page.wait_for_selector("text=MRC suivante")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.body.innerText.includes(\"D'Autray\")")
