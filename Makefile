@@ -5,14 +5,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
-export HOST PORT
+export HOST PORT WORKERS
 # axe-core (accessibility checks), from the npm registry, injected into pages by the browser tests.
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
 
-.PHONY: run test build chromium clean
+.PHONY: run serve test build chromium clean
 
 run: build
 	$(BIN)/python app.py
+
+# Production: gunicorn (serve.py), WORKERS processes (default 2 × cores + 1); bad data stops it before it listens.
+serve: build
+	$(BIN)/python serve.py
 
 test: build $(VENV)/.test-installed chromium $(AXE)
 	$(BIN)/python -m pytest

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 
 import config
-from components import api, routes, upload
+from components import api, health, routes, security, startup, upload
 
 # French page language from the first byte; the loading message itself is set in assets/style.css
 # (Dash's own "Loading..." placeholder is restyled there).
@@ -19,6 +19,7 @@ INDEX_STRING = """<!DOCTYPE html>
 
 
 def create_app() -> dash.Dash:
+    startup.check_ready()  # a missing or invalid data file stops here, before anything listens
     app = dash.Dash(
         __name__,
         title="Carte des Alliances pour la solidarité",
@@ -38,6 +39,12 @@ def create_app() -> dash.Dash:
     dash.register_page("mrc", path_template="/mrc/<mrc_id>", layout=territory_page.mrc_layout,
                        title=territory_page.mrc_title)
     dash.register_page("methodologie", path="/methodologie", layout=methodology.layout, title=methodology.title)
+    from components import sheet  # registers its « Imprimer » callback
+
+    dash.register_page("fiche-region", path_template=sheet.REGION_PATH_TEMPLATE, layout=sheet.region_sheet,
+                       title=sheet.region_title)
+    dash.register_page("fiche-mrc", path_template=sheet.MRC_PATH_TEMPLATE, layout=sheet.mrc_sheet,
+                       title=sheet.mrc_title)
     from components import compare, presentation  # registers their callbacks
 
     dash.register_page("presentation", path=presentation.PATH, layout=presentation.layout,
@@ -48,6 +55,8 @@ def create_app() -> dash.Dash:
     routes.register(app.server)
     api.register(app.server)
     upload.register(app.server)
+    health.register(app.server)
+    security.register(app.server, app)  # `app` so its inline scripts are hashed into the CSP
     return app
 
 
@@ -55,4 +64,5 @@ app = create_app()
 server = app.server
 
 if __name__ == "__main__":
-    app.run(host=config.get("host"), port=int(config.get("port")), debug=False)
+    app.run(host=config.get("host"), port=int(config.get("port")), debug=False,
+            request_handler=security.dev_request_handler())

@@ -41,6 +41,13 @@ SETTINGS: dict[str, Setting] = {
         "0",
         "1 shows a synthetic dataset instead of the curated one, under a banner; never in production.",
     ),
+    "frame_ancestors": Setting(
+        "CARTE_FRAME_ANCESTORS",
+        "'self'",
+        "Sites allowed to show the map in a frame: a CSP frame-ancestors source list ('self', 'none' or origins "
+        "such as https://www.exemple.org, space-separated); * and bare schemes are refused at start-up.",
+    ),
+    "workers": Setting("WORKERS", "0", "gunicorn worker processes for `make serve`; 0 means 2 × cores + 1."),
     "demo_size": Setting(
         "CARTE_DEMO_SIZE",
         "3000",

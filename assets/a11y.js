@@ -17,7 +17,9 @@
     // 2. Dash 4.4 renders radio and check lists as role="listbox" holding role="option" labels that
     //    each contain an <input>: screen readers see nested, unnamed controls. The native inputs are
     //    accessible by themselves, so the container becomes a named group and the labels plain labels.
-    document.querySelectorAll(".dash-options-list[role='listbox']").forEach(function (list) {
+    // Only radio and check lists: a dropdown's menu is a real listbox and keeps its roles.
+    var lists = ".dash-radioitems[role='listbox'], .dash-checklist[role='listbox']";
+    document.querySelectorAll(lists).forEach(function (list) {
       var isRadio = list.classList.contains("dash-radioitems");
       set(list, "role", isRadio ? "radiogroup" : "group");
       var label = list.id && document.querySelector("label[for='" + list.id + "']");
@@ -28,7 +30,9 @@
         set(list, "aria-labelledby", label.id);
       }
     });
-    document.querySelectorAll(".dash-options-list-option[role='option']").forEach(function (option) {
+    var options = ".dash-radioitems > .dash-options-list-option[role='option'],"
+      + " .dash-checklist > .dash-options-list-option[role='option']";
+    document.querySelectorAll(options).forEach(function (option) {
       option.removeAttribute("role");
       option.removeAttribute("aria-selected");
     });

@@ -119,6 +119,15 @@ def headline_cards(head: metrics.Headline, lang: str) -> list:
 
 # ---------------------------------------------------------------- layout
 
+def _dropdown(component_id: str, options: list[dict], value: tuple[str, ...], lang: str) -> dcc.Dropdown:
+    """A multi-choice filter whose own words (search, clear…) are in the page's language."""
+    return dcc.Dropdown(id=component_id, options=options, multi=True, value=list(value), placeholder=t("all", lang),
+                        labels={key: t(f"dropdown_{key}", lang) for key in DROPDOWN_LABELS})
+
+
+DROPDOWN_LABELS = ("search", "clear_search", "clear_selection", "no_options_found", "select_all", "deselect_all")
+
+
 def _labelled(label: str, control, control_id: str) -> html.Div:
     return html.Div([html.Label(label, htmlFor=control_id, className="filter-label"), control], className="filter")
 
@@ -182,17 +191,12 @@ def layout(**query) -> html.Div:
         _labelled(t("measure", lang), dcc.RadioItems(
             id=ids.MEASURE, value=view.measure, className="radio",
             options=[{"label": t(f"measure_{m}", lang), "value": m} for m in metrics.MEASURES]), ids.MEASURE),
-        _labelled(t("region", lang), dcc.Dropdown(id=ids.REGION, options=options["region"], multi=True,
-                                                  value=list(view.filters.regions), placeholder=t("all", lang)), ids.REGION),
-        _labelled(t("mrc", lang), dcc.Dropdown(id=ids.MRC, options=options["mrc"], multi=True,
-                                               value=list(view.filters.mrcs), placeholder=t("all", lang)), ids.MRC),
-        _labelled(t("priority", lang), dcc.Dropdown(id=ids.THEME, options=options["theme"], multi=True,
-                                                    value=list(view.filters.themes), placeholder=t("all", lang)), ids.THEME),
-        _labelled(t("mandataire", lang), dcc.Dropdown(id=ids.ALLIANCE, options=options["alliance"], multi=True,
-                                                      value=list(view.filters.alliances), placeholder=t("all", lang)),
-                  ids.ALLIANCE),
-        _labelled(t("cycle", lang), dcc.Dropdown(id=ids.CYCLE, options=options["cycle"], multi=True,
-                                                 value=list(view.filters.cycles), placeholder=t("all", lang)), ids.CYCLE),
+        *[_labelled(t(label, lang), _dropdown(component_id, options[kind], getattr(view.filters, attribute), lang),
+                    component_id)
+          for label, component_id, kind, attribute in (
+              ("region", ids.REGION, "region", "regions"), ("mrc", ids.MRC, "mrc", "mrcs"),
+              ("priority", ids.THEME, "theme", "themes"), ("mandataire", ids.ALLIANCE, "alliance", "alliances"),
+              ("cycle", ids.CYCLE, "cycle", "cycles"))],
         _labelled(t("amount_range", lang), dcc.RangeSlider(
             id=ids.AMOUNT, min=0, max=len(AMOUNT_STEPS) - 1, step=1, value=slider_value(view.filters),
             # No direct-input boxes: they would show step numbers, not dollars.

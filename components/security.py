@@ -19,6 +19,7 @@ from dash.fingerprint import check_fingerprint
 from flask_compress import Compress
 
 import config
+from data.spreadsheet import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     import dash
@@ -44,6 +45,11 @@ BASEMAP_HOSTS = (
     "https://fonts.openmaptiles.org",
 )
 
+# Largest request body accepted (413 above). The biggest legitimate one is a coordinator's
+# spreadsheet, sent base64-encoded (4/3 of its size) in the upload callback; the margin covers the
+# JSON around it and the session store of validated rows that later callbacks carry.
+MAX_REQUEST_BYTES = MAX_FILE_BYTES * 4 // 3 + 8 * 1024 * 1024
+
 FRAME_ANCESTORS_ENV = "CARTE_FRAME_ANCESTORS"
 FRAME_ANCESTORS_DEFAULT = "'self'"
 
@@ -56,7 +62,7 @@ STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/layers/")
 # Compressed bodies kept per worker process, so a 4 MB plotly.js is compressed once, not for
 # every new visitor. Only static files are stored, under a key that changes with their content.
 COMPRESSION_CACHE_ENTRIES = 64
-COMPRESSION_CACHE_BYTES = 64 * 1024 * 1024
+COMPRESSION_CACHE_BYTES = 32 * 1024 * 1024
 _NO_CACHE = "-"
 _CACHE_KEY = "_carte_compression_key"
 
@@ -182,7 +188,7 @@ def _setup_compression(server: flask.Flask) -> None:
 
 
 def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basemap: bool = True) -> None:
-    """Add security headers, compression and long caching of fingerprinted files to `server`.
+    """Add security headers, compression, long caching of fingerprinted files and a request size cap.
 
     `app` is the Dash app whose inline scripts are hashed into the policy (default: the app Dash
     knows as current, `dash.get_app()`). The hashes are computed at the first request, after every
@@ -190,6 +196,9 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
     `CARTE_FRAME_ANCESTORS` is malformed, so a bad deployment setting stops the start-up.
     """
     ancestors = frame_ancestors()
+    if server.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # Werkzeug answers 413 above it
+
     policy: list[str] = []  # computed once per process, on first use
     policy_lock = threading.Lock()
 

@@ -37,6 +37,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "region_kicker": ("Région administrative {code}", "Administrative region {code}"),
     "mrc_kicker": ("{type} · région ", "{type} · region "),
     "see_on_map": ("Voir {name} sur la carte", "See {name} on the map"),
+    "sheet_link": ("Fiche d'une page (à imprimer)", "One-page sheet (to print)"),
     "facts": ("En bref", "At a glance"),
     "alliance": ("Alliance", "Alliance"),
     "alliances": ("Alliances", "Alliances"),
@@ -154,7 +155,7 @@ def rank_text(values: pd.Series, territory_id: str, lang: str) -> str:
     return _t("rank", lang, ordinal=ordinal(rank, lang), n=number(n, lang), areas=areas)
 
 
-def _years(start, end) -> str:
+def years_text(start, end) -> str:
     start = None if pd.isna(start) else int(start)
     end = None if pd.isna(end) else int(end)
     if start and end:
@@ -188,13 +189,13 @@ def _priorities() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
-def _labels(name: str, lang: str) -> pd.Series:
+def reference_labels(name: str, lang: str) -> pd.Series:
     """Labels of a reference vocabulary (themes, cycles) in `lang`, by id, in the file's order."""
     table_ = pd.read_csv(REFERENCE_DIR / f"{name}.csv", dtype=str)
     return table_.set_index(table_.columns[0])["label_en" if lang == "en" else "label_fr"]
 
 
-def _alliance_name(alliance_id: str, lang: str) -> str:
+def alliance_name(alliance_id: str, lang: str) -> str:
     alliances = layers.territories("alliance")
     if alliance_id not in alliances.index:
         return str(alliance_id)
@@ -206,13 +207,13 @@ def _alliance_items(alliance_ids: list[str], lang: str) -> list:
     items = []
     for alliance_id in alliance_ids:
         row = alliances.loc[alliance_id]
-        items.append(html.Li([_alliance_name(alliance_id, lang), " — ",
+        items.append(html.Li([alliance_name(alliance_id, lang), " — ",
                               _t("mandataire", lang, name=row.mandataire), " (",
                               source_link(row.source_url, lang=lang), ")"]))
     return items
 
 
-def _mrc_names(cell, lang: str) -> str:
+def mrc_names(cell, lang: str) -> str:
     names = layers.territories("mrc").name
     ids = [part for part in str(cell).split(";") if part] if isinstance(cell, str) else []
     return "; ".join(str(names.get(i, i)) for i in ids) if ids else _t("region_wide", lang)
@@ -229,8 +230,8 @@ def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.D
     for row in ordered.itertuples():
         cells = [row.title, row.promoter if isinstance(row.promoter, str) else "—"]
         if with_mrc:
-            cells.append(_mrc_names(row.mrc_ids, lang))
-        cells += [amount_text(row.amount_fqis, lang), _years(row.start_year, row.end_year),
+            cells.append(mrc_names(row.mrc_ids, lang))
+        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year),
                   source_link(row.source_url, row.source_date, lang)]
         rows.append(cells)
     amount_column = 3 if with_mrc else 2
@@ -243,7 +244,7 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
         children.append(html.P(_t("envelopes_none", lang)))
     else:
         children.append(html.P(_t("envelopes_rule", lang), className="note"))
-        cycles = _labels("cycles", lang)
+        cycles = reference_labels("cycles", lang)
         order = {cycle: i for i, cycle in enumerate(cycles.index)}
         # Within a cycle: the envelope itself first, then the amounts in the order they were published.
         ordered = rows.assign(_cycle=rows.cycle.map(order).fillna(len(order)),
@@ -270,14 +271,14 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
 def _priorities_section(alliance_ids: list[str], lang: str) -> html.Section:
     children: list = [html.H2(_t("priorities", lang))]
     priorities = _priorities()
-    themes = _labels("themes", lang)
-    cycles = _labels("cycles", lang)
+    themes = reference_labels("themes", lang)
+    cycles = reference_labels("cycles", lang)
     for alliance_id in alliance_ids:
         if len(alliance_ids) > 1:
-            children.append(html.H3(_alliance_name(alliance_id, lang)))
+            children.append(html.H3(alliance_name(alliance_id, lang)))
         rows = priorities[priorities.alliance_id == alliance_id]
         if not len(rows):
-            children.append(html.P(_t("priorities_none", lang, name=_alliance_name(alliance_id, lang))))
+            children.append(html.P(_t("priorities_none", lang, name=alliance_name(alliance_id, lang))))
             continue
         order = {cycle: i for i, cycle in enumerate(cycles.index)}
         rows = rows.assign(_cycle=rows.cycle.map(order).fillna(len(order)), _scope=rows.scope.fillna(""))
@@ -321,12 +322,12 @@ def _unknown(kind: str, value, lang: str, path: str) -> html.Div:
     return page_frame(lang, path, children, css="territory-page unknown-territory")
 
 
-def _quoted(value) -> str:
+def quoted_segment(value) -> str:
     """A URL segment as typed, made safe to put back in a link (and bounded)."""
     return quote(value[:MAX_ID], safe="") if isinstance(value, str) else ""
 
 
-def _resolve(value, finder, known: pd.Index) -> str | None:
+def resolve(value, finder, known: pd.Index) -> str | None:
     """The territory id a URL names: its id, or a name or code the lookups recognise without doubt."""
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
         return None
@@ -342,9 +343,9 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
     """/region/<code>: everything known of one administrative region."""
     lang = clean_lang(lang)
     regions = layers.territories("region")
-    region_id = _resolve(code, find_region, regions.index)
+    region_id = resolve(code, find_region, regions.index)
     if region_id is None:
-        return _unknown("region", code, lang, "/region/" + _quoted(code))
+        return _unknown("region", code, lang, "/region/" + quoted_segment(code))
     region = regions.loc[region_id]
     name = str(region.region_name)
     path = f"/region/{region_id}"
@@ -394,6 +395,8 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         html.P(html.A(_t("see_on_map", lang, name=name),
                       href=_map_href(View(filters=Filters(regions=(region_id,)), lang=lang)),
                       className="map-link no-print")),
+        html.P(html.A(_t("sheet_link", lang), href=f"/fiche/region/{region_id}{_lang_suffix(lang)}",
+                      className="sheet-link no-print")),
         html.Section([html.H2(_t("facts", lang)), facts]
                      + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
                      className="doc-section", id="en-bref"),
@@ -412,7 +415,7 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
 
 def region_title(code: str | None = None, **_) -> str:
     regions = layers.territories("region")
-    region_id = _resolve(code, find_region, regions.index)
+    region_id = resolve(code, find_region, regions.index)
     name = regions.at[region_id, "region_name"] if region_id else _TEXT["unknown_title"][0]
     return _TEXT["page_title"][0].format(name=name)
 
@@ -434,7 +437,7 @@ def _alliance_changes(alliance_ids: list[str], lang: str) -> list:
     for (cycle, alliance_id, change), group in rows.groupby(["cycle", "alliance_id", "change"], sort=True):
         mrc = ", ".join(str(names.get(i, i)) for i in group.mrc_id)
         key = "alliance_added" if change == "add" else "alliance_removed"
-        notes.append(html.P([_t(key, lang, cycle=cycle, alliance=_alliance_name(alliance_id, lang), mrc=mrc), " (",
+        notes.append(html.P([_t(key, lang, cycle=cycle, alliance=alliance_name(alliance_id, lang), mrc=mrc), " (",
                              source_link(group.source_url.iloc[0], lang=lang), ")"], className="note"))
     return notes
 
@@ -443,7 +446,7 @@ def _former_alliances(mrc_id: str, lang: str) -> list:
     """Sentences for the cycles when another Alliance covered this MRC (alliance_territory_changes.csv)."""
     changes = _territory_changes()
     added = changes[(changes.mrc_id == mrc_id) & (changes.change == "add")]
-    return [html.P([_t("former_alliance", lang, cycle=row.cycle, alliance=_alliance_name(row.alliance_id, lang)),
+    return [html.P([_t("former_alliance", lang, cycle=row.cycle, alliance=alliance_name(row.alliance_id, lang)),
                     " (", source_link(row.source_url, lang=lang), ")"], className="note")
             for row in added.itertuples()]
 
@@ -452,9 +455,9 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     """/mrc/<mrc_id>: everything known of one MRC or equivalent territory."""
     lang = clean_lang(lang)
     mrc = layers.territories("mrc")
-    found = _resolve(mrc_id, find_mrc, mrc.index)
+    found = resolve(mrc_id, find_mrc, mrc.index)
     if found is None:
-        return _unknown("mrc", mrc_id, lang, "/mrc/" + _quoted(mrc_id))
+        return _unknown("mrc", mrc_id, lang, "/mrc/" + quoted_segment(mrc_id))
     territory = mrc.loc[found]
     name = str(territory["name"])
     region_id = str(territory.region_code)
@@ -500,6 +503,8 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
         html.P(html.A(_t("see_on_map", lang, name=name),
                       href=_map_href(View(level="mrc", filters=Filters(mrcs=(found,)), lang=lang)),
                       className="map-link no-print")),
+        html.P(html.A(_t("sheet_link", lang), href=f"/fiche/mrc/{found}{_lang_suffix(lang)}",
+                      className="sheet-link no-print")),
         html.Section([html.H2(_t("facts", lang)), facts]
                      + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
                      className="doc-section", id="en-bref"),
@@ -512,7 +517,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
 
 def mrc_title(mrc_id: str | None = None, **_) -> str:
     mrc = layers.territories("mrc")
-    found = _resolve(mrc_id, find_mrc, mrc.index)
+    found = resolve(mrc_id, find_mrc, mrc.index)
     name = mrc.at[found, "name"] if found else _TEXT["unknown_title"][0]
     return _TEXT["page_title"][0].format(name=name)
 

@@ -1,0 +1,86 @@
+"""Production serving with gunicorn: `make serve`, or `python serve.py`.
+
+This file is gunicorn's configuration (`gunicorn -c serve.py app:server`); run directly, it starts
+gunicorn with itself as configuration. Every value below can be overridden from the environment:
+HOST, PORT and WORKERS here, anything else with gunicorn's own GUNICORN_CMD_ARGS
+(e.g. `GUNICORN_CMD_ARGS="--threads 8 --timeout 60"`).
+
+The app is loaded once in the master process before any worker is forked (`preload_app`):
+- a missing or invalid data file stops the master before it binds its port (`app.create_app()`
+  calls `components.startup.check_ready()`), with a one-paragraph message and exit status 78;
+- the validated tables and layers are shared by the workers (copy-on-write), not loaded N times.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # gunicorn reads this file before it imports the app
+
+import config as carte_config  # noqa: E402  (a module-level "config" would be read as gunicorn's -c setting)
+
+
+def default_workers() -> int:
+    """Gunicorn's usual rule: 2 × cores + 1 (cores this process may use, not the whole machine)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = multiprocessing.cpu_count()
+    return 2 * cores + 1
+
+
+def _setting(name: str, env: str) -> str:
+    """A value of config.SETTINGS, or of the environment while the setting is not declared there."""
+    return carte_config.get(name) if name in carte_config.SETTINGS else os.environ.get(env, "")
+
+
+def _workers() -> int:
+    raw = _setting("workers", "WORKERS").strip()
+    if not raw or raw == "0":
+        return default_workers()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"WORKERS doit être un nombre entier de processus, pas {raw!r}.") from None
+    if value < 1:
+        raise SystemExit(f"WORKERS doit être au moins 1, pas {value}.")
+    return value
+
+
+wsgi_app = "app:server"
+chdir = str(ROOT)
+_host = carte_config.get("host")
+bind = f"[{_host}]:{carte_config.get('port')}" if ":" in _host else f"{_host}:{carte_config.get('port')}"  # IPv6 in brackets
+workers = _workers()
+# Threads let a worker keep answering quick requests (static files, health checks) while one
+# callback computes, and allow HTTP keep-alive; callbacks are short pandas work under the GIL.
+worker_class = "gthread"
+threads = 4
+preload_app = True
+timeout = 30  # a callback takes well under a second; 30 s means a stuck worker, which is replaced
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so slow growth of a process (caches, fragmentation) cannot add up.
+max_requests = 20_000
+max_requests_jitter = 2_000
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+proc_name = "carte-des-alliances"
+# No runtime control socket ($HOME/.gunicorn/gunicorn.ctl): nothing here needs it, and two
+# instances on one machine (a test beside a server) would fight over the same path.
+control_socket_disable = True
+
+
+def main() -> None:
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [sys.argv[0], "--config", str(ROOT / "serve.py")]
+    run()
+
+
+if __name__ == "__main__":
+    main()
