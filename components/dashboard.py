@@ -176,11 +176,17 @@ def layout(**query) -> html.Div:
     defaults, part by part, with a visible notice — never an error page."""
     if query.get("mode") == "presentation":
         return presentation.layout(**query)
-    view, ignored = view_from_query({k: v for k, v in query.items() if isinstance(v, str)})
+    text_query = tuple(sorted((k, v) for k, v in query.items() if isinstance(k, str) and isinstance(v, str)))
+    return _page(dataset(), text_query)
+
+
+@lru_cache(maxsize=64)
+def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
+    """The page for one URL query, built once: most visitors open the same few links."""
+    view, ignored = view_from_query(dict(query))
     lang = view.lang
-    data = dataset()
     options = filter_options(lang)
-    initial = compute(view)
+    initial = compute(view, data)
     links = page_links(view)
     other = "fr" if lang == "en" else "en"
     filters_panel = html.Aside([
@@ -302,7 +308,13 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
 def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
                 source, uploaded, lang):
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
-    data = upload.active_dataset(source, uploaded)
+    return view_outputs(upload.active_dataset(source, uploaded), view)
+
+
+@lru_cache(maxsize=256)
+def view_outputs(data: Dataset, view: View) -> tuple:
+    """Every output of update_view for one view of one dataset. Cached: many visitors look at the
+    same views (the default, one region…), and a view's outputs never change while its data do not."""
     result = compute(view, data)
     notes = []
     if view.level == "mrc":
