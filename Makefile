@@ -9,7 +9,7 @@ export HOST PORT WORKERS
 # axe-core (accessibility checks), from the npm registry, injected into pages by the browser tests.
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test build chromium clean
+.PHONY: run serve test bench build chromium clean
 
 run: build
 	$(BIN)/python app.py
@@ -17,6 +17,10 @@ run: build
 # Production: gunicorn (serve.py), WORKERS processes (default 2 × cores + 1); bad data stops it before it listens.
 serve: build
 	$(BIN)/python serve.py
+
+# Benchmark of this app against the naive Dash pattern (figures in BENCHMARKS.md).
+bench: build $(VENV)/.test-installed chromium
+	$(BIN)/python -m bench.run
 
 test: build $(VENV)/.test-installed chromium $(AXE)
 	$(BIN)/python -m pytest
