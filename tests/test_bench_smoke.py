@@ -62,6 +62,7 @@ def test_smoke_measures_both_servers(smoke_report, subject):
     assert "error" not in result, result.get("error")
     for path in (("cold_start_s",), ("ready_s",), ("memory", "after_warmup", "rss_mb"),
                  ("memory", "after_updates", "rss_mb"), ("update", "wall_ms", "p50"), ("update", "ttfb_ms", "p95"),
+                 ("repeated_update", "wall_ms", "p50"),
                  ("update", "raw_bytes", "p50"), ("update", "gzip_bytes", "p50"), ("update", "wire_bytes", "p50")):
         _positive(result, *path)
     assert result["update"]["n"] == 5 and result["update"]["errors"] == []
