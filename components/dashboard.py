@@ -368,16 +368,10 @@ def view_key(view: View, data: Dataset) -> str:
     return hashlib.sha1(f"{view!r}{id(data.projects)}".encode()).hexdigest()[:12]
 
 
-@lru_cache(maxsize=4)
-def _table_text(data: Dataset, lang: str) -> pd.DataFrame:
-    """The table's text for every project, built once per dataset and language."""
-    return table.table_frame(data.projects, lang)
-
-
 @lru_cache(maxsize=16)
 def _table_for(data: Dataset, view: View) -> pd.DataFrame:
-    mask = metrics.filter_mask(data.projects, view.effective_filters())
-    return _table_text(data, view.lang)[mask]
+    """The projects of a view, for the table's blocks (one filter pass per view, not per block)."""
+    return data.projects[metrics.filter_mask(data.projects, view.effective_filters())]
 
 
 @callback(Output(ids.TABLE, "getRowsResponse"), Input(ids.TABLE, "getRowsRequest"),
@@ -386,7 +380,7 @@ def _table_for(data: Dataset, view: View) -> pd.DataFrame:
 def table_block(request, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
                 source, uploaded, lang):
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
-    return table.rows_block(_table_for(upload.active_dataset(source, uploaded), view), request)
+    return table.rows_block(_table_for(upload.active_dataset(source, uploaded), view), request, view.lang)
 
 
 # When the view changes, the grid drops the rows it holds and asks for the new ones.
