@@ -67,13 +67,16 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
     out["counted_mrc"] = out.mrc_ids.where((ids != "") & ~several, pd.NA)
     out["multi_mrc"] = several
     # One bit per theme, so a theme filter is a vectorised AND instead of splitting strings.
-    padded = ";" + out.themes.fillna("").astype(str) + ";"
-    mask = np.zeros(len(out), dtype="int64")
-    for bit, theme in enumerate(vocabulary("themes")):
-        mask |= padded.str.contains(f";{theme};", regex=False).to_numpy(dtype="int64") << bit
-    out["theme_mask"] = mask
+    # Computed per distinct theme list (there are few), then spread to every project.
+    codes, distinct = pd.factorize(out.themes.fillna("").astype(str))
+    bits = {theme: 1 << bit for bit, theme in enumerate(vocabulary("themes"))}
+    masks = np.array([sum(bits.get(theme, 0) for theme in set(cell.split(";"))) for cell in distinct], dtype="int64")
+    out["theme_mask"] = masks[codes] if len(distinct) else 0
     out["alliance"] = out.alliance_id.where(out.alliance_id.notna() & (out.alliance_id != ""), _derived_alliance(out))
-    out["search_text"] = (out.title.fillna("") + " " + out.promoter.fillna("")).map(fold)
+    # Folded once per distinct title + promoter: large lists repeat many of them.
+    combined = out.title.fillna("") + " " + out.promoter.fillna("")
+    codes, distinct = pd.factorize(combined)
+    out["search_text"] = np.array([fold(text) for text in distinct], dtype=object)[codes] if len(distinct) else ""
     out["first_theme"] = out.themes.fillna("").str.split(";").str[0].replace("", pd.NA)
     return out
 
