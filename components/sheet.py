@@ -290,12 +290,6 @@ def map_uri(level: str, territory_id: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(map_svg(level, territory_id).encode()).decode("ascii")
 
 
-def _map_figure(level: str, territory_id: str, name: str, caption: str, lang: str) -> html.Figure:
-    return html.Figure([html.Img(src=map_uri(level, territory_id), alt=_t("map_alt", lang, name=name),
-                                 className="sheet-map-image"),
-                        html.Figcaption(caption)], className="sheet-map", id="fiche-carte")
-
-
 # ---------------------------------------------------------------- fitting one page
 # The sheet must print on one page. Its fixed parts are bounded, but table rows are not: a long
 # title takes two lines. So each piece is built with an estimate of its printed height (Arial

@@ -8,7 +8,6 @@ from dash import Patch
 from components import dashboard, ids, upload
 from components.dataset import Dataset, prepare_for_map
 from components.state import AMOUNT_STEPS
-from data import metrics
 from data.schema import ENVELOPE_COLUMNS
 from tests.fixtures_projects import small_projects
 

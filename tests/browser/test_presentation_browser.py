@@ -1,62 +1,19 @@
 """Presentation mode and the comparison page in a real browser (Debian's Chromium).
 
-The app runs in a subprocess. If app.py does not register /presentation and /comparer yet, the
-launcher below registers them before serving, so these tests run either way.
+The app runs in a subprocess (the session's `server_url` fixture).
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, PageWatch
-
-LAUNCHER = """
-import dash, config, app as main
-from components import compare, presentation
-paths = {page["path"] for page in dash.page_registry.values()}
-if presentation.PATH not in paths:
-    dash.register_page("presentation", path=presentation.PATH, layout=presentation.layout)
-if compare.PATH not in paths:
-    dash.register_page("compare", path=compare.PATH, layout=compare.layout)
-main.app.run(host="127.0.0.1", port=int(config.get("port")), debug=False)
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from tests.browser.conftest import ARTIFACTS, PageWatch
 
 @pytest.fixture(scope="module")
-def app_url():
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "server-presentation.log", "w")
-    process = subprocess.Popen([sys.executable, "-c", LAUNCHER], cwd=ROOT,
-                               env={**os.environ, "PORT": str(port), "HOST": "127.0.0.1"},
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/presentation", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.time() > deadline:
-                process.kill()
-                raise RuntimeError(f"the app did not start; see {ARTIFACTS / 'server-presentation.log'}")
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+def app_url(server_url):
+    """The session's app (app.py registers /presentation and /comparer)."""
+    return server_url
 
 
 @pytest.fixture()

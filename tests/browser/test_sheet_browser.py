@@ -8,12 +8,7 @@ sheet-region-14.png (the print stylesheet at the printable width of A4).
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import numpy as np
 import pandas as pd
@@ -21,7 +16,7 @@ import pytest
 
 from data.load import ENVELOPES_PATH, PROJECTS_PATH
 from geo import layers
-from tests.browser.conftest import ARTIFACTS, ROOT, PageWatch, _free_port
+from tests.browser.conftest import ARTIFACTS, PageWatch
 from tests.browser.test_accessibility_browser import axe_violations
 
 FORMATS = ("Letter", "A4")
@@ -44,27 +39,9 @@ app.app.run(host="127.0.0.1", port=int(os.environ["PORT"]), debug=False)
 
 
 @pytest.fixture(scope="module")
-def sheet_url():
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with open(ARTIFACTS / "sheet-server.log", "w") as log:
-        process = subprocess.Popen([sys.executable, "-c", RUNNER], cwd=ROOT,
-                                   env={**os.environ, "PORT": str(port), "HOST": "127.0.0.1"},
-                                   stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.time() > deadline:
-                process.kill()
-                raise RuntimeError(f"the app did not start; see {ARTIFACTS / 'sheet-server.log'}")
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+def sheet_url(server_url):
+    """The session's app (app.py registers the sheet pages)."""
+    return server_url
 
 
 @pytest.fixture()
