@@ -59,6 +59,13 @@ def _wait_for_name(page, name: str):
                            " && document.querySelector('#pres-name').innerText === name", arg=name, timeout=15_000)
 
 
+def _wait_for_focus(page, mrc_id: str):
+    """The panel and the map are separate outputs: the map's highlight may land a frame later."""
+    page.wait_for_function("(id) => { const gd = document.querySelector('#pres-map .js-plotly-plot');"
+                           " const f = Array.from(gd.data[4].locations || []);"
+                           " return f.length === 1 && f[0] === id; }", arg=mrc_id, timeout=15_000)
+
+
 def _outside(watch: PageWatch, base: str) -> list[str]:
     own = urlparse(base).netloc
     return [u for u in watch.requests if urlparse(u).netloc not in (own, "") and not u.startswith(("data:", "blob:"))]
@@ -83,6 +90,7 @@ def test_presentation_arrow_keys_step_through_lanaudiere_mrc(big_screen, app_url
         before = page.locator("#pres-name").inner_text()
         page.keyboard.press("ArrowRight")
         _wait_for_name(page, name)
+        _wait_for_focus(page, mrc_id)
         shown = _shown(page)
         assert shown["name"] != before
         assert shown["focus"] == [mrc_id] and mrc_id not in shown["veil"]
@@ -148,7 +156,7 @@ def test_quick_presses_are_neither_lost_nor_doubled(big_screen, app_url):
     for _ in range(4):  # back past the overview: the steps loop to the last MRC
         page.keyboard.press("ArrowLeft")
     _wait_for_name(page, order[-1][1])
-    page.wait_for_timeout(800)
+    _wait_for_focus(page, order[-1][0])
     assert _shown(page)["focus"] == [order[-1][0]]
     assert big_screen.errors == []
 
