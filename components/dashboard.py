@@ -94,7 +94,7 @@ def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
     header = html.Tr([html.Th(t("col_territory", lang), scope="col"), html.Th(t(f"measure_{measure}", lang), scope="col"),
                       html.Th(t("fig_projects", lang), scope="col"), html.Th(t("col_population", lang), scope="col")])
     shown = format_measure_many(ranked.value, measure, lang) if len(ranked) else pd.Series(dtype=object)
-    rows = [html.Tr([html.Th(row.name, scope="row"), html.Td(shown[tid]), html.Td(number(row.n_projects, lang)),
+    rows = [html.Tr([html.Th(row["name"], scope="row"), html.Td(shown[tid]), html.Td(number(row.n_projects, lang)),
                      html.Td(number(row.population, lang))]) for tid, row in ranked.iterrows()]
     missing = len(agg) - len(ranked)
     return [html.Table([html.Caption(t("territory_table", lang)), html.Thead(header), html.Tbody(rows)],

@@ -119,3 +119,13 @@ def test_the_page_layout_builds_for_any_query(query):
     assert ids.MAP in text and ids.TABLE in text
     if query.get("region") == "<script>":
         assert "url-notice" in text  # the visitor is told what was ignored
+
+
+def test_the_territory_table_names_each_territory_with_its_value():
+    import json
+
+    from plotly.utils import PlotlyJSONEncoder
+    result = _update(level="region", measure="amount")
+    text = json.dumps(result[12], cls=PlotlyJSONEncoder, ensure_ascii=False)
+    assert "Bas-Saint-Laurent" in text and "150\u00a0000\u00a0$" in text
+    assert '"children": "01"' not in text  # names, not codes
