@@ -58,6 +58,8 @@ def test_keyboard_only_pick_a_region_read_the_summary_and_download_the_table(wat
     else:
         pytest.fail("the region filter cannot be reached with Tab")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    page.keyboard.press("ArrowDown")  # opens the list, the way a combobox does
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
     page.keyboard.type("Lanaudi")
     page.wait_for_selector("[role=option] >> text=Lanaudière")  # the list has filtered
     page.keyboard.press("Enter")
