@@ -21,7 +21,7 @@ import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 from components.dataset import current as dataset
-from components.i18n import money, money_cents, number
+from components.i18n import clean_lang, money, money_cents, number, text
 from components.presentation import dropdown_labels
 from components.state import clean_choice
 from data import metrics
@@ -104,13 +104,8 @@ KINDS: dict[str, tuple[str, str]] = {
 
 
 def tr(key: str, lang: str, **values) -> str:
-    fr, en = _TEXT[key]
-    text = en if lang == "en" else fr
-    return text.format(**values) if values else text
-
-
-def clean_lang(lang) -> str:
-    return clean_choice(lang, ("fr", "en"), "fr")
+    """This page's text in `lang`."""
+    return text(_TEXT, key, lang, **values)
 
 
 def clean_level(level) -> str:

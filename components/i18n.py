@@ -138,11 +138,24 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+def text(table: dict[str, tuple[str, str]], key: str, lang: str, **values) -> str:
+    """`table[key]` in `lang` (French for any unknown language), with {placeholders} filled.
+
+    Page modules keep their own (fr, en) tables and look them up through this one function.
+    """
+    fr, en = table[key]
+    chosen = en if lang == "en" else fr
+    return chosen.format(**values) if values else chosen
+
+
 def t(key: str, lang: str, **values) -> str:
-    """The text of `key` in `lang` (French for any unknown language), with {placeholders} filled."""
-    fr, en = TEXT[key]
-    text = en if lang == "en" else fr
-    return text.format(**values) if values else text
+    """The shared interface text of `key` in `lang`."""
+    return text(TEXT, key, lang, **values)
+
+
+def clean_lang(lang) -> str:
+    """Only "en" switches to English; anything else (absent, repeated, forged) is French."""
+    return "en" if lang == "en" else "fr"
 
 
 def _missing(value) -> bool:

@@ -18,7 +18,7 @@ import pandas as pd
 from dash import html
 
 import geo
-from components.i18n import number, t
+from components.i18n import clean_lang, number, t, text
 from data import load
 from data.schema import ENVELOPE_KINDS, REFERENCE_DIR
 from geo import layers
@@ -70,17 +70,6 @@ COMMON: dict[str, tuple[str, str]] = {
     "as_of": (" — données au {date}", " — data as of {date}"),
     "no_source": ("—", "—"),
 }
-
-
-def text(table: dict[str, tuple[str, str]], key: str, lang: str, **values) -> str:
-    fr, en = table[key]
-    chosen = en if lang == "en" else fr
-    return chosen.format(**values) if values else chosen
-
-
-def clean_lang(lang) -> str:
-    """Only "en" switches to English; anything else (absent, repeated, forged) is French."""
-    return "en" if lang == "en" else "fr"
 
 
 def kind_label(kind: str, lang: str) -> str:

@@ -34,9 +34,8 @@ from dash import Input, Output, Patch, State, callback, ClientsideFunction, clie
 
 from components.dataset import current as dataset
 from components.figures import choropleth_data, map_figure
-from components.i18n import money, money_cents, number
+from components.i18n import clean_lang, money, money_cents, number, text
 from components.routes import layer_url
-from components.state import clean_choice
 from data import metrics
 from data.metrics import Filters
 from geo import layers
@@ -111,14 +110,8 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def tr(key: str, lang: str, **values) -> str:
-    """This page's text in `lang` (French unless "en")."""
-    fr, en = _TEXT[key]
-    text = en if lang == "en" else fr
-    return text.format(**values) if values else text
-
-
-def clean_lang(lang) -> str:
-    return clean_choice(lang, ("fr", "en"), "fr")
+    """This page's text in `lang`."""
+    return text(_TEXT, key, lang, **values)
 
 
 def dropdown_labels(lang: str) -> dict:
