@@ -12,13 +12,15 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import dash_ag_grid as dag
+import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from components import about, compare, ids, presentation, table, upload
 from components.dataset import Dataset, current as dataset
-from components.figures import (POINT_LIMIT, format_measure_many, measure_values, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, map_figure,
-                                map_patch, points_data, ranking_figure)
+from components.figures import (POINT_LIMIT, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, cluster_data,
+                                format_measure_many, map_figure, map_patch, measure_values, points_data,
+                                ranking_figure)
 from components.i18n import money, money_cents, number, t
 from components.permalink import export_query, slider_value, view_from_query, view_to_query
 from components.state import AMOUNT_STEPS, View, clicked_territory, toggle_selection, view_from_inputs
@@ -62,16 +64,27 @@ def _amount_marks() -> dict[int, str]:
 # ---------------------------------------------------------------- computing a view
 
 def compute(view: View, data: Dataset | None = None) -> dict:
-    """Everything the page shows for `view`, as plain values (tested without a browser)."""
+    """Everything the page shows for `view`, as plain values (tested without a browser).
+
+    The projects in view are a boolean mask over the dataset: aggregations read the columns they
+    need through it, and rows are copied only when few enough to be drawn one by one."""
     data = data or dataset()
     filters = view.effective_filters()
-    chosen = metrics.filter_projects(data.projects, filters)
-    agg = metrics.aggregate(chosen, view.level, data.envelopes)
+    projects = data.projects
+    mask = metrics.filter_mask(projects, filters)
+    n_projects = int(mask.sum())
+    agg = metrics.aggregate(projects, view.level, data.envelopes, mask=mask)
     no_data, with_data = choropleth_data(agg, view.level, view.measure, view.lang)
-    positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
-    points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
-    return {"projects": chosen, "agg": agg, "no_data": no_data, "data": with_data, "points": points,
-            "headline": metrics.headline(chosen, filters)}
+    if n_projects > POINT_LIMIT:
+        points = cluster_data(projects.map_cell.to_numpy()[mask], projects.map_lon.to_numpy()[mask],
+                              projects.map_lat.to_numpy()[mask],
+                              projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)[mask], view.lang)
+    else:
+        chosen = projects[mask]
+        positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
+        points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
+    return {"mask": mask, "n_projects": n_projects, "agg": agg, "no_data": no_data, "data": with_data,
+            "points": points, "headline": metrics.headline(projects, filters, mask=mask)}
 
 
 def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
@@ -241,7 +254,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
 
     table_panel = html.Section([
         html.H2(t("table_title", lang)),
-        html.P(t("table_count", lang, n=number(len(initial["projects"]), lang)), id=ids.TABLE_COUNT,
+        html.P(t("table_count", lang, n=number(initial["n_projects"], lang)), id=ids.TABLE_COUNT,
                className="table-count", **{"aria-live": "polite"}),
         html.Div([
             html.Label(t("share", lang), htmlFor=ids.SHARE, className="share-label"),
@@ -318,12 +331,12 @@ def view_outputs(data: Dataset, view: View) -> tuple:
     result = compute(view, data)
     notes = []
     if view.level == "mrc":
-        leftover = metrics.unattributed_by_region(result["projects"]).amount.sum(min_count=1)
+        leftover = metrics.unattributed_total(data.projects, result["mask"])
         if not pd.isna(leftover):
             notes.append(t("regional_note", view.lang, amount=money(leftover, view.lang)))
-    if len(result["projects"]) > POINT_LIMIT:
-        notes.append(t("clustered_note", view.lang, n=number(len(result["projects"]), view.lang)))
-    count = t("table_count", view.lang, n=number(len(result["projects"]), view.lang))
+    if result["n_projects"] > POINT_LIMIT:
+        notes.append(t("clustered_note", view.lang, n=number(result["n_projects"], view.lang)))
+    count = t("table_count", view.lang, n=number(result["n_projects"], view.lang))
     links = page_links(view)
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),

@@ -7,7 +7,7 @@ from functools import lru_cache
 import pandas as pd
 
 import config
-from components.figures import project_positions
+from components.figures import grid_cells, project_positions
 from data import load, metrics
 from geo import layers
 
@@ -45,7 +45,9 @@ def current() -> Dataset:
 
 def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:
     """Validated projects → the columns every view needs, computed once: the metrics' derived
-    columns and where each project is drawn (map_lon, map_lat, map_precision)."""
+    columns, where each project is drawn (map_lon, map_lat, map_precision) and the cluster cell
+    its point joins when there are too many to draw (map_cell)."""
     prepared = metrics.prepare_projects(projects).set_index("project_id", drop=False)
     positions = project_positions(prepared, layers.territories("mrc"), layers.territories("region"))
-    return prepared.assign(map_lon=positions.lon, map_lat=positions.lat, map_precision=positions.precision)
+    return prepared.assign(map_lon=positions.lon, map_lat=positions.lat, map_precision=positions.precision,
+                           map_cell=grid_cells(positions.lon, positions.lat))

@@ -5,6 +5,8 @@ checks that every key has both languages.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import math
 
 from babel.numbers import format_compact_currency
@@ -164,7 +166,7 @@ def _missing(value) -> bool:
 
 def money(value: float | None, lang: str) -> str:
     """1234567 → « 1 234 567 $ » (fr) or « $1,234,567 » (en); unknown → « — »."""
-    return money_many([value], lang).iloc[0]
+    return _format(value, lang, 0, currency=True)
 
 
 def money_compact(value: float | None, lang: str) -> str:
@@ -176,48 +178,55 @@ def money_compact(value: float | None, lang: str) -> str:
 
 def money_cents(value: float | None, lang: str) -> str:
     """Amounts per inhabitant keep two decimals: « 28,40 $ »."""
-    return money_cents_many([value], lang).iloc[0]
+    return _format(value, lang, 2, currency=True)
 
 
 def number(value: float | int | None, lang: str) -> str:
     """8501833 → « 8 501 833 » (fr) or « 8,501,833 » (en)."""
-    return number_many([value], lang).iloc[0]
+    return _format(value, lang, 0, currency=False)
 
 
-# ---------------------------------------------------------------- many values at once
+# ---------------------------------------------------------------- the one number formatter
 # Maps and tables format thousands of numbers per update; Babel's per-value formatting costs about
-# 0.1 ms each. These apply the locale's symbols (read from Babel) to a whole Series at once, and the
-# single-value functions above go through them too, so every number on the page agrees.
+# 0.1 ms each. _format applies the locale's symbols (read from Babel once) with Python's own
+# grouping, about a microsecond a value; every number on the page goes through it, so all agree.
 
-def _symbols(lang: str) -> tuple[str, str]:
+@lru_cache(maxsize=None)
+def _translation(lang: str) -> dict:
+    """Python's « , » and « . » → the locale's group and decimal symbols (fr_CA: narrow no-break
+    space and comma)."""
     from babel.numbers import get_decimal_symbol, get_group_symbol
     locale = LOCALES.get(lang, "fr_CA")
-    return get_group_symbol(locale), get_decimal_symbol(locale)
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
 
 
-def _grouped(values, lang: str, decimals: int):
+def _format(value, lang: str, decimals: int, currency: bool) -> str:
+    if value is None or value != value:  # None or NaN (also pandas NA-like floats)
+        return "—"
+    try:
+        text = f"{float(value):,.{decimals}f}".translate(_translation(lang))
+    except (TypeError, ValueError):  # pd.NA and other non-numbers: unknown
+        return "—"
+    if not currency:
+        return text
+    return "$" + text if lang == "en" else text + "\u00a0$"
+
+
+def _many(values, lang: str, decimals: int, currency: bool):
     import pandas as pd
-    group, decimal = _symbols(lang)
-    series = pd.Series(values, dtype="float64")
-    pattern = ("{:,.%df}" % decimals).format
-    swap = str.maketrans({",": group, ".": decimal})
-    text = [pattern(v).translate(swap) if v == v else "—" for v in series.to_numpy()]  # v != v: NaN
-    return pd.Series(text, index=series.index, dtype=object), series.notna()
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype="float64")
+    numbers = series.to_numpy(dtype="float64", na_value=float("nan"))
+    return pd.Series([_format(v, lang, decimals, currency) for v in numbers], index=series.index, dtype=object)
 
 
 def money_many(values, lang: str):
     """money() for a whole Series (same output, element by element)."""
-    text, known = _grouped(values, lang, 0)
-    formatted = ("$" + text) if lang == "en" else (text + "\u00a0$")
-    return formatted.where(known, "—")
+    return _many(values, lang, 0, currency=True)
 
 
 def money_cents_many(values, lang: str):
-    text, known = _grouped(values, lang, 2)
-    formatted = ("$" + text) if lang == "en" else (text + "\u00a0$")
-    return formatted.where(known, "—")
+    return _many(values, lang, 2, currency=True)
 
 
 def number_many(values, lang: str):
-    text, _ = _grouped(values, lang, 0)
-    return text
+    return _many(values, lang, 0, currency=False)
