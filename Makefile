@@ -8,6 +8,8 @@ PORT ?= 8050
 export HOST PORT WORKERS
 # axe-core (accessibility checks), from the npm registry, injected into pages by the browser tests.
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
+# plotly.js with only the trace types the app draws, served in place of the full one (js/plotly/README.md).
+PLOTLY_JS := $(or $(CARTE_BUILD_DIR),build)/js/plotly-carte.min.js
 
 .PHONY: run serve test bench build chromium clean
 
@@ -25,8 +27,17 @@ bench: build $(VENV)/.test-installed chromium
 test: build $(VENV)/.test-installed chromium $(AXE)
 	$(BIN)/python -m pytest
 
-build: $(VENV)/.installed
+build: $(VENV)/.installed $(PLOTLY_JS)
 	$(BIN)/python -m geo.build
+
+# 0.9 MB gzip instead of 1.5 MB on a first visit. Without npm the app serves plotly's full file:
+# heavier, not broken. The old bundle goes first, so one older than entry.js is never left to serve.
+$(PLOTLY_JS): js/plotly/package-lock.json js/plotly/entry.js js/plotly/build.js
+	@rm -f $@
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nodejs npm; } || true
+	@if command -v npm >/dev/null 2>&1 && npm ci --prefix js/plotly --no-audit --no-fund; then \
+	  node js/plotly/build.js $@; \
+	else echo "npm absent ou « npm ci » en échec : plotly.js partiel non construit, la page chargera plotly.js complet (1,5 Mo gzip)."; fi
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \

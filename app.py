@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 
 import config
-from components import api, health, routes, security, startup, upload
+from components import api, health, plotly_bundle, routes, security, startup, upload
 
 # French page language from the first byte; the loading message itself is set in assets/style.css
 # (Dash's own "Loading..." placeholder is restyled there).
@@ -53,6 +53,7 @@ def create_app() -> dash.Dash:
                        title="Comparer deux territoires — " + app.title)
     app.layout = dash.page_container
     routes.register(app.server)
+    plotly_bundle.register(app.server)  # the partial plotly.js (bar and map traces only) when built
     api.register(app.server)
     upload.register(app.server)
     health.register(app.server)

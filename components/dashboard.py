@@ -11,12 +11,11 @@ from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlencode
 
-import dash_ag_grid as dag
 import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from components import about, compare, ids, presentation, table, upload
+from components import about, compare, ids, lazy_grid, presentation, table, upload
 from components.dataset import Dataset, current as dataset
 from components.figures import (POINT_LIMIT, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, cluster_data,
                                 format_measure_many, map_figure, map_patch, measure_values, points_data,
@@ -262,12 +261,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
             dcc.Clipboard(target_id=ids.SHARE, title=t("copy", lang), className="copy"),
         ], className="share"),
         html.Div(links["downloads"], id=ids.DOWNLOADS, className="downloads"),
-        dag.AgGrid(id=ids.TABLE, rowModelType="infinite", columnDefs=table.columns(lang),
-                   getRowId="params.data.id", defaultColDef={"sortable": True, "resizable": True},
-                   dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20,
-                                    "cacheBlockSize": table.BLOCK_SIZE, "maxBlocksInCache": 20,
-                                    "localeText": table.GRID_LOCALE_TEXT.get(lang, {})},
-                   className="ag-theme-alpine", style={"width": "100%"}),
+        lazy_grid.slot(lang),
     ], className="table-panel")
 
     banner = html.Div(t("demo_banner", lang), className="demo-banner", role="alert") if data.demo else None
@@ -294,6 +288,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         dcc.Store(id=ids.LANG, data=lang),
         dcc.Store(id=ids.SELECTED, data=view.selected),
         dcc.Store(id=ids.TABLE_KEY, data=None),
+        dcc.Store(id=ids.TABLE_READY, data=False),
         dcc.Store(id=ids.PERMALINK, data=links["permalink"]),
         dcc.Store(id=ids.MAP_CAPTION, data=links["caption"]),
     ], className="page", lang=lang)

@@ -5,8 +5,10 @@ same per update as a view of 30. Sorting and column filters are applied here, on
 """
 from __future__ import annotations
 
+import dash_ag_grid as dag
 import pandas as pd
 
+from components import ids
 from components.i18n import t
 from data.schema import REFERENCE_DIR
 from geo import layers
@@ -173,3 +175,13 @@ def columns(lang: str) -> list[dict]:
         {"field": "source", "headerName": t("col_source", lang), "minWidth": 100, "cellRenderer": "SourceLink",
          "sortable": False},
     ]
+
+
+def grid(lang: str) -> dag.AgGrid:
+    """The project table: rows come block by block from the dashboard's table_block callback."""
+    return dag.AgGrid(id=ids.TABLE, rowModelType="infinite", columnDefs=columns(lang),
+                      getRowId="params.data.id", defaultColDef={"sortable": True, "resizable": True},
+                      dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20,
+                                       "cacheBlockSize": BLOCK_SIZE, "maxBlocksInCache": 20,
+                                       "localeText": GRID_LOCALE_TEXT.get(lang, {})},
+                      className="ag-theme-alpine", style={"width": "100%"})

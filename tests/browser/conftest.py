@@ -103,6 +103,20 @@ def wait_for_map(page, timeout: float = 30_000):
         timeout=timeout)
 
 
+def show_table(page, timeout: float = 20_000):
+    """Scroll to the project table, which loads AG Grid as it comes into view (components/lazy_grid.py),
+    and wait until the grid holds its first block of rows (or says the view has none)."""
+    # The page's own first callbacks end first: a late one would empty the grid's cache while we count.
+    page.wait_for_load_state("networkidle")
+    page.locator("#projects-table-slot").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { let api; try { api = window.dash_ag_grid && dash_ag_grid.getApi('projects-table'); }"
+        " catch (error) { return false; }"  # getApi throws until the grid is ready
+        " if (!api) { return false; } const first = api.getDisplayedRowAtIndex(0);"
+        " return !!(first && first.data) || !!document.querySelector('#projects-table .ag-overlay-no-rows-wrapper'); }",
+        timeout=timeout)  # an empty view shows AG Grid's "no rows" overlay
+
+
 def map_state(page) -> dict:
     """What the map shows right now, read from the Plotly graph in the page."""
     return page.evaluate(

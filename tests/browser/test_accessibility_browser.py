@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, wait_for_map
+from tests.browser.conftest import ARTIFACTS, ROOT, show_table, wait_for_map
 
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 # Pages a visitor reaches: the map (French and English), a territory page, presentation mode.
@@ -29,6 +29,9 @@ def test_no_serious_or_critical_axe_violation(watch, path):
     w.page.wait_for_selector("h1, h2")
     if w.page.locator("#map").count():
         wait_for_map(w.page)
+    if w.page.locator("#projects-table-slot").count():  # the grid is checked too, once loaded
+        show_table(w.page)
+        w.page.wait_for_selector("#projects-table .ag-row")
     w.page.wait_for_load_state("networkidle")
     assert w.page.locator("h1, h2").count() >= 1 and "404 - Page not found" not in w.page.locator("body").inner_text()
     violations = axe_violations(w.page)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from tests.browser.conftest import map_state, wait_for_map
+from tests.browser.conftest import map_state, show_table, wait_for_map
 
 STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
 TILE_INDEX = "https://tiles.basemaps.cartocdn.com/vector/carto.streets/v1/tiles.json"
@@ -36,6 +36,7 @@ def test_page_under_csp_has_no_console_error_and_draws_the_map(watch, server_url
     state = map_state(w.page)
     assert len(state["located"]) + len(state["nodata"]) > 0  # territories drawn
     # The table and the ranking are drawn too (AG Grid and a second Plotly graph under the policy).
+    show_table(w.page)  # AG Grid's script is loaded on demand, under the same policy
     w.page.wait_for_selector("#projects-table .ag-row", timeout=15_000)
     w.page.wait_for_selector("#ranking .main-svg", timeout=15_000)
     w.page.wait_for_timeout(1000)  # late work: MapLibre's worker, fonts, images

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from tests.browser.conftest import ARTIFACTS, map_state, wait_for_map
+from tests.browser.conftest import ARTIFACTS, map_state, show_table, wait_for_map
 
 
 def _wait_for_change(page, before: dict, timeout: float = 15_000):
@@ -25,6 +25,7 @@ ROW_COUNT_JS = "() => { const api = dash_ag_grid.getApi('projects-table'); retur
 
 
 def _table_rows(page) -> int:
+    show_table(page)
     page.wait_for_function("() => { const api = dash_ag_grid.getApi('projects-table');"
                            " return api && api.getDisplayedRowCount() >= 0 && !document.querySelector('#projects-table .ag-loading'); }")
     return page.evaluate(ROW_COUNT_JS)
@@ -76,20 +77,25 @@ def test_clicking_an_mrc_filters_and_clicking_again_clears(watch):
                            " + document.querySelector('#map .js-plotly-plot').data[1].locations.length === 104")
     # The largest MRC without known projects: its centre is far from any project point.
     target = _largest(map_state(page)["nodata"])
-    lon, lat = _rep_point(target)
-    px = page.evaluate("([lon, lat]) => { const m = document.querySelector('#map .js-plotly-plot')"
-                       "._fullLayout.map._subplot.map; const p = m.project([lon, lat]); return [p.x, p.y]; }",
-                       [lon, lat])
-    canvas = page.locator("#map canvas").first.bounding_box()
-    rows_before = _table_rows(page)
-    page.mouse.click(canvas["x"] + px[0], canvas["y"] + px[1])
+    rows_before = _table_rows(page)  # (scrolls down to the table; clicks scroll back to the map)
+    _click_map_at(page, *_rep_point(target))
     page.wait_for_selector("#selected-notice:not(:empty)")
     assert _rep_name(target) in page.locator("#selected-notice").inner_text()
     page.wait_for_function(f"(n) => ({ROW_COUNT_JS})() !== n", arg=rows_before)
     assert _table_rows(page) == 0  # filtered to an MRC with no known project
-    page.mouse.click(canvas["x"] + px[0], canvas["y"] + px[1])
+    _click_map_at(page, *_rep_point(target))
     page.wait_for_function("() => document.querySelector('#selected-notice').innerText.trim() === ''")
     page.wait_for_function(f"(n) => ({ROW_COUNT_JS})() === n", arg=rows_before)
+
+
+def _click_map_at(page, lon: float, lat: float) -> None:
+    """Click the map where (lon, lat) is drawn, with the map on screen."""
+    page.locator("#map").scroll_into_view_if_needed()
+    px = page.evaluate("([lon, lat]) => { const m = document.querySelector('#map .js-plotly-plot')"
+                       "._fullLayout.map._subplot.map; const p = m.project([lon, lat]); return [p.x, p.y]; }",
+                       [lon, lat])
+    canvas = page.locator("#map canvas").first.bounding_box()
+    page.mouse.click(canvas["x"] + px[0], canvas["y"] + px[1])
 
 
 def _largest(mrc_ids: list[str]) -> str:
@@ -126,6 +132,7 @@ def test_the_language_switch_translates_labels_and_table(watch):
     page.wait_for_selector("text=Filters")
     wait_for_map(page)
     assert page.locator("h1").inner_text() == "Map of the Alliances pour la solidarité"
+    show_table(page)
     assert page.locator("#projects-table .ag-header-cell-text").first.inner_text() == "Project"
     assert "Amount per inhabitant" in page.locator("#measure-radio").inner_text()
     page.get_by_role("link", name="Français").click()
@@ -164,3 +171,28 @@ def test_presentation_mode_opens_from_the_map_url_and_its_button(watch):
     page.wait_for_selector("text=MRC suivante")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.body.innerText.includes(\"D'Autray\")")
+
+
+def test_the_table_grid_loads_only_when_the_table_comes_into_view(watch):
+    """AG Grid's scripts (606 kB gzip) are not part of a first visit that stays on the map."""
+    w = watch()
+    page = w.open("/")
+    wait_for_map(page)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in w.requests if "dash_ag_grid" in u]
+    show_table(page)
+    page.wait_for_selector("#projects-table .ag-row")
+    assert [u for u in w.requests if "/dash_ag_grid/dash_ag_grid.v" in u]
+
+
+def test_the_table_button_loads_the_grid_without_intersection_observer(watch):
+    """Older browsers (and keyboards) get the grid from the slot's button."""
+    w = watch()
+    w.page.add_init_script("delete window.IntersectionObserver;")
+    page = w.open("/")
+    wait_for_map(page)
+    button = page.get_by_role("button", name="Afficher le tableau des projets")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#projects-table .ag-row")
+    assert page.evaluate("() => dash_ag_grid.getApi('projects-table').getDisplayedRowCount()") > 0

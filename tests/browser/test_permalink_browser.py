@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from tests.browser.conftest import map_state, wait_for_map
+from tests.browser.conftest import map_state, show_table, wait_for_map
 
 
 def test_a_permalink_restores_filters_map_values_and_table(watch):
@@ -14,6 +14,7 @@ def test_a_permalink_restores_filters_map_values_and_table(watch):
     assert state["geojson"] == "/layers/mrc.geojson"
     assert state["located"] and set(state["located"]) <= {"les-moulins", "d-autray", "l-assomption", "joliette", "matawinie", "montcalm"}
     page.wait_for_function("() => document.querySelector('#table-count').innerText.length > 0")
+    show_table(page)
     page.wait_for_function("() => { const out = []; dash_ag_grid.getApi('projects-table')"
                            ".forEachNode(n => n.data && out.push(n.data.region)); return out.length > 0; }")
     regions = page.evaluate("() => { const out = []; dash_ag_grid.getApi('projects-table')"
