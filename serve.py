@@ -75,6 +75,15 @@ proc_name = "carte-des-alliances"
 control_socket_disable = True
 
 
+def when_ready(server) -> None:
+    """In the master, once the app is loaded and before any worker is forked: warm it, so every
+    worker starts with Dash set up and the default pages computed (components/warmup.py)."""
+    from app import app
+    from components import warmup
+
+    warmup.warm(app)
+
+
 def main() -> None:
     from gunicorn.app.wsgiapp import run
 

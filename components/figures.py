@@ -143,8 +143,8 @@ def project_positions(projects: pd.DataFrame, mrc: pd.DataFrame, regions: pd.Dat
 
 def marker_sizes(amounts: pd.Series) -> list[float]:
     """Area proportional to amount (sqrt), 7–30 px; unknown amounts get the smallest size."""
-    scaled = 7 + 23 * np.sqrt(amounts.fillna(0).clip(lower=0) / 500_000).clip(upper=1)
-    return [round(float(s), 1) for s in scaled]
+    values = np.nan_to_num(amounts.to_numpy(dtype=float, na_value=np.nan), nan=0.0).clip(min=0)
+    return np.round(7 + 23 * np.sqrt(values / 500_000).clip(max=1), 1).tolist()
 
 
 def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.Series, lang: str) -> dict:
@@ -157,18 +157,26 @@ def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.S
         return cluster_data(grid_cells(positions.lon, positions.lat), positions.lon.to_numpy(dtype=float),
                             positions.lat.to_numpy(dtype=float),
                             projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan), lang)
-    amount = money_many(projects.amount_fqis, lang).where(projects.amount_fqis.notna(), t("hover_unknown", lang))
-    promoter = projects.promoter.fillna("").astype(str).map(_escape)
-    mrc_label = projects.counted_mrc.astype(object).map(mrc_names).fillna("").astype(str)
-    precision = positions.precision.map({p: t("precision_" + p, lang) for p in ("point", "municipality", "mrc", "region")})
-    hover = ("<b>" + projects.title.astype(str).map(_escape) + "</b>"
-             + ("<br>" + promoter).where(promoter != "", "")
-             + f"<br>{t('hover_amount', lang)} : " + amount
-             + ("<br>" + mrc_label).where(mrc_label != "", "")
-             + "<br>" + precision.astype(str) + "<br>" + t("hover_source", lang))
-    colours = projects.first_theme.astype(object).map(THEME_COLOURS).fillna(UNSTATED_THEME_COLOUR)
+    unknown = t("hover_unknown", lang)
+    amounts = [unknown if text == "—" else text for text in money_many(projects.amount_fqis, lang)]
+    names = mrc_names.to_dict()
+    precision_text = {p: t("precision_" + p, lang) for p in ("point", "municipality", "mrc", "region")}
+    amount_label, source_line = t("hover_amount", lang), t("hover_source", lang)
+    hover = []  # line by line in Python: at most POINT_LIMIT short strings
+    for title, promoter, amount, mrc, precision in zip(
+            projects.title.astype(str).tolist(), projects.promoter.fillna("").astype(str).tolist(), amounts,
+            projects.counted_mrc.astype(object).tolist(), positions.precision.tolist()):
+        lines = [f"<b>{_escape(title)}</b>"]
+        if promoter:
+            lines.append(_escape(promoter))
+        lines.append(f"{amount_label} : {amount}")
+        if isinstance(mrc, str) and names.get(mrc):
+            lines.append(str(names[mrc]))
+        lines += [str(precision_text.get(precision, precision)), source_line]
+        hover.append("<br>".join(lines))
+    colours = [THEME_COLOURS.get(theme, UNSTATED_THEME_COLOUR) for theme in projects.first_theme.astype(object).tolist()]
     return {"lon": positions.lon.round(5).tolist(), "lat": positions.lat.round(5).tolist(),
-            "hovertext": hover.tolist(), "marker": {"size": marker_sizes(projects.amount_fqis), "color": colours.tolist()},
+            "hovertext": hover, "marker": {"size": marker_sizes(projects.amount_fqis), "color": colours},
             "customdata": projects.index.astype(str).tolist()}
 
 

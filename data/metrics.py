@@ -317,14 +317,11 @@ def headline(projects: pd.DataFrame, filters: Filters, mask: np.ndarray | None =
 def view_population(filters: Filters) -> int:
     """Population of the area the geographic filters cover (all of Québec when there is none)."""
     mrc = layers.territories("mrc")
-    area = pd.Series(True, index=mrc.index)
-    if filters.regions:
-        area &= mrc.region_code.isin(filters.regions)
-    if filters.mrcs:
-        area &= mrc.index.isin(filters.mrcs)
-    if filters.alliances:
-        area &= mrc.alliance_id.isin(filters.alliances)
-    return int(mrc.population_2021[area].sum())
+    area = np.ones(len(mrc), dtype=bool)
+    for wanted, ids in ((filters.regions, mrc.region_code), (filters.mrcs, mrc.index), (filters.alliances, mrc.alliance_id)):
+        if wanted:
+            area &= np.isin(ids.to_numpy(dtype=object), list(wanted))
+    return int(mrc.population_2021.to_numpy()[area].sum())
 
 
 def unattributed_by_region(projects: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:

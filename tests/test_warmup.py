@@ -1,0 +1,50 @@
+"""Warming the app before gunicorn forks its workers (components/warmup.py, serve.py's when_ready)."""
+from __future__ import annotations
+
+import serve
+from components import dashboard, ids, warmup
+
+
+def _values(tree) -> dict:
+    """id → value (or data) of every component of a layout, as the page's first update sends them."""
+    found = {}
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+            return
+        props = getattr(node, "to_plotly_json", None) and node.to_plotly_json()["props"]
+        if not props:
+            return
+        if isinstance(props.get("id"), str):
+            found[props["id"]] = props.get("value", props.get("data"))
+        walk(props.get("children"))
+
+    walk(tree)
+    return found
+
+
+def test_warming_fills_the_caches_a_first_visit_uses():
+    from app import app
+
+    dashboard._page.cache_clear()
+    dashboard.view_outputs.cache_clear()
+    assert warmup.warm(app) > 0
+    assert dashboard._page.cache_info().currsize == len(warmup.FIRST_QUERIES)
+    # The update the page sends once at load (its inputs as the layout gives them) is a cache hit.
+    page = _values(dashboard.layout())
+    hits = dashboard.view_outputs.cache_info().hits
+    dashboard.update_view(*(page[i.component_id] for i in dashboard.FILTER_INPUTS),
+                          page[ids.SOURCE], page[ids.UPLOADED], page[ids.LANG])
+    assert dashboard.view_outputs.cache_info().hits == hits + 1
+
+
+def test_gunicorn_warms_the_app_in_the_master_before_forking(monkeypatch):
+    from app import app
+
+    warmed = []
+    monkeypatch.setattr(warmup, "warm", warmed.append)
+    serve.when_ready(None)  # gunicorn calls it in the master, before it forks the workers
+    assert warmed == [app]
+    assert serve.preload_app is True  # so what the master computed is in every worker
