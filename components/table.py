@@ -132,7 +132,9 @@ def apply_grid_model(frame: pd.DataFrame, sort_model, filter_model) -> pd.DataFr
         columns = [s.get("colId") for s in sort_model[:3] if isinstance(s, dict) and s.get("colId") in SORTABLE]
         ascending = [s.get("sort") != "desc" for s in sort_model[:3] if isinstance(s, dict) and s.get("colId") in SORTABLE]
         if columns:
-            result = result.sort_values(columns, ascending=ascending, na_position="last", kind="stable")
+            # An empty cell (no MRC, no priority stated) is unknown: last, whichever the direction.
+            result = result.sort_values(columns, ascending=ascending, na_position="last", kind="stable",
+                                        key=lambda column: column if column.name == "amount" else column.replace("", None))
     return result
 
 

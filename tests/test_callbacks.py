@@ -82,6 +82,11 @@ def test_the_table_sorts_and_filters_on_the_server():
     filtered = _rows(request={"startRow": 0, "endRow": 100,
                               "filterModel": {"promoter": {"filterType": "text", "type": "contains", "filter": "table"}}})
     assert [r["id"] for r in filtered["rowData"]] == ["b", "c"] and filtered["rowCount"] == 2
+    for direction in ("asc", "desc"):  # projects with no single MRC (region-wide, several MRC) come last
+        by_mrc = _rows(request={"startRow": 0, "endRow": 100, "sortModel": [{"colId": "mrc", "sort": direction}]})
+        names = [r["mrc"] for r in by_mrc["rowData"]]
+        assert "" not in names[:names.index("")] and set(names[names.index(""):]) == {""}
+        assert names[:names.index("")] == sorted(names[:names.index("")], reverse=direction == "desc")
     second_page = _rows(request={"startRow": 3, "endRow": 100})
     assert second_page["rowCount"] == 5 and [r["id"] for r in second_page["rowData"]] == ["d", "e"]
 
