@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components import about, compare, ids, lazy_grid, presentation, table, upload
 from components.dataset import Dataset, current as dataset
@@ -287,7 +288,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         about.panel(lang),
         dcc.Store(id=ids.LANG, data=lang),
         dcc.Store(id=ids.SELECTED, data=view.selected),
-        dcc.Store(id=ids.TABLE_KEY, data=None),
+        dcc.Store(id=ids.TABLE_KEY, data=view_key(view, data)),  # the view on screen (see update_view)
         dcc.Store(id=ids.TABLE_READY, data=False),
         dcc.Store(id=ids.PERMALINK, data=links["permalink"]),
         dcc.Store(id=ids.MAP_CAPTION, data=links["caption"]),
@@ -310,13 +311,19 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
     Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"), Output(ids.VIEW_SUMMARY, "children"),
     Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"),
-    *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"),
+    *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"), State(ids.TABLE_KEY, "data"),
     prevent_initial_call=True,
 )
 def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
-                source, uploaded, lang):
+                source, uploaded, lang, shown_key=None):
+    """The page for the view the controls describe. `shown_key` is the key of the view on screen:
+    when it is this view already (the stores fire once as the page loads, with nothing changed),
+    nothing is recomputed or sent."""
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
-    return view_outputs(upload.active_dataset(source, uploaded), view)
+    data = upload.active_dataset(source, uploaded)
+    if shown_key is not None and shown_key == view_key(view, data):
+        raise PreventUpdate
+    return view_outputs(data, view)
 
 
 @lru_cache(maxsize=256)

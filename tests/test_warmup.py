@@ -1,6 +1,9 @@
 """Warming the app before gunicorn forks its workers (components/warmup.py, serve.py's when_ready)."""
 from __future__ import annotations
 
+import pytest
+from dash.exceptions import PreventUpdate
+
 import serve
 from components import dashboard, ids, warmup
 
@@ -38,6 +41,18 @@ def test_warming_fills_the_caches_a_first_visit_uses():
     dashboard.update_view(*(page[i.component_id] for i in dashboard.FILTER_INPUTS),
                           page[ids.SOURCE], page[ids.UPLOADED], page[ids.LANG])
     assert dashboard.view_outputs.cache_info().hits == hits + 1
+
+
+def test_the_update_a_page_load_triggers_sends_nothing_when_the_page_shows_that_view():
+    """The page's stores fire update_view once as it loads, with nothing changed: the page carries
+    the key of the view it shows, and the callback stops there instead of recomputing it."""
+    page = _values(dashboard.layout(region="14", level="mrc"))
+    inputs = [page[i.component_id] for i in dashboard.FILTER_INPUTS] + [page[ids.SOURCE], page[ids.UPLOADED], page[ids.LANG]]
+    with pytest.raises(PreventUpdate):
+        dashboard.update_view(*inputs, page[ids.TABLE_KEY])
+    inputs[1] = "count"  # any change (here the measure) is computed and sent
+    outputs = dashboard.update_view(*inputs, page[ids.TABLE_KEY])
+    assert outputs[4] != page[ids.TABLE_KEY]
 
 
 def test_gunicorn_warms_the_app_in_the_master_before_forking(monkeypatch):
