@@ -10,31 +10,19 @@ import gzip
 import hashlib
 import http.client
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 
 from components import health, security
+from tests.servers import running
 
-ROOT = Path(__file__).resolve().parents[1]
 HEADER_PATHS = ["/", "/_dash-layout", "/layers/mrc.geojson", "/healthz"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str, **headers) -> tuple[int, dict[str, str], bytes]:
@@ -53,29 +41,9 @@ def _policy(header: str) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def production_url(tmp_path_factory):
     """`python serve.py` (gunicorn, one worker) on a free loopback port."""
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WORKERS": "1"}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "serve.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=2)
-            break
-        except urllib.error.HTTPError:
-            break  # listening; the tests say what is wrong with the answer
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()}")
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError(f"gunicorn did not answer within 90 s:\n{log_path.read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with running("serve.py", log_path, probe="/healthz", timeout=90, WORKERS="1") as url:
+        yield url
 
 
 @pytest.mark.parametrize("path", HEADER_PATHS)

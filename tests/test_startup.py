@@ -17,17 +17,12 @@ from pathlib import Path
 import pytest
 
 from components import startup
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = {"app.py": ["app.py"], "serve.py": ["serve.py"]}
 # What the app needs to start; tests, caches and the virtualenv stay behind.
 COPIED = ("app.py", "config.py", "serve.py", "components", "data", "geo", "assets")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _listening(port: int) -> bool:
@@ -38,7 +33,7 @@ def _listening(port: int) -> bool:
 
 def _start(entry: str, cwd: Path, **env) -> tuple[subprocess.CompletedProcess, int]:
     """Run `entry` until it exits; fail at once if it starts listening instead."""
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WORKERS": "2", **env}
     process = subprocess.Popen([sys.executable, *ENTRIES[entry]], cwd=cwd, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
