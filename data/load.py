@@ -263,17 +263,23 @@ def _check_common(row: pd.Series, name: str, regions: set[str]) -> list[Problem]
     return problems
 
 
-def _check_project_references(raw: pd.DataFrame, name: str) -> list[Problem]:
-    problems: list[Problem] = []
+def _rows_checked_in_common(raw: pd.DataFrame, name: str, problems: list[Problem]):
+    """Each row with its spreadsheet line and the territory it names (region kept only when known),
+    after the checks projects and envelopes share, whose problems go to `problems`."""
     regions = _region_codes()
     for _, row in raw.iterrows():
-        line = _row(row.name)
         problems += _check_common(row, name, regions)
-        region, alliance, cycle = _get(row, "region_code"), _get(row, "alliance_id"), _get(row, "cycle")
+        region = _get(row, "region_code")
+        yield row, _row(row.name), (region if region in regions else None), _get(row, "alliance_id"), _get(row, "cycle")
+
+
+def _check_project_references(raw: pd.DataFrame, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for row, line, region, alliance, cycle in _rows_checked_in_common(raw, name, problems):
         mrc_ids = _get(row, "mrc_ids")
         ids = [part.strip() for part in mrc_ids.split(";") if part.strip()] if isinstance(mrc_ids, str) else []
         for mrc_id in ids:
-            message = _mrc_problem(mrc_id, region if region in regions else None, alliance, cycle)
+            message = _mrc_problem(mrc_id, region, alliance, cycle)
             if message:
                 problems.append(Problem(name, line, "mrc_ids", message))
         # A precision must be backed by the location it claims, or the map would place it wrongly.
@@ -291,14 +297,10 @@ _LEVEL_NEEDS = {"mrc": "mrc_id", "alliance": "alliance_id", "region": "region_co
 
 def _check_envelope_references(raw: pd.DataFrame, name: str) -> list[Problem]:
     problems: list[Problem] = []
-    regions = _region_codes()
-    for _, row in raw.iterrows():
-        line = _row(row.name)
-        problems += _check_common(row, name, regions)
-        region, alliance, cycle = _get(row, "region_code"), _get(row, "alliance_id"), _get(row, "cycle")
+    for row, line, region, alliance, cycle in _rows_checked_in_common(raw, name, problems):
         mrc_id = _get(row, "mrc_id")
         if isinstance(mrc_id, str):
-            message = _mrc_problem(mrc_id.strip(), region if region in regions else None, alliance, cycle)
+            message = _mrc_problem(mrc_id.strip(), region, alliance, cycle)
             if message:
                 problems.append(Problem(name, line, "mrc_id", message))
         level = _get(row, "territory_level")
