@@ -163,10 +163,14 @@ class Stats:
     errors: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
     requests: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    # (seconds since the start when the request was sent, latency): where in the run the slow ones are
+    timeline: list[tuple[float, float]] = field(default_factory=list)
 
     def record(self, kind: str, seconds: float, ok: bool, why: str = "") -> None:
         self.requests += 1
         self.latencies.setdefault(kind, []).append(seconds)
+        self.timeline.append((time.perf_counter() - seconds - self.started, seconds))
         if not ok:
             self.errors[kind] = self.errors.get(kind, 0) + 1
             if len(self.error_samples) < 10:
@@ -195,14 +199,27 @@ async def timed(client: httpx.AsyncClient, stats: Stats, kind: str, method: str,
     except httpx.HTTPError as error:
         stats.record(kind, time.perf_counter() - start, False, f"{type(error).__name__}: {error}")
         return None
-    ok = response.status_code == 200
-    if ok and kind.startswith("callback"):
+    # 204 is Dash's answer when a callback has nothing to change (e.g. the view asked for is the one
+    # already shown): a success with no body.
+    no_change = kind.startswith("callback") and response.status_code == 204
+    ok = response.status_code == 200 or no_change
+    if response.status_code == 200 and kind.startswith("callback"):
         try:
             ok = "response" in response.json()
         except ValueError:
             ok = False
     stats.record(kind, time.perf_counter() - start, ok, f"HTTP {response.status_code} {response.text[:120]}")
     return response if ok else None
+
+
+def apply_outputs(values: dict, answer: httpx.Response | None) -> None:
+    """Keep the stores a callback wrote, as the renderer does (update_view tells which view is shown)."""
+    if answer is None or answer.status_code != 200:
+        return
+    for component_id, props in answer.json().get("response", {}).items():
+        for prop, value in props.items():
+            if isinstance(value, (str, int, float, type(None))):  # plain values only; figures are Patches
+                values[(component_id, prop)] = value
 
 
 def random_change(rng: random.Random, values: dict, options: dict[str, list]) -> str:
@@ -268,7 +285,8 @@ async def user(n: int, base: str, client: httpx.AsyncClient, stats: Stats, budge
             changed = random_change(rng, values, options)
             answer = await timed(client, stats, "callback update_view", "POST", base + UPDATE, params=params,
                                  json=callback_body(view, values, [changed]))
-            if table and answer is not None and budget.take():
+            apply_outputs(values, answer)
+            if table and answer is not None and answer.status_code == 200 and budget.take():
                 table_id = table["inputs"][0]["id"]
                 values[(table_id, "getRowsRequest")] = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
                 await timed(client, stats, "callback table rows", "POST", base + UPDATE, params=params,
@@ -301,6 +319,28 @@ def summary(stats: Stats, elapsed: float) -> dict:
     for row in rows.values():
         row["per_second"] = round(row["requests"] / elapsed, 1) if elapsed else 0.0
     return rows
+
+
+TIMELINE_WINDOW = 5.0  # seconds
+
+
+def timeline(stats: Stats) -> list[dict]:
+    """p50/p95 of the requests sent in each TIMELINE_WINDOW of the run."""
+    windows: dict[int, list[float]] = {}
+    for sent, seconds in stats.timeline:
+        windows.setdefault(int(max(sent, 0.0) // TIMELINE_WINDOW), []).append(seconds)
+    rows = []
+    for index, values in sorted(windows.items()):
+        ordered = sorted(values)
+        rows.append({"from_s": index * TIMELINE_WINDOW, "requests": len(ordered),
+                     "p50_ms": round(percentile(ordered, 50) * 1000, 1), "p95_ms": round(percentile(ordered, 95) * 1000, 1)})
+    return rows
+
+
+def print_timeline(rows: list[dict]) -> None:
+    print("when sent (s)      n    p50 ms    p95 ms")
+    for row in rows:
+        print(f"{row['from_s']:>5.0f}–{row['from_s'] + TIMELINE_WINDOW:<5.0f} {row['requests']:>7} {row['p50_ms']:>9} {row['p95_ms']:>9}")
 
 
 def print_table(rows: dict, mem: dict) -> None:
@@ -368,7 +408,8 @@ async def run(args: argparse.Namespace) -> dict:
     mem["after"] = memory(port)
     rows = summary(stats, elapsed)
     return {"url": base, "users": args.users, "duration_s": round(elapsed, 1), "think_s": args.think, "ramp_s": args.ramp,
-            "layer_every": args.layer_every, "table": rows, "memory": mem, "error_samples": stats.error_samples}
+            "layer_every": args.layer_every, "table": rows, "timeline": timeline(stats), "memory": mem,
+            "error_samples": stats.error_samples}
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -403,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     result = asyncio.run(run(args))
     print_table(result["table"], result["memory"])
+    print_timeline(result["timeline"])
     for sample in result["error_samples"]:
         print("error:", sample, file=sys.stderr)
     args.json.parent.mkdir(parents=True, exist_ok=True)
