@@ -22,6 +22,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from components.dataset import current as dataset
 from components.i18n import clean_lang, money, money_cents, number, text
+from components.page_text import with_shared
 from components.presentation import dropdown_labels
 from components.state import clean_choice
 from data import metrics
@@ -45,7 +46,7 @@ URL_SYNC = "cmp-url-sync"
 
 MAX_ECHO = 40  # an unknown id is shown back to the visitor, cut to this length
 
-_TEXT: dict[str, tuple[str, str]] = {
+_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
     "title": ("Comparer deux territoires", "Compare two areas"),
     "intro": ("Les montants connus du FQIS, les projets et leurs priorités, côte à côte.",
               "Known FQIS amounts, projects and their priorities, side by side."),
@@ -61,13 +62,6 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "« {value} » is not a known region. Choose one in the list."),
     "unknown_mrc": ("« {value} » n'est pas une MRC connue. Choisissez-en une dans la liste.",
                     "« {value} » is not a known MRC. Choose one in the list."),
-    "population": ("Population 2021", "2021 population"),
-    "population_estimated": ("Population 2021 (estimée)", "2021 population (estimated)"),
-    "total": ("Montant FQIS connu", "Known FQIS amount"),
-    "projects": ("Projets", "Projects"),
-    "promoters": ("Organismes porteurs", "Promoting organizations"),
-    "per_capita": ("Par habitant", "Per inhabitant"),
-    "unknown_amounts": ("{n} projet(s) sans montant connu", "{n} project(s) with no known amount"),
     "mrc_rule": ("Projets comptés dans cette MRC seulement (les projets régionaux ou multi-MRC comptent pour la région).",
                  "Projects counted in this MRC only (region-wide or multi-MRC projects count for the region)."),
     "region_of": ("Région : {name}", "Region: {name}"),
@@ -78,19 +72,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "no_envelope": ("Aucun montant connu.", "No known amount."),
     "parts": ("{n} autre(s) montant(s) connu(s) pour des parties de la région (sous-régions, MRC).",
               "{n} other known amount(s) for parts of the region (sub-regions, MRC)."),
-    "col_cycle": ("Cycle", "Cycle"),
-    "col_kind": ("Nature", "Kind"),
-    "col_period": ("Période", "Period"),
-    "col_amount": ("Montant", "Amount"),
-    "col_source": ("Source", "Source"),
     "source": ("source", "source"),
     "priorities": ("Priorités des projets connus", "Priorities of known projects"),
     "priorities_rule": ("Un projet peut avoir plusieurs priorités.", "A project may have several priorities."),
     "no_priority": ("Aucun projet connu.", "No known project."),
     "theme_none": ("Priorité non précisée", "Priority not stated"),
-    "n_projects": ("{n} projet(s)", "{n} project(s)"),
     "no_data": ("aucune donnée connue (≠ zéro)", "no known data (≠ zero)"),
-}
+})
 
 KINDS: dict[str, tuple[str, str]] = {
     "envelope": ("Enveloppe", "Envelope"),

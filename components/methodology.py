@@ -19,6 +19,7 @@ from dash import html
 
 import geo
 from components.i18n import clean_lang, number, t, text
+from components.page_text import with_shared
 from data import load
 from data.schema import ENVELOPE_KINDS, REFERENCE_DIR
 from geo import layers
@@ -168,7 +169,7 @@ def table(headers: list[str], rows: list[list], numeric: set[int] = frozenset(),
 
 # ---------------------------------------------------------------- the methodology page
 
-_TEXT: dict[str, tuple[str, str]] = {
+_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
     "title": ("Méthodologie", "Methodology"),
     "page_title": ("Méthodologie — Carte des Alliances", "Methodology — Map of the Alliances"),
     "intro": ("Comment chaque chiffre de la carte et des pages de territoire est défini, compté et daté. "
@@ -265,11 +266,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "Montérégie Alliance also covered Brome-Missisquoi and La Haute-Yamaska (14 MRC and the "
                          "Longueuil agglomeration), now in Estrie: its amounts for that cycle therefore do not match "
                          "today's region exactly."),
-    "col_cycle": ("Cycle", "Cycle"),
     "col_alliance": ("Alliance", "Alliance"),
-    "col_mrc": ("MRC", "MRC"),
     "col_change": ("Changement", "Change"),
-    "col_source": ("Source", "Source"),
     "change_add": ("ajoutée à l'Alliance", "added to the Alliance"),
     "change_remove": ("retirée de l'Alliance", "removed from the Alliance"),
     "kinds": ("Natures de montant", "Kinds of amount"),
@@ -281,7 +279,6 @@ _TEXT: dict[str, tuple[str, str]] = {
                    "envelope holds the regional ones, a regional envelope those of its MRC): only amounts of the "
                    "same kind, level and cycle are compared. The map's « known envelopes » measure reads envelopes "
                    "only."),
-    "col_kind": ("Nature", "Kind"),
     "col_code": ("Code", "Code"),
     "col_meaning": ("Ce que c'est", "What it is"),
     "gaps": ("Lacunes connues", "Known gaps"),
@@ -309,7 +306,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_what": ("Modification", "Change"),
     "col_files": ("Fichiers", "Files"),
     "sources": ("Sources et licences", "Sources and licences"),
-}
+})
 
 
 def title(**_) -> str:

@@ -35,6 +35,7 @@ from dash import Input, Output, Patch, State, callback, ClientsideFunction, clie
 from components.dataset import current as dataset
 from components.figures import choropleth_data, map_figure
 from components.i18n import clean_lang, money, money_cents, number, text
+from components.page_text import with_shared
 from components.routes import layer_url
 from data import metrics
 from data.metrics import Filters
@@ -72,7 +73,7 @@ PROJECTOR_FONT = 22  # colour bar and legend of the map, readable on a projector
 MAP_WIDTH = 0.85
 MAP_HEIGHT = 0.93
 
-_TEXT: dict[str, tuple[str, str]] = {
+_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
     "page_title": ("Mode présentation", "Presentation mode"),
     "choose_title": ("Mode présentation : choisissez une région", "Presentation mode: choose a region"),
     "choose_help": ("La carte montrera les MRC de la région ; les flèches du clavier ou une télécommande de "
@@ -88,13 +89,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "quit": ("Quitter", "Exit"),
     "overview": ("Vue d'ensemble", "Overview"),
     "step_of": ("{type} {i} sur {n}", "{type} {i} of {n}"),
-    "total": ("Montant FQIS connu", "Known FQIS amount"),
-    "projects": ("Projets", "Projects"),
-    "promoters": ("Organismes porteurs", "Promoting organizations"),
-    "per_capita": ("Par habitant", "Per inhabitant"),
-    "population": ("Population 2021", "2021 population"),
-    "population_estimated": ("Population 2021 (estimée)", "2021 population (estimated)"),
-    "unknown_amounts": ("{n} projet(s) sans montant connu", "{n} project(s) with no known amount"),
     "no_project": ("Aucun projet connu ici — ce qui ne veut pas dire aucun projet.",
                    "No project known here — which does not mean no project."),
     "regional": ("Dont {amount} pour des projets régionaux ou sur plusieurs MRC, comptés pour la région seulement.",
@@ -106,7 +100,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "sources": ("Sources", "Sources"),
     "map_label": ("Carte des MRC de la région, montant par habitant", "Map of the region's MRC, amount per inhabitant"),
     "controls": ("Commandes de la présentation", "Presentation controls"),
-}
+})
 
 
 def tr(key: str, lang: str, **values) -> str:

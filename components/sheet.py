@@ -35,6 +35,7 @@ from components.compare import territory_projects
 from components.i18n import money_cents, number, t
 from components.methodology import (COMMON, SITE_TITLE, clean_lang, data_as_of, kind_label, level_label, source_link,
                                      text)
+from components.page_text import with_shared
 from components.territory_page import (LEVEL_ORDER, alliance_name, amount_text, mrc_names, ordinal, quoted_segment,
                                        rank_among, reference_labels, resolve, years_text)
 from data import metrics
@@ -56,11 +57,9 @@ MAP_PAD = 0.06  # share of the view left around a region
 MRC_ZOOM = 2.4  # an MRC is shown with this much of its surroundings (its width × MRC_ZOOM)
 MRC_MIN_VIEW_M = 30_000  # never closer than 30 km across, so a small city-MRC keeps its neighbours
 
-_TEXT: dict[str, tuple[str, str]] = {
+_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
     "sheet": ("Fiche d'une page", "One-page sheet"),
-    "region_kicker": ("Région administrative {code}", "Administrative region {code}"),
     "mrc_kicker": ("{type} · région {region} ({code})", "{type} · region {region} ({code})"),
-    "mandataire": ("mandataire : {name}", "managing body: {name}"),
     "no_alliance": ("Alliance : aucune connue pour ce territoire", "Alliance: none known for this area"),
     "print": ("Imprimer", "Print"),
     "print_help": ("Une page, format Lettre ou A4", "One page, Letter or A4"),
@@ -70,23 +69,16 @@ _TEXT: dict[str, tuple[str, str]] = {
     "amount_note": ("pour {k} projet(s)", "for {k} project(s)"),
     "projects": ("Projets connus", "Known projects"),
     "projects_note": ("dont {n} sans montant connu", "{n} with no known amount"),
-    "promoters": ("Organismes porteurs", "Promoting organizations"),
-    "per_capita": ("Par habitant", "Per inhabitant"),
     "rank": ("rang : {ordinal} sur {n} {peers} avec montant connu", "rank: {ordinal} of {n} {peers} with a known amount"),
-    "unranked": ("non classé : aucun montant connu", "not ranked: no known amount"),
     "peers_regions": ("régions", "regions"),
     "peers_region_mrc": ("MRC/TE de la région", "MRC/TE of the region"),
     "rank_all_mrc": ("Rang au Québec, par habitant", "Rank in Québec, per inhabitant"),
     "rank_value": ("{ordinal} sur {n}", "{ordinal} of {n}"),
     "rank_all_note": ("parmi les MRC/TE avec montant connu", "among the MRC/TE with a known amount"),
-    "population": ("Population 2021", "2021 population"),
     "estimated": ("estimée", "estimated"),
     "regional": ("Régionaux ou multi-MRC", "Region-wide or multi-MRC"),
     "regional_note": ("{n} projet(s), comptés dans aucune MRC", "{n} project(s), counted in no MRC"),
     "regional_none": ("aucun projet connu", "no known project"),
-    "no_data_note": ("Aucune donnée connue n'est pas zéro : ce territoire a pu recevoir de l'argent qu'aucune source "
-                     "lue ne documente.",
-                     "No known data is not zero: this area may have received money that no source we read documents."),
     "map_region": ("Carte : les {n} MRC/TE de {name} (gris), les territoires voisins (gris pâle).",
                    "Map: the {n} MRC/TE of {name} (grey), neighbouring areas (light grey)."),
     "map_region_one": ("Carte : {name} (gris), les territoires voisins (gris pâle).",
@@ -96,50 +88,31 @@ _TEXT: dict[str, tuple[str, str]] = {
     "map_mrc_one": ("Carte : {name} (foncé), les territoires voisins (gris pâle).",
                     "Map: {name} (dark), neighbouring areas (light grey)."),
     "map_alt": ("Carte de {name} et des territoires voisins", "Map of {name} and neighbouring areas"),
-    "envelopes": ("Enveloppes et montants publiés, par cycle", "Envelopes and published amounts, by cycle"),
     "envelopes_rule": ("Natures et niveaux ne s'additionnent pas.", "Kinds and levels do not add up."),
-    "envelopes_none": ("Aucun montant publié connu pour ce territoire.", "No published amount known for this area."),
     "envelopes_mrc_none": ("Aucun montant publié connu pour cette MRC ; ceux de la région sont sur la fiche {path}.",
                            "No published amount known for this MRC; the region's are on the sheet {path}."),
     "envelopes_more": ("et {n} autre(s) montant(s) : voir la page du territoire ({path}).",
                        "and {n} other amount(s): see the area's page ({path})."),
-    "col_territory": ("Territoire", "Area"),
-    "col_kind": ("Nature", "Kind"),
-    "col_amount": ("Montant", "Amount"),
-    "col_period": ("Période", "Period"),
-    "col_source": ("Source", "Source"),
     "priorities": ("Priorités des projets connus", "Priorities of the known projects"),
     "priorities_rule": ("(projets par thème ; un projet peut en avoir plusieurs)",
                         "(projects per theme; a project may have several)"),
     "priorities_none": ("Aucun projet connu, donc aucune priorité à compter.",
                         "No known project, so no priority to count."),
     "themes_more": ("et {n} autre(s) thème(s)", "and {n} other theme(s)"),
-    "n_projects": ("{n} projet(s)", "{n} project(s)"),
     "projects_title": ("Projets aux plus grands montants connus", "Projects with the largest known amounts"),
-    "projects_none": ("Aucun projet connu pour ce territoire.", "No known project for this area."),
     "projects_more": ("et {n} autre(s) projet(s) : voir la page du territoire ({path}).",
                       "and {n} other project(s): see the area's page ({path})."),
     "shared": ("{n} projet(s) sur plusieurs MRC servent aussi cette MRC ; ils sont comptés dans la région.",
                "{n} multi-MRC project(s) also serve this MRC; they are counted in the region."),
-    "col_title": ("Projet", "Project"),
-    "col_promoter": ("Organisme porteur", "Promoting organization"),
-    "col_mrc": ("MRC", "MRC"),
-    "col_fqis": ("Montant FQIS", "FQIS amount"),
-    "col_years": ("Années", "Years"),
     "source_line": ("Source : {site}, {path} — données au {date}. Chaque montant et chaque projet a sa source "
                     "publique (à chaque ligne ; adresses complètes sur la page du territoire).",
                     "Source: {site}, {path} — data as of {date}. Every amount and project has its public source "
                     "(on each row; full addresses on the area's page)."),
     "site": ("Carte des Alliances", "Map of the Alliances"),
     "no_date": ("date inconnue", "unknown date"),
-    "unknown_title": ("Territoire inconnu", "Unknown area"),
-    "unknown_region": ("Aucune région ne porte le code « {value} ».", "No region has the code « {value} »."),
-    "unknown_mrc": ("Aucune MRC ne porte l'identifiant « {value} ».", "No MRC has the id « {value} »."),
-    "unknown_empty": ("L'adresse ne nomme aucun territoire.", "The address names no area."),
-    "back_to_map": ("Retour à la carte", "Back to the map"),
     "choose_region": ("Fiches des 17 régions :", "Sheets of the 17 regions:"),
     "page_title": ("Fiche — {name} — Carte des Alliances", "Sheet — {name} — Map of the Alliances"),
-}
+})
 
 
 def _t(key: str, lang: str, **values) -> str:

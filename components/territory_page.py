@@ -21,6 +21,7 @@ from components import dataset
 from components.i18n import money, money_cents, number
 from components.methodology import (GEO_REFERENCE_DIR, clean_lang, kind_label, level_label, page_frame, source_link,
                                      table, text)
+from components.page_text import with_shared
 from components.permalink import view_to_query
 from components.state import View
 from data import load, metrics
@@ -33,22 +34,19 @@ MAX_ID = 100  # longer than any region code, MRC id or name; anything longer is 
 # Order of envelope rows inside a cycle: the widest territory first.
 LEVEL_ORDER = {"province": 0, "alliance": 1, "region": 2, "sub_region": 3, "mrc": 4}
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "region_kicker": ("Région administrative {code}", "Administrative region {code}"),
+_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
     "mrc_kicker": ("{type} · région ", "{type} · region "),
     "see_on_map": ("Voir {name} sur la carte", "See {name} on the map"),
     "sheet_link": ("Fiche d'une page (à imprimer)", "One-page sheet (to print)"),
     "facts": ("En bref", "At a glance"),
     "alliance": ("Alliance", "Alliance"),
     "alliances": ("Alliances", "Alliances"),
-    "mandataire": ("mandataire : {name}", "managing body: {name}"),
     "former_alliance": ("Pendant le cycle {cycle}, cette MRC relevait de l'{alliance}.",
                         "During the {cycle} cycle, this MRC belonged to the {alliance}."),
     "alliance_added": ("Pendant le cycle {cycle}, l'{alliance} couvrait aussi : {mrc}.",
                        "During the {cycle} cycle, the {alliance} also covered: {mrc}."),
     "alliance_removed": ("Pendant le cycle {cycle}, l'{alliance} ne couvrait pas : {mrc}.",
                          "During the {cycle} cycle, the {alliance} did not cover: {mrc}."),
-    "population": ("Population 2021", "2021 population"),
     "estimated": (" (estimée)", " (estimated)"),
     "area": ("Superficie terrestre", "Land area"),
     "km2": ("{n} km²", "{n} km²"),
@@ -62,28 +60,16 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rank": ("{ordinal} sur {n} {areas} avec données", "{ordinal} of {n} {areas} with data"),
     "areas_one": ("territoire", "area"),
     "areas_many": ("territoires", "areas"),
-    "unranked": ("non classé : aucun montant connu", "not ranked: no known amount"),
     "regional": ("Comptés à l'échelle de la région seulement", "Counted at region level only"),
     "regional_value": ("{amount} — {n} projet(s) régionaux ou multi-MRC, dans aucune MRC",
                        "{amount} — {n} region-wide or multi-MRC project(s), in no MRC"),
     "regional_none": ("aucun projet régional ou multi-MRC connu", "no known region-wide or multi-MRC project"),
-    "no_data_note": ("Aucune donnée connue n'est pas zéro : ce territoire a pu recevoir de l'argent qu'aucune source "
-                     "lue ne documente.",
-                     "No known data is not zero: this area may have received money that no source we read "
-                     "documents."),
-    "envelopes": ("Enveloppes et montants publiés, par cycle", "Envelopes and published amounts, by cycle"),
     "envelopes_rule": ("Chaque ligne est un montant publié, avec sa nature. Les natures ne s'additionnent pas entre "
                        "elles et les niveaux se recoupent : aucun total n'est fait ici.",
                        "Each row is one published amount, with its kind. Kinds are not added together and levels "
                        "overlap: no total is made here."),
-    "envelopes_none": ("Aucun montant publié connu pour ce territoire.", "No published amount known for this area."),
     "envelopes_region": ("Montants publiés pour toute la région : ", "Amounts published for the whole region: "),
-    "col_territory": ("Territoire", "Area"),
-    "col_kind": ("Nature", "Kind"),
-    "col_amount": ("Montant", "Amount"),
-    "col_period": ("Période", "Period"),
     "col_description": ("Description", "Description"),
-    "col_source": ("Source", "Source"),
     "priorities": ("Priorités de l'Alliance", "Priorities of the Alliance"),
     "priorities_none": ("Aucune priorité relevée avec une source pour {name}.",
                         "No priority recorded with a source for {name}."),
@@ -91,12 +77,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "themes": ("thème(s) : {labels}", "theme(s): {labels}"),
     "sources": ("Source : ", "Source: "),
     "projects_title": ("Projets connus", "Known projects"),
-    "projects_none": ("Aucun projet connu pour ce territoire.", "No known project for this area."),
-    "col_title": ("Projet", "Project"),
-    "col_promoter": ("Organisme porteur", "Promoting organization"),
-    "col_mrc": ("MRC", "MRC"),
-    "col_fqis": ("Montant FQIS", "FQIS amount"),
-    "col_years": ("Années", "Years"),
     "region_wide": ("toute la région", "whole region"),
     "shared_projects": ("Projets multi-MRC qui servent aussi cette MRC", "Multi-MRC projects that also serve this MRC"),
     "shared_rule": ("Ils sont comptés à l'échelle de la région, pas dans cette MRC.",
@@ -106,14 +86,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_known": ("Montant FQIS connu", "Known FQIS amount"),
     "col_count": ("Projets", "Projects"),
     "col_per_capita": ("Par habitant", "Per inhabitant"),
-    "unknown_title": ("Territoire inconnu", "Unknown area"),
-    "unknown_region": ("Aucune région ne porte le code « {value} ».", "No region has the code « {value} »."),
-    "unknown_mrc": ("Aucune MRC ne porte l'identifiant « {value} ».", "No MRC has the id « {value} »."),
-    "unknown_empty": ("L'adresse ne nomme aucun territoire.", "The address names no area."),
-    "back_to_map": ("Retour à la carte", "Back to the map"),
     "choose_region": ("Les 17 régions :", "The 17 regions:"),
     "page_title": ("{name} — Carte des Alliances", "{name} — Map of the Alliances"),
-}
+})
 
 
 def _t(key: str, lang: str, **values) -> str:
