@@ -52,6 +52,8 @@ def test_choosing_a_region_changes_map_figures_and_table(watch):
     before, headline_before = map_state(page), _headline(page)
     rows_before = _table_rows(page)
     page.locator("#filter-region").click()
+    # Type only once the list's search box has the focus (it appears a moment after the click).
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
     page.keyboard.type("Lanaudi")
     page.keyboard.press("Enter")
     _wait_for_change(page, before)
