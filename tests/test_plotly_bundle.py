@@ -50,10 +50,10 @@ def client():
     """The real app (its bundle route, security headers and compression) in this process."""
     path = plotly_bundle.bundle_path()
     if not path.is_file():
-        reason = f"plotly.js partiel absent ({path}) : « make build » le construit"
-        if os.environ.get("CI"):
-            pytest.fail(reason)  # under CI an unbuilt bundle is a failure, never a silent skip
-        pytest.skip(reason)
+        if os.environ.get("CI"):  # under CI an unbuilt bundle is a failure, never a silent skip
+            pytest.fail(f"plotly.js partiel absent ({path}) : « make build » le construit, et CI ne saute pas ce test")
+        else:
+            pytest.skip(f"plotly.js partiel absent ({path}) : « make build » le construit")
     from app import server
 
     return server.test_client()

@@ -33,10 +33,10 @@ def browser():
     if not Path(CHROMIUM).exists():
         # In CI (and for root, where `make test` installs it) a missing browser is a failure, never a
         # silent skip of every browser test; elsewhere the developer is told why they did not run.
-        reason = "Debian's chromium is not installed (make test installs it when it can)"
         if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+            pytest.fail("Debian's chromium is missing: make test installs it, and CI never skips the browser tests")
+        else:
+            pytest.skip("Debian's chromium is not installed (make test installs it when it can)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
