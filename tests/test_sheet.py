@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-import numpy as np
 import pandas as pd
 import pytest
 from dash import dcc, html
@@ -20,7 +19,6 @@ from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
 from components.methodology import CHANGELOG_PATH, kind_label
 from data import load, metrics
-from data.load import ENVELOPES_PATH, PROJECTS_PATH
 from geo import layers
 from tests.test_territory_page import hrefs, of_type, page_text, walk, with_class
 
@@ -63,17 +61,6 @@ def estimated_mm(page) -> float:
 
 
 # ---------------------------------------------------------------- the curated data, read independently
-
-@pytest.fixture(scope="module")
-def raw_projects() -> pd.DataFrame:
-    table = pd.read_csv(PROJECTS_PATH, dtype=str, keep_default_na=False).replace("", np.nan)
-    return table.assign(amount_fqis=pd.to_numeric(table.amount_fqis))
-
-
-@pytest.fixture(scope="module")
-def raw_envelopes() -> pd.DataFrame:
-    return pd.read_csv(ENVELOPES_PATH, dtype=str, keep_default_na=False).replace("", np.nan)
-
 
 def amount(value: float) -> str:
     """How the site writes a source's amount: cents only when there are cents."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 from dash import html
@@ -82,17 +81,6 @@ def facts(node) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- the curated data, read independently
-
-@pytest.fixture(scope="module")
-def raw_projects() -> pd.DataFrame:
-    table = pd.read_csv(PROJECTS_PATH, dtype=str, keep_default_na=False).replace("", np.nan)
-    return table.assign(amount_fqis=pd.to_numeric(table.amount_fqis))
-
-
-@pytest.fixture(scope="module")
-def raw_envelopes() -> pd.DataFrame:
-    return pd.read_csv(ENVELOPES_PATH, dtype=str, keep_default_na=False).replace("", np.nan)
-
 
 def _expected_region_rank(raw_projects: pd.DataFrame, code: str) -> tuple[int, int]:
     """Rank by amount per inhabitant among the regions with a known amount (1 = highest)."""
