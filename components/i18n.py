@@ -204,12 +204,13 @@ def _translation(lang: str) -> dict:
 
 
 def _format(value, lang: str, decimals: int, currency: bool) -> str:
-    if value is None or value != value:  # None or NaN (also pandas NA-like floats)
-        return "—"
     try:
-        text = f"{float(value):,.{decimals}f}".translate(_translation(lang))
-    except (TypeError, ValueError):  # pd.NA and other non-numbers: unknown
+        number = float(value)
+    except (TypeError, ValueError):  # None, pd.NA, NaT and other non-numbers: unknown
         return "—"
+    if math.isnan(number):
+        return "—"
+    text = f"{number:,.{decimals}f}".translate(_translation(lang))
     if not currency:
         return text
     return "$" + text if lang == "en" else text + "\u00a0$"

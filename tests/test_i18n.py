@@ -43,3 +43,8 @@ def test_formatting_many_values_equals_formatting_each(values, lang):
 
 def test_formatting_no_value_gives_an_empty_series():
     assert money_many(pd.Series([], dtype="float64"), "fr").tolist() == []
+
+
+@pytest.mark.parametrize("unknown", [None, float("nan"), pd.NA, pd.NaT, "n/a"])
+def test_every_kind_of_missing_value_is_written_as_unknown(unknown):
+    assert money(unknown, "fr") == money_cents(unknown, "en") == number(unknown, "fr") == "—"
