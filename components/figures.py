@@ -60,10 +60,6 @@ def format_measure_many(values: pd.Series, measure: str, lang: str) -> pd.Series
     return money_many(values, lang)
 
 
-def format_measure(value: float, measure: str, lang: str) -> str:
-    return format_measure_many(pd.Series([value]), measure, lang).iloc[0]
-
-
 def territory_hover(agg: pd.DataFrame, measure: str, lang: str) -> pd.Series:
     """Hover text of each territory: name, the measure, projects, per inhabitant, population.
     Built line by line in Python: a hundred short strings cost less than the pandas operations

@@ -38,7 +38,7 @@ def warm(app: dash.Dash) -> float:
     for query in FIRST_QUERIES:
         to_json_plotly(dashboard.layout(**query))  # page built (and cached), encoders imported
         view, _ = view_from_query(query)
-        # The update a page load triggers once (the session store's first value) finds it cached.
+        # The default views' outputs too: a visitor who changes a filter and comes back (Reset) is served from cache.
         to_json_plotly(dashboard.view_outputs(current(), view))
     seconds = time.perf_counter() - started
     log.info("application préchauffée en %.1f s", seconds)

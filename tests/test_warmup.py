@@ -35,7 +35,7 @@ def test_warming_fills_the_caches_a_first_visit_uses():
     dashboard.view_outputs.cache_clear()
     assert warmup.warm(app) > 0
     assert dashboard._page.cache_info().currsize == len(warmup.FIRST_QUERIES)
-    # The update the page sends once at load (its inputs as the layout gives them) is a cache hit.
+    # Asking again for the default view (its inputs as the layout gives them) is a cache hit.
     page = _values(dashboard.layout())
     hits = dashboard.view_outputs.cache_info().hits
     dashboard.update_view(*(page[i.component_id] for i in dashboard.FILTER_INPUTS),
