@@ -211,7 +211,8 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     total = np.bincount(position[known], weights=amount[known], minlength=size)
     stated = counted & (promoter >= 0)
     # Distinct (territory, promoter) pairs, then pairs per territory: promoters counted once each.
-    pairs = pd.unique(position[stated].astype("int64") * (int(promoter.max(initial=0)) + 1) + promoter[stated])
+    stride = int(promoter.max(initial=0)) + 1  # one (territory, promoter) pair ↔ one integer
+    pairs = pd.unique(position[stated].astype("int64") * stride + promoter[stated])
     amount_total = np.where(n_with_amount > 0, total, np.nan)[shown]
     population = every.population.to_numpy()
     envelope = (_cached_envelope_totals(envelopes, level, envelope_cycle).reindex(every.index).to_numpy(dtype=float)
@@ -222,7 +223,7 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
         "n_projects": np.bincount(position[counted], minlength=size)[shown],
         "n_with_amount": n_with_amount[shown],
         "amount": amount_total,
-        "n_promoters": np.bincount(pairs // (int(promoter.max(initial=0)) + 1), minlength=size)[shown],
+        "n_promoters": np.bincount(pairs // stride, minlength=size)[shown],
         "per_capita": amount_total / population,
         "envelope": envelope,
         "envelope_per_capita": envelope / population,
