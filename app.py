@@ -1,10 +1,13 @@
-"""Carte des Alliances: creates the Dash app, attaches the pages, exposes `server` for WSGI."""
+"""Carte des Alliances: creates the Dash app, attaches the pages (pages/) and the server's own routes
+(web/), exposes `server` for WSGI."""
 from __future__ import annotations
 
 import dash
 
 import config
-from components import api, health, plotly_bundle, routes, security, startup, upload
+import pages
+from components.document import SITE_TITLE
+from web import api, health, layer_files, plotly_bundle, security, startup, templates
 
 # French page language from the first byte; the loading message itself is set in assets/style.css
 # (Dash's own "Loading..." placeholder is restyled there).
@@ -22,40 +25,19 @@ def create_app() -> dash.Dash:
     startup.check_ready()  # a missing or invalid data file stops here, before anything listens
     app = dash.Dash(
         __name__,
-        title="Carte des Alliances pour la solidarité",
+        title=SITE_TITLE[0],
         use_pages=True,
-        pages_folder="",
+        pages_folder="",  # the pages register themselves when imported (pages.register_all)
         serve_locally=True,  # every script from this server: the page must work with no network
         suppress_callback_exceptions=True,
         index_string=INDEX_STRING,
     )
-    from components import dashboard  # registers its callbacks
-
-    dash.register_page("dashboard", path="/", layout=dashboard.layout, title=app.title)
-    from components import methodology, territory_page
-
-    dash.register_page("region", path_template="/region/<code>", layout=territory_page.region_layout,
-                       title=territory_page.region_title)
-    dash.register_page("mrc", path_template="/mrc/<mrc_id>", layout=territory_page.mrc_layout,
-                       title=territory_page.mrc_title)
-    dash.register_page("methodologie", path="/methodologie", layout=methodology.layout, title=methodology.title)
-    from components import sheet  # registers its « Imprimer » callback
-
-    dash.register_page("fiche-region", path_template=sheet.REGION_PATH_TEMPLATE, layout=sheet.region_sheet,
-                       title=sheet.region_title)
-    dash.register_page("fiche-mrc", path_template=sheet.MRC_PATH_TEMPLATE, layout=sheet.mrc_sheet,
-                       title=sheet.mrc_title)
-    from components import compare, presentation  # registers their callbacks
-
-    dash.register_page("presentation", path=presentation.PATH, layout=presentation.layout,
-                       title="Mode présentation — " + app.title)
-    dash.register_page("compare", path=compare.PATH, layout=compare.layout,
-                       title="Comparer deux territoires — " + app.title)
+    pages.register_all()
     app.layout = dash.page_container
-    routes.register(app.server)
+    layer_files.register(app.server)
     plotly_bundle.register(app.server)  # the partial plotly.js (bar and map traces only) when built
     api.register(app.server)
-    upload.register(app.server)
+    templates.register(app.server)
     health.register(app.server)
     security.register(app.server, app)  # `app` so its inline scripts are hashed into the CSP
     return app

@@ -7,7 +7,7 @@ HOST, PORT and WORKERS here, anything else with gunicorn's own GUNICORN_CMD_ARGS
 
 The app is loaded once in the master process before any worker is forked (`preload_app`):
 - a missing or invalid data file stops the master before it binds its port (`app.create_app()`
-  calls `components.startup.check_ready()`), with a one-paragraph message and exit status 78;
+  calls `web.startup.check_ready()`), with a one-paragraph message and exit status 78;
 - the validated tables and layers are shared by the workers (copy-on-write), not loaded N times.
 """
 from __future__ import annotations
@@ -79,7 +79,7 @@ def when_ready(server) -> None:
     """In the master, once the app is loaded and before any worker is forked: warm it, so every
     worker starts with Dash set up and the default pages computed (components/warmup.py)."""
     from app import app
-    from components import warmup
+    from web import warmup
 
     warmup.warm(app)
 

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from components.i18n import money_cents_many, money_compact, money_many, number_many, t
-from components.routes import layer_url
+from components.urls import layer_url
 
 NO_DATA_COLOUR = "#c8c8c8"
 # ColorBrewer YlGnBu: readable by colour-blind people, and still ordered once printed in grey.

@@ -15,6 +15,12 @@ import config  # noqa: E402
 from data.load import ENVELOPES_PATH, PROJECTS_PATH  # noqa: E402
 from geo import build as geo_build  # noqa: E402
 
+# Page modules register themselves with Dash when imported, which Dash allows only once the app
+# exists; test modules import them at collection, so the app is created first (its start-up checks
+# read the built layers: build them now, a no-op when current).
+geo_build.build(config.geo_sources_dir(), config.geo_build_dir())
+import app  # noqa: E402,F401
+
 
 @pytest.fixture(scope="session", autouse=True)
 def built_layers() -> Path:

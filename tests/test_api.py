@@ -8,10 +8,11 @@ from urllib.parse import quote_from_bytes, urlencode
 import flask
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from components import api, dataset
+from components import dataset
 from components.dataset import Dataset
 from components.state import view_from_inputs
 from data import load, metrics
@@ -19,6 +20,7 @@ from data.metrics import Filters
 from data.schema import ENVELOPE_COLUMNS
 from geo import layers
 from tests.fixtures_projects import small_projects
+from web import api
 
 BOM = b"\xef\xbb\xbf"
 

@@ -5,10 +5,11 @@ import pandas as pd
 import pytest
 from dash import Patch
 
-from components import dashboard, ids, upload
+from components import ids, upload
 from components.dataset import Dataset, prepare_for_map
 from components.state import AMOUNT_STEPS
 from data.schema import ENVELOPE_COLUMNS
+from pages import dashboard
 from tests.fixtures_projects import small_projects
 
 

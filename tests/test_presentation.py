@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from dash import Patch, no_update
 
-from components import compare, dataset as datasets, presentation
+from components import dataset as datasets
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
 from data import metrics
@@ -16,6 +16,7 @@ from data.metrics import Filters
 from data.schema import ENVELOPE_KINDS
 from data.synthetic import generate_projects
 from geo import layers
+from pages import compare, presentation
 
 HOSTILE = [None, 14, 3.5, True, [], ["14"], {"a": 1}, "", " ", "zz", "14;drop", "<script>alert(1)</script>",
            "x" * 100_000, "../../etc/passwd", "14\x00", "１４", "montreal", "NaN"]

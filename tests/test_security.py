@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from components import health, security
 from tests.servers import running
+from web import health, security
 
 HEADER_PATHS = ["/", "/_dash-layout", "/layers/mrc.geojson", "/healthz"]
 

@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 from dash import dcc, html
 
-from components import dataset, sheet
+from components import dataset
 from components.dataset import Dataset, prepare_for_map
+from components.document import CHANGELOG_PATH, kind_label
 from components.i18n import money, money_cents, number
-from components.methodology import CHANGELOG_PATH, kind_label
 from data import load, metrics
 from geo import layers
+from pages import sheet
 from tests.test_territory_page import hrefs, of_type, page_text, walk, with_class
-
 
 # ---------------------------------------------------------------- reading a sheet
 

@@ -13,14 +13,14 @@ import pytest
 from dash import html
 from dash.development.base_component import Component
 
-from components import dataset, methodology, territory_page
+from components import dataset, document
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents
 from data.load import ENVELOPES_PATH, PROJECTS_PATH, ROOT
 from data.schema import ENVELOPE_KINDS
 from geo import layers
+from pages import methodology, territory_page
 from tests.fixtures_projects import small_projects
-
 
 # ---------------------------------------------------------------- reading a component tree
 
@@ -125,7 +125,7 @@ def test_region_page_lists_every_amount_of_the_region_with_its_source_and_kind(l
     links = set(hrefs(envelopes))
     assert set(mine.source_url) <= links
     shown_kinds = {page_text(row.children[1]) for row in rows}
-    assert shown_kinds == {methodology.kind_label(kind, "fr") for kind in mine.kind.unique()}
+    assert shown_kinds == {document.kind_label(kind, "fr") for kind in mine.kind.unique()}
     # One table per cycle, under the cycle's name.
     cycles = pd.read_csv(ROOT / "data" / "reference" / "cycles.csv", dtype=str).set_index("cycle_id").label_fr
     assert [page_text(h) for h in of_type(envelopes, html.H3)] == [cycles[c] for c in cycles.index
@@ -302,13 +302,13 @@ def test_methodology_page_defines_every_kind_and_lists_estimated_populations(lan
     text = page_text(page)
     assert page.lang == lang
     for kind in ENVELOPE_KINDS:
-        assert kind in methodology.KINDS, f"no label for the envelope kind {kind!r}"
-        assert kind in text and methodology.kind_label(kind, lang) in text
+        assert kind in document.KINDS, f"no label for the envelope kind {kind!r}"
+        assert kind in text and document.kind_label(kind, lang) in text
     mrc = layers.territories("mrc")
     for name in mrc.name[mrc.population_estimated.astype(str).str.lower() == "true"]:
         assert name in text
     assert "Brome-Missisquoi" in text and "La Haute-Yamaska" in text
-    for entry in methodology.changelog().itertuples():
+    for entry in document.changelog().itertuples():
         assert entry.date in text
 
 
@@ -322,7 +322,7 @@ def test_methodology_page_in_french_by_default_and_states_the_rules():
 
 def test_changelog_is_dated_and_names_existing_files():
     log = pd.read_csv(ROOT / "data" / "CHANGELOG.csv", dtype=str, keep_default_na=False)
-    assert tuple(log.columns) == methodology.CHANGELOG_COLUMNS
+    assert tuple(log.columns) == document.CHANGELOG_COLUMNS
     assert len(log) >= 2
     for entry in log.itertuples():
         date.fromisoformat(entry.date)

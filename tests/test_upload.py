@@ -8,6 +8,7 @@ import openpyxl
 
 from components import upload
 from data.spreadsheet import MAX_FILE_BYTES
+from web import templates
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -56,13 +57,13 @@ def test_a_forged_store_falls_back_to_the_public_data():
 def test_the_template_has_the_expected_columns_and_two_example_rows(tmp_path):
     from flask import Flask
     server = Flask(__name__)
-    upload.register(server)
+    templates.register(server)
     response = server.test_client().get("/modele/projets.xlsx")
     assert response.status_code == 200
     path = tmp_path / "modele.xlsx"
     path.write_bytes(response.data)
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
-    assert list(rows[0]) == upload.TEMPLATE_COLUMNS and len(rows) == 3
+    assert list(rows[0]) == templates.TEMPLATE_COLUMNS and len(rows) == 3
     from data.importer import import_spreadsheet
     result = import_spreadsheet(response.data, "modele-projets.xlsx")
     assert result.rows_valid == 2 and not result.errors  # the template itself imports cleanly

@@ -5,7 +5,9 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 import serve
-from components import dashboard, ids, warmup
+from components import ids
+from pages import dashboard
+from web import warmup
 
 
 def _values(tree) -> dict:

@@ -26,7 +26,7 @@ RUNNER = """
 import os
 import dash
 import app
-from components import sheet
+from pages import sheet
 templates = {page.get("path_template") for page in dash.page_registry.values()}
 if sheet.REGION_PATH_TEMPLATE not in templates:
     dash.register_page("fiche-region", path_template=sheet.REGION_PATH_TEMPLATE, layout=sheet.region_sheet,

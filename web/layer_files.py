@@ -10,10 +10,6 @@ from geo import layers
 LAYER_MAX_AGE = 86_400
 
 
-def layer_url(level: str) -> str:
-    return f"/layers/{level}.geojson"
-
-
 def register(server: Flask) -> None:
     @server.get("/layers/<level>.geojson")
     def layer(level: str):

@@ -11,23 +11,57 @@ from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlencode
 
+import dash
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 
-from components import about, compare, ids, lazy_grid, presentation, table, upload
-from components.dataset import Dataset, current as dataset
-from components.figures import (POINT_LIMIT, THEME_COLOURS, UNSTATED_THEME_COLOUR, choropleth_data, cluster_data,
-                                format_measure_many, map_figure, map_patch, measure_values, points_data,
-                                ranking_figure)
+from components import about, ids, lazy_grid, table, upload
+from components.dataset import Dataset
+from components.dataset import current as dataset
+from components.document import SITE_TITLE
+from components.figures import (
+    POINT_LIMIT,
+    THEME_COLOURS,
+    UNSTATED_THEME_COLOUR,
+    choropleth_data,
+    cluster_data,
+    format_measure_many,
+    map_figure,
+    map_patch,
+    measure_values,
+    points_data,
+    ranking_figure,
+)
 from components.i18n import money, money_cents, number, t
-from components.permalink import export_query, slider_value, view_from_query, view_to_query
-from components.state import AMOUNT_STEPS, View, clicked_territory, toggle_selection, view_from_inputs
+from components.permalink import (
+    export_query,
+    slider_value,
+    view_from_query,
+    view_to_query,
+)
+from components.state import (
+    AMOUNT_STEPS,
+    View,
+    clicked_territory,
+    toggle_selection,
+    view_from_inputs,
+)
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
-
+from pages import compare, presentation
 
 # ---------------------------------------------------------------- options of the filters
 
@@ -439,3 +473,6 @@ def toggle_basemap(value):
     patch = Patch()
     patch["layout"]["map"]["style"] = "carto-positron" if isinstance(value, list) and "on" in value else "white-bg"
     return patch
+
+
+dash.register_page(__name__, path="/", layout=layout, title=SITE_TITLE[0])

@@ -17,18 +17,29 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import dash
 import pandas as pd
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+)
 
 from components.dataset import current as dataset
+from components.document import SITE_TITLE
 from components.i18n import clean_lang, money, money_cents, number, text
 from components.page_text import with_shared
-from components.presentation import dropdown_labels
 from components.state import clean_choice
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
 from geo.names import fold
+from pages.presentation import dropdown_labels
 
 PATH = "/comparer"
 LEVELS = ("region", "mrc")
@@ -356,3 +367,6 @@ def on_pick(a, b, level, lang):
 # The address follows the two choices, so a comparison can be shared (assets/presentation_keys.js).
 clientside_callback(ClientsideFunction("carte_presentation", "sync_query"),
                     Output(URL_SYNC, "data"), Input(QUERY, "data"), prevent_initial_call=True)
+
+
+dash.register_page(__name__, path=PATH, layout=layout, title="Comparer deux territoires — " + SITE_TITLE[0])

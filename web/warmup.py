@@ -25,9 +25,9 @@ def warm(app: dash.Dash) -> float:
     Returns the seconds it took. Any failure here is a bug the first visitor would meet: it raises."""
     from plotly.io.json import to_json_plotly
 
-    from components import dashboard
     from components.dataset import current
     from components.permalink import view_from_query
+    from pages import dashboard
 
     started = time.perf_counter()
     client = app.server.test_client()

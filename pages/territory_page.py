@@ -14,13 +14,20 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import quote
 
+import dash
 import pandas as pd
 from dash import html
 
 from components import dataset
-from components.i18n import money, money_cents, number
-from components.methodology import (GEO_REFERENCE_DIR, clean_lang, kind_label, level_label, page_frame, source_link,
-                                     table, text)
+from components.document import (
+    GEO_REFERENCE_DIR,
+    kind_label,
+    level_label,
+    page_frame,
+    source_link,
+    table,
+)
+from components.i18n import clean_lang, money, money_cents, number, text
 from components.page_text import with_shared
 from components.permalink import view_to_query
 from components.state import View
@@ -496,3 +503,7 @@ def mrc_title(mrc_id: str | None = None, **_) -> str:
     name = mrc.at[found, "name"] if found else _TEXT["unknown_title"][0]
     return _TEXT["page_title"][0].format(name=name)
 
+
+# Two pages in one module: a region and an MRC are read the same way.
+dash.register_page(f"{__name__}.region", path_template="/region/<code>", layout=region_layout, title=region_title)
+dash.register_page(f"{__name__}.mrc", path_template="/mrc/<mrc_id>", layout=mrc_layout, title=mrc_title)

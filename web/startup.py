@@ -67,7 +67,9 @@ def _check_layers() -> None:
 
 
 def _check_dataset() -> None:
-    from components import dataset  # imports pandas and the loaders; after the cheap layer checks
+    from components import (
+        dataset,  # imports pandas and the loaders; after the cheap layer checks
+    )
 
     try:
         dataset.current()

@@ -24,23 +24,40 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
+import dash
 import geopandas as gpd
 import pandas as pd
 import shapely
 from dash import Input, clientside_callback, html
 
 from components import dataset
-from components.compare import priorities as theme_counts
-from components.compare import territory_projects
-from components.i18n import money_cents, number, t
-from components.methodology import (COMMON, SITE_TITLE, clean_lang, data_as_of, kind_label, level_label, source_link,
-                                     text)
+from components.document import (
+    COMMON,
+    SITE_TITLE,
+    data_as_of,
+    kind_label,
+    level_label,
+    source_link,
+)
+from components.i18n import clean_lang, money_cents, number, t, text
 from components.page_text import with_shared
-from components.territory_page import (LEVEL_ORDER, alliance_name, amount_text, mrc_names, ordinal, quoted_segment,
-                                       rank_among, reference_labels, resolve, years_text)
 from data import metrics
 from geo import layers
 from geo.lookup import find_mrc, find_region
+from pages.compare import priorities as theme_counts
+from pages.compare import territory_projects
+from pages.territory_page import (
+    LEVEL_ORDER,
+    alliance_name,
+    amount_text,
+    mrc_names,
+    ordinal,
+    quoted_segment,
+    rank_among,
+    reference_labels,
+    resolve,
+    years_text,
+)
 
 REGION_PATH_TEMPLATE = "/fiche/region/<code>"
 MRC_PATH_TEMPLATE = "/fiche/mrc/<mrc_id>"
@@ -786,3 +803,8 @@ clientside_callback(
     Input(PRINT_BUTTON, "n_clicks"),
     prevent_initial_call=True,
 )
+
+
+# Two pages in one module: the region sheet and the MRC sheet share every piece but their top.
+dash.register_page(f"{__name__}.region", path_template=REGION_PATH_TEMPLATE, layout=region_sheet, title=region_title)
+dash.register_page(f"{__name__}.mrc", path_template=MRC_PATH_TEMPLATE, layout=mrc_sheet, title=mrc_title)

@@ -28,15 +28,28 @@ import json
 from functools import lru_cache
 from urllib.parse import urlencode
 
+import dash
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, Patch, State, callback, ClientsideFunction, clientside_callback, dcc, html, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+    no_update,
+)
 
 from components.dataset import current as dataset
+from components.document import SITE_TITLE
 from components.figures import choropleth_data, map_figure
 from components.i18n import clean_lang, money, money_cents, number, text
 from components.page_text import with_shared
-from components.routes import layer_url
+from components.urls import layer_url
 from data import metrics
 from data.metrics import Filters
 from geo import layers
@@ -449,3 +462,6 @@ def on_region(value, current, lang):
 # shared link reopens the same MRC. The function lives in assets/presentation_keys.js.
 clientside_callback(ClientsideFunction("carte_presentation", "sync_mrc"),
                     Output(URL_SYNC, "data"), Input(CURRENT, "data"), prevent_initial_call=True)
+
+
+dash.register_page(__name__, path=PATH, layout=layout, title="Mode présentation — " + SITE_TITLE[0])
