@@ -77,7 +77,7 @@ control_socket_disable = True
 
 def when_ready(server) -> None:
     """In the master, once the app is loaded and before any worker is forked: warm it, so every
-    worker starts with Dash set up and the default pages computed (components/warmup.py)."""
+    worker starts with Dash set up and the default pages computed (web/warmup.py)."""
     from app import app
     from web import warmup
 

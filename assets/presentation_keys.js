@@ -1,4 +1,4 @@
-// Presentation mode (components/presentation.py): keys and clickers step through the MRC, the map
+// Presentation mode (pages/presentation.py): keys and clickers step through the MRC, the map
 // is fitted to the region once, the « Plein écran » button, and the URL follows the step.
 // Keys only click the page's own buttons: every step is computed by the server's callback.
 (function () {
@@ -118,7 +118,7 @@
       }
       return query;
     },
-    // Compare page: the address follows the two territories chosen (see components/compare.py).
+    // Compare page: the address follows the two territories chosen (see pages/compare.py).
     sync_query: function (query) {
       if (typeof query !== "string") {
         return window.dash_clientside.no_update;
