@@ -39,8 +39,9 @@ KINDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
                            ("somme annoncée pour un ensemble de projets retenus",
                             "total announced for a set of selected projects")),
     "transition": (("Transition", "Transition"),
-                   ("financement de la prolongation d'un an du plan (2023–2024)",
-                    "funding of the plan's one-year extension (2023–2024)")),
+                   ("financement de la prolongation d'une entente au-delà de la fin prévue de son plan "
+                    "(surtout l'année 2023–2024)",
+                    "funding of an agreement's extension past its plan's planned end (mostly the year 2023–2024)")),
     "balance": (("Solde", "Balance"),
                 ("ce qui restait d'une enveloppe à un moment donné", "what remained of an envelope at a given time")),
     "cap": (("Plafond par projet", "Per-project cap"),

@@ -25,7 +25,8 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 LOCATION_PRECISIONS = ("point", "municipality", "mrc", "region")
 TERRITORY_LEVELS = ("province", "alliance", "region", "sub_region", "mrc")
 # envelope: money reserved for a territory for a cycle; call: money offered in one call for projects;
-# projects_announced: the total of a set of funded projects; transition: 2023–2024 bridge money;
+# projects_announced: the total of a set of funded projects; transition: money for the extension of an
+# agreement past its plan's end (mostly the 2023–2024 year; also e.g. Montréal's 2015–2016 extension);
 # balance: what remained; cap: a per-project maximum; supplement: an add-on (e.g. for coordination).
 ENVELOPE_KINDS = ("envelope", "call", "projects_announced", "transition", "balance", "cap", "supplement")
 PROJECT_COLUMNS = (
@@ -35,8 +36,12 @@ PROJECT_COLUMNS = (
 )
 ENVELOPE_COLUMNS = (
     "envelope_id", "cycle", "territory_level", "territory_name", "alliance_id", "region_code",
-    "mrc_id", "mandataire", "amount", "kind", "period", "description", "source_url", "source_date", "note",
+    "mrc_id", "mandataire", "amount", "kind", "period", "description", "source_url", "source_date",
+    "amount_disputed", "note",
 )
+# `amount_disputed` is "yes" when public sources give different amounts for the row: the row keeps one
+# figure (the official announcement or the most precise) and its note names the other and its source.
+AMOUNT_DISPUTED_VALUES = ("yes",)
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ def envelope_schema() -> pa.DataFrameSchema:
             "description": pa.Column(str, _TEXT),
             "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$")),
             "source_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$"), nullable=True),
+            "amount_disputed": pa.Column(str, pa.Check.isin(AMOUNT_DISPUTED_VALUES), nullable=True),
             "note": pa.Column(str, nullable=True),
         },
         strict=True,

@@ -234,7 +234,9 @@ def known_gaps(lang: str) -> list[str]:
     regions = layers.territories("region").region_name
     alliances = layers.territories("alliance")
     cycles = _cycle_labels(lang)
-    whole = envelopes[envelopes.territory_level.isin(("region", "alliance"))]
+    # Region rows only: in Nord-du-Québec and Gaspésie–Îles-de-la-Madeleine one Alliance's amount is
+    # not the region's (the regions with a single Alliance have their amounts at region level).
+    whole = envelopes[envelopes.territory_level == "region"]
 
     def regions_with(kind: str, cycle: str) -> list[str]:
         rows = whole[(whole.kind == kind) & (whole.cycle == cycle)]

@@ -12,7 +12,7 @@ from data.schema import DataFileError, Problem
 from geo import layers
 
 # Look-alike funds that are not Alliance (FQIS) money (facts/notes.md, « CAUTION »).
-EXCLUDED_FUNDS = re.compile(r"\bFARR\b|\bFRR\b|Plan Nord|Place-du-Souvenir|Centraide", re.IGNORECASE)
+EXCLUDED_FUNDS = re.compile(r"\bFARR\b|\bFRR\b|Plan Nord|Place-du-Souvenir|Centraide|Entente sectorielle", re.IGNORECASE)
 URL = re.compile(r"^https?://\S+$")
 
 
@@ -108,6 +108,78 @@ def test_round_millions_are_flagged_as_rounded(envelopes):
 def test_a_unknown_amount_is_empty_not_zero(projects, envelopes):
     assert (projects.amount_fqis.dropna() > 0).all()
     assert (envelopes.amount.dropna() > 0).all()
+
+
+# --- envelopes: one reserved amount per territory and cycle, sums that hold ---------------------
+
+# Kinds that say « this much was reserved for this territory for this cycle »: the map reads them.
+RESERVED_KINDS = ("envelope", "transition")
+
+
+def _territory_key(row) -> str:
+    """The territory a row is about, at its own level (a sub-region has no id: its name and region)."""
+    if row.territory_level == "province":
+        return "québec"
+    if row.territory_level == "sub_region":
+        return f"{row.region_code}:{row.territory_name}"
+    column = {"mrc": "mrc_id", "alliance": "alliance_id", "region": "region_code"}[row.territory_level]
+    return getattr(row, column)
+
+
+def test_at_most_one_reserved_amount_per_cycle_level_and_territory(envelopes):
+    reserved = envelopes[envelopes.kind.isin(RESERVED_KINDS)]
+    keys = reserved.assign(territory=[_territory_key(r) for r in reserved.itertuples()])
+    repeated = keys[keys.duplicated(["kind", "cycle", "territory_level", "territory"], keep=False)]
+    assert repeated.empty, repeated.envelope_id.tolist()
+
+
+def test_at_least_eleven_regions_have_a_2017_2023_region_envelope(envelopes):
+    regional = envelopes[(envelopes.kind == "envelope") & (envelopes.cycle == "pagieps-2017-2023")
+                         & (envelopes.territory_level == "region") & envelopes.amount.notna()]
+    assert regional.region_code.nunique() >= 11, sorted(regional.region_code)
+
+
+def test_no_envelope_is_a_look_alike_fund(envelopes):
+    rows = envelopes[envelopes.kind == "envelope"]
+    for column in ("description", "territory_name", "mandataire", "period", "note"):
+        named = rows[rows[column].fillna("").str.contains(EXCLUDED_FUNDS)]
+        assert named.empty, (column, named.envelope_id.tolist())
+
+
+def _sums_by(rows: pd.DataFrame, column: str) -> pd.Series:
+    return rows.dropna(subset=["amount"]).groupby(column).amount.sum()
+
+
+@pytest.mark.parametrize("kind", ["envelope", "transition", "supplement"])
+def test_parts_never_exceed_the_whole_for_one_kind_and_cycle(envelopes, kind):
+    """Region amounts add up to at most the province's, MRC and sub-region amounts to at most their
+    region's, one kind and one cycle at a time (different kinds or cycles are never summed)."""
+    checked = 0
+    for cycle, rows in envelopes[envelopes.kind == kind].groupby("cycle"):
+        province = rows[rows.territory_level == "province"].amount.dropna()
+        regions = rows[rows.territory_level == "region"]
+        if len(province):
+            (whole,) = province  # one province amount per kind and cycle
+            assert regions.amount.sum() <= whole, (kind, cycle)
+            checked += 1
+        region_amount = _sums_by(regions, "region_code")
+        for level in ("mrc", "sub_region", "alliance"):
+            parts = _sums_by(rows[(rows.territory_level == level) & rows.region_code.notna()], "region_code")
+            for code, total in parts.items():
+                if code in region_amount.index:
+                    assert total <= region_amount[code], (kind, cycle, level, code)
+                    checked += 1
+    assert checked > 0, kind
+
+
+def test_a_disputed_amount_names_the_other_figure_and_its_source(envelopes):
+    assert set(envelopes.amount_disputed.dropna()) <= {"yes"}
+    disputed = envelopes[envelopes.amount_disputed == "yes"]
+    assert len(disputed) > 0
+    for row in disputed.itertuples():
+        assert pd.notna(row.amount) and isinstance(row.note, str), row.envelope_id
+        assert "Écart" in row.note or "écart" in row.note, row.envelope_id
+        assert "http" in row.note or "la source même" in row.note, row.envelope_id
 
 
 # --- broken copies ------------------------------------------------------------------------------

@@ -228,3 +228,6 @@ def test_envelope_table_labels_and_amounts():
     assert table["Montant ($)"].sum() == pytest.approx(envelopes.amount.sum())
     data = export.to_xlsx_bytes(table, "Enveloppes")
     assert _xlsx_sheet(data).max_row == len(envelopes) + 1
+    # A disputed amount is flagged « oui » on its own row only; every other row says « non ».
+    flag = table["Sources en désaccord sur le montant"]
+    assert list(flag == "oui") == list(envelopes.amount_disputed == "yes") and set(flag) == {"oui", "non"}

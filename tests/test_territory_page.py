@@ -329,11 +329,11 @@ def test_changelog_is_dated_and_names_existing_files():
         assert entry.change_fr.strip() and entry.change_en.strip() and entry.source.strip()
         for name in entry.files.split(";"):
             assert (ROOT / name.strip()).is_file(), name
-    first = log.iloc[0]
-    assert first.date == "2026-11-21"
-    projects = pd.read_csv(PROJECTS_PATH, dtype=str)
-    envelopes = pd.read_csv(ENVELOPES_PATH, dtype=str)
-    assert f"{len(projects)} projets" in first.change_fr and f"{len(envelopes)} lignes" in first.change_fr
+    assert log.iloc[0].date == "2026-11-21"
+    # The latest entry that changed a file gives its current number of rows.
+    for path, unit in ((PROJECTS_PATH, "projets"), (ENVELOPES_PATH, "lignes")):
+        latest = log[log.files.str.contains(f"data/{path.name}", regex=False)].iloc[-1]
+        assert f"{len(pd.read_csv(path, dtype=str))} {unit}" in latest.change_fr, (path.name, latest.date)
     assert "call" in " ".join(log.change_fr)
 
 
@@ -341,7 +341,8 @@ def test_every_page_source_line_dates_the_data():
     for page in (methodology.layout(), territory_page.region_layout(code="14"),
                  territory_page.mrc_layout(mrc_id="les-moulins")):
         (footer,) = with_class(page, "print-source")
-        assert "données au 2026-11-21" in page_text(footer)
+        assert f"données au {document.data_as_of()}" in page_text(footer)
+    assert document.data_as_of() == max(pd.read_csv(ROOT / "data" / "CHANGELOG.csv", dtype=str).date)
 
 
 def test_demo_data_is_announced_on_territory_pages(monkeypatch):
