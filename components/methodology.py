@@ -27,7 +27,9 @@ from geo import layers
 PATH = "/methodologie"
 CHANGELOG_PATH = load.DATA_DIR / "CHANGELOG.csv"
 GEO_REFERENCE_DIR = Path(geo.__file__).resolve().parent / "reference"
-CHANGELOG_COLUMNS = ("date", "change_fr", "change_en", "files", "source")
+# One line per operation on a data file; `data.importer`'s « add » command appends lines with this header.
+CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
+                     "source_url", "note")
 SITE_TITLE = ("Carte des Alliances pour la solidarité", "Map of the Alliances pour la solidarité")
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _SITE = {"site": SITE_TITLE}
@@ -305,6 +307,12 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "col_date": ("Date", "Date"),
     "col_what": ("Modification", "Change"),
     "col_files": ("Fichiers", "Files"),
+    "operation_curate": ("Curation", "Curation"),
+    "operation_schema": ("Changement de schéma", "Schema change"),
+    "operation_add": ("Ajout", "Addition"),
+    "count_added": ("lignes ajoutées : {n}", "rows added: {n}"),
+    "count_duplicate": ("doublons fusionnés : {n}", "duplicates merged: {n}"),
+    "count_dropped": ("lignes écartées : {n}", "rows dropped: {n}"),
     "sources": ("Sources et licences", "Sources and licences"),
 })
 
@@ -399,13 +407,24 @@ def known_gaps(lang: str) -> list[str]:
     return gaps
 
 
+def _change_text(row, lang: str) -> list:
+    """What an operation did, with its counts in the page's language; the note is written in French only."""
+    operation = _t(f"operation_{row.operation}", lang) if f"operation_{row.operation}" in _TEXT else row.operation
+    counts = [_t(key, lang, n=number(int(getattr(row, column)), lang))
+              for column, key in (("rows_added", "count_added"), ("rows_duplicate", "count_duplicate"),
+                                  ("rows_dropped", "count_dropped"))
+              if str(getattr(row, column)).strip().isdigit()]
+    summary = operation + (" — " + " ; ".join(counts) if counts else "") + (". " if row.note else "")
+    note = html.Span(row.note, lang="fr") if lang == "en" else row.note
+    return [summary, note]
+
+
 def _changes(lang: str):
     log = changelog()
     if not len(log):
         return html.P(_t("changes_none", lang))
-    column = "change_en" if lang == "en" else "change_fr"
-    rows = [[html.Span(row.date, className="nowrap"), getattr(row, column),
-             row.files, source_link(row.source, lang=lang) if is_http(row.source) else row.source]
+    rows = [[html.Span(row.date, className="nowrap"), _change_text(row, lang),
+             row.target_file, source_link(row.source_url, lang=lang) if is_http(row.source_url) else row.source_url]
             for row in log.itertuples()]
     return table([_t(k, lang) for k in ("col_date", "col_what", "col_files", "col_source")], rows, css="changelog")
 

@@ -105,7 +105,9 @@ _POINT_WITHOUT_COORDINATES = "précision « point » sans longitude ni latitude"
 _ROW_CHECK_COLUMN = {_END_BEFORE_START: "end_year", _POINT_WITHOUT_COORDINATES: "lon"}
 
 _URL = r"^(https?://\S+|import:.+|synthetic:.+)$"
-_URLS = r"^https?://\S+( https?://\S+)*$"  # further sources, separated by one space
+# Further sources, separated by one space; an address glued to the next one (« …/a,https://… ») is refused.
+_ONE_URL = r"https?://(?:(?!https?://)\S)+"
+_URLS = rf"^{_ONE_URL}( {_ONE_URL})*$"
 _YEAR = pa.Check.in_range(2000, 2035)
 _TEXT = pa.Check.str_length(1, 500)
 _MONEY = [pa.Check.ge(0), pa.Check.le(50_000_000)]
