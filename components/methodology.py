@@ -414,7 +414,8 @@ def _change_text(row, lang: str) -> list:
               for column, key in (("rows_added", "count_added"), ("rows_duplicate", "count_duplicate"),
                                   ("rows_dropped", "count_dropped"))
               if str(getattr(row, column)).strip().isdigit()]
-    summary = operation + (" — " + " ; ".join(counts) if counts else "") + (". " if row.note else "")
+    separator = "; " if lang == "en" else " ; "
+    summary = operation + (" — " + separator.join(counts) if counts else "") + (". " if row.note else "")
     note = html.Span(row.note, lang="fr") if lang == "en" else row.note
     return [summary, note]
 

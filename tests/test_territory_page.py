@@ -315,7 +315,9 @@ def test_methodology_page_defines_every_kind_and_lists_estimated_populations(lan
         assert name in text
     assert "Brome-Missisquoi" in text and "La Haute-Yamaska" in text
     for entry in methodology.changelog().itertuples():
-        assert entry.date in text
+        assert entry.date in text and entry.note in text  # the note is in French on both pages
+        if entry.rows_added:
+            assert (f"rows added: {entry.rows_added}" if lang == "en" else f"lignes ajoutées : {entry.rows_added}") in text
 
 
 def test_methodology_page_in_french_by_default_and_states_the_rules():
