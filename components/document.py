@@ -21,7 +21,9 @@ from geo import layers
 METHODOLOGY_PATH = "/methodologie"
 CHANGELOG_PATH = load.DATA_DIR / "CHANGELOG.csv"
 GEO_REFERENCE_DIR = Path(geo.__file__).resolve().parent / "reference"
-CHANGELOG_COLUMNS = ("date", "change_fr", "change_en", "files", "source")
+# One line per operation on a data file; `data.importer`'s « add » command appends lines with this header.
+CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
+                     "source_url", "note")
 SITE_TITLE = ("Carte des Alliances pour la solidarité", "Map of the Alliances pour la solidarité")
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _SITE = {"site": SITE_TITLE}

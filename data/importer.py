@@ -509,6 +509,11 @@ class _Reader:
             "themes": themes_for(v["priority"]),
             "source_url": source if is_http_url(source) else f"import:{self.file_name}",
             "source_date": None,
+            # The coordinator who uploads the file declares these FQIS projects; the MRC the importer finds
+            # from a municipality or a point is a lookup in the official lists, not an inference.
+            "fqis_link": "explicit",
+            "inferred": None,
+            "other_source_urls": None,
             "note": note,
         }
 
