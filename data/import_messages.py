@@ -40,6 +40,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "{file}: too many rows (more than {max}); split the file."),
     # whole-file problems once read (exit 1)
     "missing_column": ("colonne obligatoire absente : « {label} »", "required column missing: « {label} »"),
+    "missing_title_description": ("colonne obligatoire absente : « {label} » (« {column} » décrit le projet : ce n'est pas son titre)",
+                                  "required column missing: « {label} » (« {column} » describes the project: it is not its title)"),
     "missing_location_columns": ("aucune colonne de localisation : il faut une colonne MRC, Municipalité, Région ou Longitude et Latitude",
                                  "no location column: an MRC, Municipality, Region or Longitude and Latitude column is needed"),
     "missing_pair_column": ("colonne « {present} » sans colonne « {missing} »",
@@ -80,8 +82,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "region_unknown": ("région inconnue : « {value} »", "unknown region: « {value} »"),
     "region_mismatch": ("la région « {value} » ne correspond pas à la MRC {mrc} (région {expected})",
                         "the region « {value} » does not match the MRC {mrc} (region {expected})"),
-    "municipality_unplaced": ("municipalité « {value} » impossible à placer avec certitude : indiquez sa MRC (colonne « MRC »)",
-                              "municipality « {value} » cannot be placed for sure: give its MRC (« MRC » column)"),
+    "municipality_unplaced": ("municipalité « {value} » absente du Répertoire des municipalités du Québec : indiquez sa MRC (colonne « MRC »)",
+                              "municipality « {value} » is not in Québec's Répertoire des municipalités: give its MRC (« MRC » column)"),
+    "municipality_ambiguous": ("plusieurs municipalités s'appellent « {value} » : MRC {options} ; indiquez la MRC "
+                               "(colonne « MRC ») ou la région",
+                               "several municipalities are called « {value} »: MRC {options}; give the MRC "
+                               "(« MRC » column) or the region"),
     "municipality_mismatch": ("la municipalité « {value} » est dans la MRC {found}, pas dans {given}",
                               "the municipality « {value} » is in the MRC {found}, not in {given}"),
     "no_location": ("aucune localisation : indiquez la MRC, la municipalité, la région ou les coordonnées",
@@ -90,12 +96,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_columns": ("colonnes ignorées (non reconnues) : {columns}", "ignored columns (not recognised): {columns}"),
     "duplicate_column": ("deux colonnes pour la même information : « {used} » est lue, « {ignored} » est ignorée",
                          "two columns for the same information: « {used} » is read, « {ignored} » is ignored"),
+    "stand_in_column": ("« {column} » est lue comme « {label} », faute d'une colonne « {label} » : vérifiez que c'est bien le montant accordé",
+                        "« {column} » is read as « {label} », for want of a « {label} » column: check that it is the amount granted"),
     "columns_beyond_limit": ("les colonnes au-delà de la {max}e sont ignorées", "columns beyond the {max}th are ignored"),
     "other_sheets": ("seule la feuille « {sheet} » est lue (le classeur en compte {count})",
                      "only the sheet « {sheet} » is read (the workbook has {count})"),
     "no_rows": ("aucune ligne de projet sous l'en-tête", "no project rows below the header"),
-    "municipality_region_only": ("municipalité « {value} » non placée dans une MRC : le projet est placé à l'échelle de la région",
-                                 "municipality « {value} » not placed in an MRC: the project is placed at the region level"),
+    "municipality_region_only": ("municipalité « {value} » absente du Répertoire des municipalités du Québec : le projet est placé à l'échelle de la région",
+                                 "municipality « {value} » is not in Québec's Répertoire des municipalités: the project is placed at the region level"),
     "source_not_url": ("source qui n'est pas une adresse web, gardée en note : « {value} »",
                        "source that is not a web address, kept as a note: « {value} »"),
     "amount_above_total": ("le montant FQIS ({amount}) dépasse le coût total ({total})",
@@ -113,6 +121,7 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
     "row": ("ligne", "row"),
     "column": ("colonne", "column"),
     "all_valid": ("Toutes les lignes sont valides.", "Every row is valid."),
+    "or": (" ou ", " or "),
 }
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Nom du projet", "Project name"),

@@ -262,8 +262,17 @@ class _Reader:
     # whole-file checks
 
     def missing_columns(self) -> list[Issue]:
-        issues = [self.issue(None, None, "missing_column", label=_label(f, self.lang))
-                  for f in ("title", "promoter") if f not in self.fields]
+        issues = []
+        for name in ("title", "promoter"):
+            if name in self.fields:
+                continue
+            description = next((label for label in self.table.header.labels.values()
+                                if name == "title" and fold(label).startswith("description")), None)
+            if description:
+                issues.append(self.issue(None, None, "missing_title_description", label=_label(name, self.lang),
+                                         column=description))
+            else:
+                issues.append(self.issue(None, None, "missing_column", label=_label(name, self.lang)))
         if not {"mrc", "municipality", "region", "lon", "lat"} & set(self.fields):
             issues.append(self.issue(None, None, "missing_location_columns"))
         for present, missing in (("lon", "lat"), ("lat", "lon")):
@@ -277,6 +286,8 @@ class _Reader:
         if header.unknown:
             names = ", ".join(f"« {header.labels[i]} »" for i in header.unknown)
             warns.append(self.issue(None, None, "unknown_columns", columns=names))
+        for name, index in header.stand_ins:
+            warns.append(self.issue(None, None, "stand_in_column", column=header.labels[index], label=_label(name, self.lang)))
         for _, used, ignored in header.duplicates:
             warns.append(self.issue(None, None, "duplicate_column", used=header.labels[used], ignored=header.labels[ignored]))
         if self.table.truncated_columns:
@@ -391,9 +402,9 @@ class _Reader:
                         continue
                     row.location_ok = False
                     place = place_municipality(part)
-                    if place.found:
+                    if place.candidates:
                         row.errors.append(self.issue(number, "mrc", "mrc_is_municipality", value=part,
-                                                     mrc=self.mrc_name(place.mrc_id)))
+                                                     mrc=self._names(list(place.candidates), "or")))
                     elif "ambigu" in match.reason:  # geo.lookup says why; its French reason names the options
                         options = match.reason.split("désigner ", 1)[-1]
                         row.errors.append(self.issue(number, "mrc", "mrc_ambiguous", value=part,
@@ -433,13 +444,20 @@ class _Reader:
         placed = mrc_ids or ([point_mrc] if point_mrc else [])
         precision = "point" if point_mrc else None
         if municipality:
-            place = place_municipality(municipality)
-            if place.found and placed and place.mrc_id not in placed:
+            candidates = list(place_municipality(municipality).candidates)
+            if placed and candidates and not set(candidates) & set(placed):
                 row.errors.append(self.issue(number, "municipality", "municipality_mismatch", value=municipality,
-                                             found=self.mrc_name(place.mrc_id), given=self._names(placed)))
+                                             found=self._names(candidates, "or"), given=self._names(placed)))
                 return
-            if not placed and place.found:
-                placed = [place.mrc_id]
+            if not placed and candidates:
+                # A name several municipalities share is settled by the region column, never guessed.
+                in_region = [m for m in candidates if self.mrc.loc[m, "region_code"] == region] if region else []
+                if len(in_region) == 1 or len(candidates) == 1:
+                    placed = in_region or candidates
+                else:
+                    row.errors.append(self.issue(number, "municipality", "municipality_ambiguous", value=municipality,
+                                                 options=self._places(in_region or candidates)))
+                    return
             if placed:
                 precision = precision or "municipality"
             elif region:
@@ -469,8 +487,16 @@ class _Reader:
             return
         v.update(placed=placed, region_code=region, precision=precision)
 
-    def _names(self, mrc_ids: list[str]) -> str:
-        return ", ".join(self.mrc_name(m) for m in mrc_ids)
+    def _names(self, mrc_ids: list[str], joined_by: str = ",") -> str:
+        if joined_by == ",":
+            return ", ".join(self.mrc_name(m) for m in mrc_ids)
+        return _word("or", self.lang).join(self.mrc_name(m) for m in mrc_ids)
+
+    def _places(self, mrc_ids: list[str]) -> str:
+        """« Abitibi-Ouest (08 Abitibi-Témiscamingue) ou Charlevoix-Est (03 Capitale-Nationale) »."""
+        return _word("or", self.lang).join(
+            f"{self.mrc_name(m)} ({self.mrc.loc[m, 'region_code']} {self._region_name(self.mrc.loc[m, 'region_code'])})"
+            for m in mrc_ids)
 
     @staticmethod
     def _region_name(code: str) -> str:

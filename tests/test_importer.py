@@ -326,8 +326,15 @@ def test_a_municipality_typed_in_the_mrc_column_gets_a_hint_not_a_guess():
     ("Ville de Québec", "", "quebec", None),
     ("St-Georges", "", "beauce-sartigan", None),
     ("Clermont", "", None, "Municipalité"),          # two Clermont: not placed
-    ("Clermont", "Capitale-Nationale", None, None),  # placed at the region, with a warning
+    ("Clermont", "Capitale-Nationale", "charlevoix-est", None),  # the region says which Clermont
+    ("Clermont", "Estrie", None, "Municipalité"),    # neither Clermont is in Estrie
     ("Saint-Inconnu", "", None, "Municipalité"),
+    ("Saint-Inconnu", "Estrie", None, None),         # unknown: placed at the region, with a warning
+    ("Baie-D'Urfé", "", "montreal", None),           # a city outside any MRC: its TE
+    ("Chibougamau", "", "jamesie", None),            # in Jamésie, one of three TE of census division 2499
+    ("Chisasibi", "", "eeyou-istchee", None),        # a Cree village: Eeyou Istchee
+    ("Ange-Gardien", "", "rouville", None),          # not one of the two « L'Ange-Gardien »
+    ("Municipalité de Saint-Ferdinand", "", "l-erable", None),
     ("Sherbrooke", "Estrie", "sherbrooke", None),
     ("Sherbrooke", "Outaouais", None, "Région"),
 ])
@@ -569,6 +576,18 @@ def test_city_territories_and_seats_are_placed():
     for seat, mrc_id in [("Rimouski", "rimouski-neigette"), ("Val-d'Or", "la-vallee-de-l-or"), ("Amqui", "la-matapedia"),
                          ("Sept-Îles", "sept-rivieres"), ("sept iles", "sept-rivieres"), ("Kuujjuaq", "administration-regionale-kativik")]:
         assert place_municipality(seat).mrc_id == mrc_id, seat
+
+
+def test_every_municipality_of_the_repertoire_is_placed_in_its_mrc_or_reported_as_shared():
+    municipalities = layers.municipalities()
+    assert len(municipalities) == 1130 and municipalities.mcode.is_unique
+    assert set(municipalities.mrc_id) == set(layers.territories("mrc").mrc_id)  # every MRC/TE has some
+    placements = [place_municipality(name) for name in municipalities.name]
+    for (name, mrc_id), place in zip(zip(municipalities.name, municipalities.mrc_id), placements):
+        assert place.mrc_id == mrc_id or (place.ambiguous and mrc_id in place.candidates), name
+    shared = municipalities[[p.ambiguous for p in placements]]
+    by_name = shared.groupby("name").mrc_id.nunique()
+    assert len(shared) > 0 and (by_name >= 2).all()  # a name is ambiguous only across MRC
 
 
 def test_the_gazetteer_never_guesses():
