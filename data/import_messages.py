@@ -123,6 +123,32 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
     "all_valid": ("Toutes les lignes sont valides.", "Every row is valid."),
     "or": (" ou ", " or "),
 }
+# The `add` command's words. Counted words have their singular and plural forms: (fr one, fr many,
+# en one, en many); French uses the singular for 0 and 1, English for 1 only.
+ADD_WORDS: dict[str, tuple[str, str]] = {
+    "bad_url": ("--source-url : « {value} » n'est pas une adresse web http(s)",
+                "--source-url: « {value} » is not an http(s) web address"),
+    "bad_date": ("--source-date : « {value} » n'est pas une date AAAA, AAAA-MM ou AAAA-MM-JJ",
+                 "--source-date: « {value} » is not a date YYYY, YYYY-MM or YYYY-MM-DD"),
+    "dry_run": ("Simulation (--dry-run) : rien n'est écrit.", "Dry run (--dry-run): nothing is written."),
+    "target": ("Ajout à {target} (source : {url})", "Adding to {target} (source: {url})"),
+    "added": ("{count} :", "{count}:"),
+    "would_add": ("{count} à ajouter :", "{count} to add:"),
+    "none_added": ("Aucun projet ajouté.", "No project added."),
+    "duplicates": ("{count}, non ajoutés :", "{count}, not added:"),
+    "duplicate_existing": ("ligne {row} : « {title} » est déjà dans {target} ({id})",
+                           "row {row}: « {title} » is already in {target} ({id})"),
+    "duplicate_upload": ("ligne {row} : « {title} » répète la ligne {first} du fichier",
+                         "row {row}: « {title} » repeats row {first} of the file"),
+    "rejected": ("{count} (voir les erreurs ci-dessus), non ajoutées.", "{count} (see the errors above), not added."),
+    "logged": ("Journal : une ligne ajoutée à {log}.", "Log: one line added to {log}."),
+}
+COUNTED: dict[str, tuple[str, str, str, str]] = {
+    "project_added": ("projet ajouté", "projets ajoutés", "project added", "projects added"),
+    "project": ("projet", "projets", "project", "projects"),
+    "duplicate": ("doublon", "doublons", "duplicate", "duplicates"),
+    "row_rejected": ("ligne rejetée", "lignes rejetées", "row rejected", "rows rejected"),
+}
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Nom du projet", "Project name"),
     "promoter": ("Organisme porteur", "Promoter"),
@@ -166,3 +192,16 @@ def money_text(amount: float, lang: str) -> str:
     locale, pattern = ("fr_CA", "#,##0\u00a0¤") if lang == "fr" else ("en_CA", "¤#,##0")
     return format_currency(amount, "CAD", locale=locale, format=pattern, currency_digits=False)
 
+
+
+def add_word(key: str, lang: str, **params: Any) -> str:
+    """A sentence of the `add` command's report (ADD_WORDS)."""
+    return ADD_WORDS[key][LANGS.index(lang)].format(**params)
+
+
+def counted(n: int, key: str, lang: str) -> str:
+    """« 1 projet ajouté », « 2 projets ajoutés », « 0 doublon »; « 1 duplicate », « 0 duplicates »."""
+    fr_one, fr_many, en_one, en_many = COUNTED[key]
+    if lang == "fr":
+        return f"{n} {fr_one if n < 2 else fr_many}"
+    return f"{n} {en_one if n == 1 else en_many}"

@@ -1,6 +1,10 @@
 """Loading a coordinator's spreadsheet (CSV or XLSX) into the validated project table.
 
     python -m data.importer check FILE [--json] [--lang fr|en]
+    python -m data.importer add FILE --source-url URL [--source-date D] [--dry-run] [--into PATH] [--lang fr|en]
+
+`add` runs the same checks, then appends the valid rows that are not already there to
+data/projects.csv (or `--into PATH`) and a line to the CHANGELOG.csv beside it (see `data.append`).
 
 The core, `import_spreadsheet(data, file_name)`, takes bytes and a file name, touches no disk and is
 what the app's upload calls. Every non-empty row of the file ends either in `projects` (the
@@ -25,10 +29,11 @@ from typing import Any
 
 import pandas as pd
 
-from data import schema, spreadsheet
+from data import append, schema, spreadsheet
 from data.gazetteer import place_municipality
 from data.import_messages import label as _label
-from data.import_messages import LANGS, message, money_text as _money, size_text, word as _word
+from data.import_messages import LANGS, add_word, counted, message, money_text as _money, size_text, word as _word
+from data.load import PROJECTS_PATH
 from data.parsing import (MAX_AMOUNT, YEAR_RANGE, cell_text, is_http_url, parse_amount, parse_coordinate,
                           parse_year)
 from data.spreadsheet import Table, UnreadableFile, read_spreadsheet
@@ -628,15 +633,25 @@ def import_file(path: str | Path, lang: str = "fr") -> ImportResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m data.importer check FILE [--json] [--lang fr|en]`: exit 0 all valid, 1 rows rejected, 2 unreadable."""
+    """`check FILE` or `add FILE --source-url URL`: exit 0 all valid, 1 rows rejected, 2 unreadable or refused."""
     parser = argparse.ArgumentParser(prog="python -m data.importer",
-                                     description="Vérifie un tableur de projets (CSV ou XLSX) avant son import.")
+                                     description="Vérifie un tableur de projets (CSV ou XLSX) ; l'ajoute aux données curées.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="lire le fichier et lister les lignes valides et les erreurs")
     check.add_argument("file", help="fichier .csv ou .xlsx")
     check.add_argument("--json", action="store_true", help="sortie JSON (projets valides, erreurs, avertissements)")
     check.add_argument("--lang", choices=LANGS, default="fr", help="langue des messages (fr par défaut)")
+    add = commands.add_parser("add", help="vérifier le fichier puis ajouter ses lignes valides à data/projects.csv")
+    add.add_argument("file", help="fichier .csv ou .xlsx")
+    add.add_argument("--source-url", required=True, help="adresse http(s) publique d'où viennent les lignes")
+    add.add_argument("--source-date", default="", help="date de la source : AAAA, AAAA-MM ou AAAA-MM-JJ")
+    add.add_argument("--dry-run", action="store_true", help="montrer ce qui serait ajouté, sans rien écrire")
+    add.add_argument("--into", type=Path, default=PROJECTS_PATH,
+                     help="fichier de projets à compléter (data/projects.csv par défaut)")
+    add.add_argument("--lang", choices=LANGS, default="fr", help="langue des messages (fr par défaut)")
     args = parser.parse_args(argv)
+    if args.command == "add":
+        return _add(args)
     try:
         result = import_file(args.file, args.lang)
     except UnreadableFile as failure:
@@ -649,6 +664,60 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(result.report())
     return 0 if result.ok else 1
+
+
+def _add(args: argparse.Namespace) -> int:
+    """The `add` command: the checks of `check`, then the valid, new rows appended (data.append)."""
+    lang = args.lang
+    if not is_http_url(args.source_url):
+        print(add_word("bad_url", lang, value=args.source_url), file=sys.stderr)
+        return 2
+    if not append.valid_source_date(args.source_date):
+        print(add_word("bad_date", lang, value=args.source_date), file=sys.stderr)
+        return 2
+    try:
+        data = import_file(args.file, "fr")  # the rows written: their notes in French, as in data/
+        result = data if lang == "fr" else import_file(args.file, lang)  # the report, in the reader's language
+        plan = append.plan_add(data, args.into, args.source_url, args.source_date)
+    except (UnreadableFile, append.AddRefused) as failure:
+        print(str(failure), file=sys.stderr)
+        return 2
+    rejected = result.rows_read - result.rows_valid
+    log = None
+    if not args.dry_run:
+        try:
+            log = append.write_add(plan, result, rejected)
+        except append.AddRefused as failure:
+            print(str(failure), file=sys.stderr)
+            return 2
+    print(result.report())
+    print()
+    print(_add_report(plan, rejected, args.dry_run, log, lang))
+    return 0 if result.ok else 1
+
+
+def _add_report(plan: append.AddPlan, rejected: int, dry_run: bool, log: Path | None, lang: str) -> str:
+    target = append.display_name(plan.target)
+    lines = [add_word("dry_run", lang)] if dry_run else []
+    lines.append(add_word("target", lang, target=target, url=plan.source_url))
+    if plan.rows:
+        count = counted(len(plan.rows), "project" if dry_run else "project_added", lang)
+        lines.append(add_word("would_add" if dry_run else "added", lang, count=count))
+        lines.extend(f"  - {_word('row', lang)} {row} → {new['project_id']}" for row, new in zip(plan.upload_rows, plan.rows))
+    else:
+        lines.append(add_word("none_added", lang))
+    if plan.duplicates:
+        lines.append(add_word("duplicates", lang, count=counted(len(plan.duplicates), "duplicate", lang)))
+        for d in plan.duplicates:
+            if d.existing_id:
+                lines.append("  - " + add_word("duplicate_existing", lang, row=d.row, title=d.title, target=target, id=d.existing_id))
+            else:
+                lines.append("  - " + add_word("duplicate_upload", lang, row=d.row, title=d.title, first=d.upload_row))
+    if rejected:
+        lines.append(add_word("rejected", lang, count=counted(rejected, "row_rejected", lang)))
+    if log is not None:
+        lines.append(add_word("logged", lang, log=append.display_name(log)))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
