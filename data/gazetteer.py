@@ -78,8 +78,11 @@ def _indexes() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
         key = municipality_key(name)
         exact.setdefault(key, set()).add(mrc_id)
         loose.setdefault(_loose_key(key), set()).add(mrc_id)
-    freeze = lambda index: {k: frozenset(v) for k, v in index.items() if k}  # noqa: E731
-    return freeze(exact), freeze(loose)
+    return _frozen(exact), _frozen(loose)
+
+
+def _frozen(index: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    return {key: frozenset(ids) for key, ids in index.items() if key}
 
 
 def gazetteer() -> dict[str, frozenset[str]]:

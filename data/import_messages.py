@@ -84,10 +84,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "the region « {value} » does not match the MRC {mrc} (region {expected})"),
     "municipality_unplaced": ("municipalité « {value} » absente du Répertoire des municipalités du Québec : indiquez sa MRC (colonne « MRC »)",
                               "municipality « {value} » is not in Québec's Répertoire des municipalités: give its MRC (« MRC » column)"),
-    "municipality_ambiguous": ("plusieurs municipalités s'appellent « {value} » : MRC {options} ; indiquez la MRC "
-                               "(colonne « MRC ») ou la région",
-                               "several municipalities are called « {value} »: MRC {options}; give the MRC "
-                               "(« MRC » column) or the region"),
+    "municipality_ambiguous": ("plusieurs municipalités s'appellent « {value} » : MRC {options} ; indiquez la MRC (colonne « MRC ») ou la région",
+                               "several municipalities are called « {value} »: MRC {options}; give the MRC (« MRC » column) or the region"),
     "municipality_mismatch": ("la municipalité « {value} » est dans la MRC {found}, pas dans {given}",
                               "the municipality « {value} » is in the MRC {found}, not in {given}"),
     "no_location": ("aucune localisation : indiquez la MRC, la municipalité, la région ou les coordonnées",

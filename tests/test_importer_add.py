@@ -27,7 +27,7 @@ REJECTED = 4
 
 
 def add(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "data.importer", "add", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "data.importer", "add", *args], check=False, cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
 
