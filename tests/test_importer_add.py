@@ -109,11 +109,9 @@ def test_an_unreadable_upload_or_a_missing_target_is_exit_2(target, tmp_path):
 
 
 def test_columns_are_read_from_the_target_header_and_a_final_newline_is_added(tmp_path):
-    """A target with the columns another change adds (fqis_link…) and no final newline."""
+    """A target with the provenance columns (fqis_link…) and no final newline."""
     frame = pd.read_csv(ROOT / "data" / "projects.csv", dtype=str, keep_default_na=False).head(2)
-    at = list(frame.columns).index("source_date") + 1
-    for offset, column in enumerate(("fqis_link", "inferred", "other_source_urls")):
-        frame.insert(at + offset, column, "")
+    assert {"fqis_link", "inferred", "other_source_urls"} <= set(frame.columns)
     target = tmp_path / "projects.csv"
     text = frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     target.write_text(text, encoding="utf-8")
@@ -123,7 +121,7 @@ def test_columns_are_read_from_the_target_header_and_a_final_newline_is_added(tm
     assert {r["inferred"] for r in plan.rows} == {""}
     assert [d.row for d in plan.duplicates] == [9]  # repeats row 3 (case and accents aside)
     assert list(plan.rows[0]) == list(frame.columns)
-    # load_projects knows today's columns only, so the append itself is checked on the bytes
+    # the append itself, checked on the bytes
     appended = append._appended(target, [[r[c] for c in plan.header] for r in plan.rows])
     assert appended.startswith(b"\n") and appended.count(b"\n") == 6
     rows = list(csv.reader((text + appended.decode()).splitlines()))
