@@ -29,7 +29,6 @@ from typing import Any
 import pandas as pd
 
 from data import load
-from data.import_messages import counted
 from data.schema import DataFileError
 from geo.names import fold, slugify
 
@@ -218,16 +217,12 @@ def _log(plan: AddPlan, result, rows_dropped: int, today: dt.date) -> Path:
     if log.is_file():
         with log.open(encoding="utf-8", newline="") as f:
             header = tuple(next(csv.reader(f), CHANGELOG_COLUMNS))
-    added, duplicates = len(plan.rows), len(plan.duplicates)
     target = display_name(plan.target)
-    counts = {lang: ", ".join((counted(added, "project_added", lang), counted(duplicates, "duplicate", lang),
-                               counted(rows_dropped, "row_rejected", lang))) for lang in ("fr", "en")}
-    fr = f"Import de « {result.file_name} » (python -m data.importer add) : {counts['fr']}."
-    en = f"Import of « {result.file_name} » (python -m data.importer add): {counts['en']}."
-    note = f"{result.file_name}, lignes {', '.join(map(str, plan.upload_rows))}" if plan.upload_rows else result.file_name
-    values = {"date": today.isoformat(), "operation": "add", "target_file": target, "rows_added": str(added),
-              "rows_duplicate": str(duplicates), "rows_dropped": str(rows_dropped), "source_url": plan.source_url,
-              "note": note, "change_fr": fr, "change_en": en, "files": target, "source": plan.source_url}
+    rows = f", lignes {', '.join(map(str, plan.upload_rows))}" if plan.upload_rows else ""
+    note = f"Import de « {result.file_name} »{rows} (python -m data.importer add)."
+    values = {"date": today.isoformat(), "operation": "add", "target_file": target, "rows_added": str(len(plan.rows)),
+              "rows_duplicate": str(len(plan.duplicates)), "rows_dropped": str(rows_dropped),
+              "source_url": plan.source_url, "note": note}
     addition = _appended(log, [[values.get(c, "") for c in header]], list(header))
     with log.open("ab") as f:
         f.write(addition)

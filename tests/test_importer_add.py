@@ -150,7 +150,7 @@ def test_a_result_that_would_not_load_writes_nothing(target, monkeypatch):
 
 
 def test_the_repository_change_log_keeps_its_own_columns(tmp_path):
-    """data/CHANGELOG.csv has the methodology page's columns: the line fills those instead."""
+    """The line written to a copy of data/CHANGELOG.csv has its columns and the counts of the operation."""
     shutil.copyfile(ROOT / "data" / "projects.csv", tmp_path / "projects.csv")
     shutil.copyfile(ROOT / "data" / "CHANGELOG.csv", tmp_path / "CHANGELOG.csv")
     before = pd.read_csv(tmp_path / "CHANGELOG.csv", dtype=str, keep_default_na=False)
@@ -159,5 +159,5 @@ def test_the_repository_change_log_keeps_its_own_columns(tmp_path):
     log = pd.read_csv(tmp_path / "CHANGELOG.csv", dtype=str, keep_default_na=False)
     assert list(log.columns) == list(before.columns) and len(log) == len(before) + 1
     last = log.iloc[-1]
-    assert last.change_fr.endswith(": 3 projets ajoutés, 2 doublons, 4 lignes rejetées.")
-    assert last.change_en.endswith(": 3 projects added, 2 duplicates, 4 rows rejected.") and last.source == URL
+    assert (last.operation, last.rows_added, last.rows_duplicate, last.rows_dropped) == ("add", "3", "2", "4")
+    assert last.source_url == URL and FRENCH_WORDS.name in last.note
