@@ -80,7 +80,7 @@ def test_dry_run_then_add(target, tmp_path):
     assert log.to_dict("records") == [{
         "date": dt.date.today().isoformat(), "operation": "add", "target_file": str(target), "rows_added": "3",
         "rows_duplicate": "2", "rows_dropped": str(REJECTED), "source_url": URL,
-        "note": f"{FRENCH_WORDS.name}, lignes 3, 4, 7"}]
+        "note": f"Import de « {FRENCH_WORDS.name} », lignes 3, 4, 7 (python -m data.importer add)."}]
 
     again = add(str(upload), "--source-url", URL, "--into", str(target))
     assert target.read_bytes() == data  # everything is a duplicate now
