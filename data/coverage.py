@@ -61,10 +61,15 @@ def envelope_totals(envelopes: pd.DataFrame, level: str, cycle: str) -> pd.Serie
     regions = _alliances_of_regions()
     if level == "region":
         totals = by_region.to_dict()
+        summed = []  # regions whose envelope is the sum of their several Alliances' (said in the hover)
         for code, alliances in regions.items():
             if code not in totals and alliances and all(a in by_alliance.index for a in alliances):
                 totals[code] = float(by_alliance[list(alliances)].sum())
-        return pd.Series(totals, dtype=float).sort_index()
+                if len(alliances) > 1:
+                    summed.append(code)
+        result = pd.Series(totals, dtype=float).sort_index()
+        result.attrs["summed"] = tuple(summed)
+        return result
     totals = by_alliance.to_dict()
     for code, alliances in regions.items():
         if len(alliances) == 1 and alliances[0] not in totals and code in by_region.index:

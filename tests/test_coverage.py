@@ -106,6 +106,8 @@ def test_a_region_of_several_alliances_has_an_envelope_only_when_all_are_known()
     partial = ENVELOPES[ENVELOPES.alliance_id != "kativik"]
     assert "10" not in metrics.envelope_totals(partial, "region", PAGIEPS).index
     assert metrics.envelope_totals(ENVELOPES, "region", PAGIEPS)["10"] == 1_000_000
+    agg = metrics.aggregate(_projects(), "region", ENVELOPES, envelope_cycle=PAGIEPS)
+    assert agg.envelope_summed.to_dict() == {code: code == "10" for code in agg.index}  # said in the hover
     # and a region row of a multi-Alliance region is never given to one of its Alliances
     region_row = pd.DataFrame([_envelope(PAGIEPS, "region", 900_000.0, region="10")])
     assert metrics.envelope_totals(region_row, "alliance", PAGIEPS).empty
