@@ -249,7 +249,8 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     projects of that cycle), documented_share (documented ÷ envelope, NaN unless both are known),
     share_over (True where that share passes 100 %: the sources disagree), territory_differs
     (True where the Alliance covered other MRC during that cycle than the map draws) and
-    envelope_summed (True where a region's envelope is the sum of its several Alliances').
+    envelope_summed (True where a region's envelope is the sum of its several Alliances'),
+    envelope_disputed (True where the sources give different amounts for that envelope).
     The cycle is in `attrs["envelope_cycle"]`.
     """
     if level not in LEVELS:
@@ -282,7 +283,8 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     totals = _cached_envelope_totals(envelopes, level, envelope_cycle) if envelopes is not None else None
     envelope = (totals.reindex(every.index).to_numpy(dtype=float) if totals is not None
                 else np.full(len(every), np.nan))
-    summed = every.index.isin(list(totals.attrs.get("summed", ()))) if totals is not None else np.zeros(len(every), bool)
+    def flagged(name: str) -> np.ndarray:  # territories that envelope_totals marks in attrs[name]
+        return every.index.isin(list(totals.attrs.get(name, ()))) if totals is not None else np.zeros(len(every), bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(envelope > 0, documented / envelope, np.nan)
     differs = every.index.isin(list(coverage.territory_differs(level, envelope_cycle))) & ~np.isnan(envelope)
@@ -300,7 +302,8 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
         "documented_share": share,
         "share_over": np.nan_to_num(share, nan=0.0) > 1.0,
         "territory_differs": differs,
-        "envelope_summed": summed,  # a region's envelope added up from each of its Alliances' own
+        "envelope_summed": flagged("summed"),  # a region's envelope added up from each of its Alliances' own
+        "envelope_disputed": flagged("disputed"),  # the sources give different amounts for it
     }, index=every.index)
     frame.attrs["envelope_cycle"] = envelope_cycle
     return frame
