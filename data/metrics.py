@@ -44,6 +44,9 @@ ENVELOPE_MEASURES = ("envelope", "envelope_per_capita", "documented_share")
 DEFAULT_ENVELOPE_CYCLE = coverage.FALLBACK_CYCLE  # only when no envelope is known at all
 FQIS_LINKS = ("explicit", "inferred")
 INFERRED_FIELDS = ("mrc", "municipality", "cycle", "region", "amount")
+# The 2010–2015 plan is another programme (the CRÉ's PAGSIS money, before the Alliances): its projects
+# are shown only when that cycle is chosen, never added to the later cycles' when none is.
+SEPARATE_CYCLES = ("pagsis-2010-2015",)
 
 
 @dataclass(frozen=True)
@@ -199,13 +202,16 @@ def filter_projects(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
     """Boolean array, True for the projects matching every filter. With an amount bound set,
-    projects of unknown amount are out (we cannot tell whether they fall in the range)."""
+    projects of unknown amount are out (we cannot tell whether they fall in the range). With no
+    cycle chosen, the projects of SEPARATE_CYCLES are out: they are counted only in their own cycle."""
     keep = np.ones(len(projects), dtype=bool)
     sources = _position_sources()
     for column, wanted in (("region_pos", filters.regions), ("alliance_pos", filters.alliances),
                            ("cycle_pos", filters.cycles)):
         if wanted:
             keep &= _among(_positions(projects, column), sources[column][1], wanted)
+    if not filters.cycles:
+        keep &= ~_among(_positions(projects, "cycle_pos"), sources["cycle_pos"][1], SEPARATE_CYCLES)
     if filters.mrcs:
         in_mrc = _among(_positions(projects, "mrc_pos"), sources["mrc_pos"][1], filters.mrcs)
         several = projects.multi_mrc.to_numpy(dtype=bool)

@@ -41,6 +41,8 @@ def _reference_mask(projects: pd.DataFrame, filters: Filters) -> pd.Series:
         keep &= projects.alliance.isin(filters.alliances)
     if filters.cycles:
         keep &= projects.cycle.isin(filters.cycles)
+    else:  # the 2010–2015 plan is never added to the later cycles
+        keep &= projects.cycle.fillna("") != "pagsis-2010-2015"
     if filters.explicit_only:
         keep &= projects.fqis_link == "explicit"
     if filters.amount_min is not None:
