@@ -142,13 +142,16 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
     result = [Table("projets", "Projets", "Un projet par ligne, avec sa source.", export.PROJECT_FIELDS,
                     export.project_table(projects, "fr"), urls.get("projets"))]
     for level in metrics.LEVELS:
-        agg = metrics.aggregate(projects, level, envelopes)
+        # The envelope cycle the API's unfiltered CSV shows: the one with the most territories known.
+        cycle = metrics.choose_envelope_cycle(envelopes, level)
+        agg = metrics.aggregate(projects, level, envelopes, envelope_cycle=cycle)
         name = f"territoires-{level}"
         result.append(Table(
             name, f"Territoires ({level})",
             f"Une ligne par territoire : {_LEVEL_TITLES[level]}, avec la population 2021, les projets et les "
             f"montants connus. Le montant par habitant est le montant du territoire divisé par sa population.",
-            export.territory_fields(level), export.territory_table(agg, level, "fr", demo=demo), urls.get(name)))
+            export.territory_fields(level, cycle),
+            export.territory_table(agg, level, "fr", demo=demo, envelope_cycle=cycle), urls.get(name)))
     result.append(Table("enveloppes", "Enveloppes et autres montants",
                         "Les enveloppes, appels de projets et autres montants relevés ; les natures et les niveaux "
                         "se recoupent : ne pas les additionner.", export.ENVELOPE_FIELDS,

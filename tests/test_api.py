@@ -334,7 +334,7 @@ def test_malformed_values_are_a_400_naming_the_parameter(client, small, query, p
 @pytest.mark.parametrize("query, parameter, allowed", [
     ("level=x", "level", ["mrc", "region", "alliance"]),
     ("measure=<b>", "measure", list(metrics.MEASURES)),
-    ("format=html", "format", ["json", "csv", "xlsx"]),
+    ("format=html", "format", ["json", "csv", "xlsx", "geojson"]),
 ])
 def test_unknown_words_are_a_400_listing_the_allowed_values(client, small, query, parameter, allowed):
     response = client.get("/api/territories?" + query)

@@ -14,16 +14,18 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
+from components.state import View, known_ids
 from data import export, metrics
 from data.schema import ENVELOPE_KINDS
 
 FORMATS = ("json", "csv", "xlsx")
 GEOJSON = "geojson"
 LANGS = ("fr", "en")
-DEFAULT_LEVEL = "region"
-DEFAULT_MEASURE = "per_capita"
+DEFAULT_LEVEL = View.level  # the map's own defaults
+DEFAULT_MEASURE = View.measure
 # An amount in dollars as the API reads it: digits, an optional decimal point (no sign, no exponent,
 # no thousands separator): 25000 or 25000.50.
+LINKS = ("all", "explicit")  # link=explicit: only projects whose source states their tie to the FQIS
 AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{0,6})?$"
 MAX_PAGE = 10**9 - 1
 MAX_PER_PAGE = 1000
@@ -45,12 +47,6 @@ _LIST_HELP = {
     "cycle": "Cycles de data/reference/cycles.csv.",
     "kind": "Nature du montant (voir data/README.md).",
 }
-
-
-def _known_ids() -> dict[str, frozenset[str]]:
-    from components.state import known_ids  # the built layers; read when the description is built
-
-    return known_ids()
 
 
 def _list_parameter(name: str, values) -> dict:
@@ -94,7 +90,10 @@ def _project_filters(ids: dict[str, frozenset[str]]) -> list[dict]:
                for name in ("amount_min", "amount_max")]
     text = _query("q", {"type": "string"},
                   "Recherche dans le titre et l'organisme porteur, sans égard aux accents (100 premiers caractères).")
-    return [*lists, *amounts, text]
+    link = _query("link", {"type": "string", "enum": list(LINKS), "default": "all"},
+                  "explicit : seulement les projets dont la source nomme le FQIS (lien explicite) ; all : tous, "
+                  "y compris ceux dont le lien au FQIS est déduit.")
+    return [*lists, *amounts, text, link]
 
 
 def _row(fields: tuple[export.Field, ...]) -> dict:
@@ -158,13 +157,16 @@ def _schemas(levels_fields: dict[str, tuple[export.Field, ...]]) -> dict:
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}}},
         "TerritoriesTable": {"type": "object", "additionalProperties": False, "required": [
             "level", "measure", "count", "total_amount", "amount_counted_at_region_only", "envelope_cycle",
-            *_COMMON_PAGE, "results"], "properties": {
+            "envelope_cycle_chosen", *_COMMON_PAGE, "results"], "properties": {
             "level": {"type": "string", "enum": list(metrics.LEVELS)},
             "measure": {"type": "string", "enum": list(metrics.MEASURES)},
             "count": {"type": "integer"}, "total_amount": _NULLABLE_NUMBER,
             "amount_counted_at_region_only": {**_NULLABLE_NUMBER, "description": (
                 "Au niveau mrc : l'argent des projets régionaux ou multi-MRC, compté dans aucune MRC.")},
-            "envelope_cycle": {"type": "string"}, **_COMMON_PAGE,
+            "envelope_cycle": {"type": "string", "description": "Le cycle des enveloppes de la colonne envelope."},
+            "envelope_cycle_chosen": {"type": "boolean", "description": (
+                "true : le cycle choisi par le filtre cycle ; false : le cycle où le plus de territoires sont connus.")},
+            **_COMMON_PAGE,
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Territory"}}}},
         "EnvelopesPage": {"type": "object", "additionalProperties": False, "required": [
             "count", *_PAGING_FIELDS, *_COMMON_PAGE, "results"], "properties": {
@@ -229,7 +231,7 @@ def _operations(ids: dict[str, frozenset[str]]) -> dict:
 
 @lru_cache(maxsize=1)
 def _description() -> dict:
-    ids = _known_ids()
+    ids = known_ids()  # from the built layers and reference tables
     return {
         "openapi": "3.1.0",
         "info": {
