@@ -68,22 +68,6 @@ def full_view_href(view: View) -> str:
     return "/?" + query if query else "/"
 
 
-def embed_href(view: View) -> str:
-    query = view_to_query(view)
-    return f"{EMBED_PATH}?{query}" if query else EMBED_PATH
-
-
-def iframe_snippet(view: View, origin: str) -> str:
-    """The <iframe> a journalist pastes in an article (600 × 450, the size the page is made for)."""
-    title = map_caption(view)["title"]
-    return (f'<iframe src="{origin}{embed_href(view)}" width="600" height="450" style="border:0;max-width:100%" '
-            f'title="{html_escape(title)}" loading="lazy"></iframe>')
-
-
-def html_escape(value: str) -> str:
-    return (str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;"))
-
-
 def points_legend(points: dict, lang: str) -> html.Div | None:
     """The priorities of the points on this map only: a frame has no room for all of them."""
     colours = points.get("marker", {}).get("color")

@@ -105,3 +105,14 @@ def test_the_full_map_refuses_to_be_framed_by_another_site(watch, server_url):
         # Chromium replaces a refused document by its own error page: the app's page never loads.
         assert frame.evaluate("() => document.querySelector('#map') === null && !window.dash_clientside")
         assert any("frame-ancestors" in e or "Refused to frame" in e for e in w.errors), w.errors
+
+
+def test_the_share_box_offers_the_iframe_code_of_the_view(watch, server_url):
+    page = watch().open("/?level=mrc&region=14")
+    page.wait_for_function("() => document.querySelector('#embed-snippet').value.length > 0")
+    snippet = page.locator("#embed-snippet").input_value()
+    assert snippet.startswith(f'<iframe src="{server_url}/embed?level=mrc&amp;region=14"')
+    assert 'width="600" height="450"' in snippet and 'title="Montant par habitant — MRC — Lanaudière"' in snippet
+    # The view changes, the code follows.
+    page.locator("#measure-radio").get_by_label("Nombre de projets").check()
+    page.wait_for_function("() => document.querySelector('#embed-snippet').value.includes('measure=count')")
