@@ -247,8 +247,9 @@ def view_image(view: View) -> bytes:
 
 def robots_txt(root: str) -> str:
     # The API's answers are data, not pages: crawling its endless filter combinations helps nobody.
+    # Disallow comes first: robots that take the first matching rule (not the longest) read it too.
     # The image route stays open: preview robots honour robots.txt before fetching og:image.
-    return f"User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {root.rstrip('/')}/sitemap.xml\n"
+    return f"User-agent: *\nDisallow: /api/\nAllow: /\n\nSitemap: {root.rstrip('/')}/sitemap.xml\n"
 
 
 def sitemap_paths() -> list[str]:
