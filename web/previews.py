@@ -108,6 +108,7 @@ def _cycle_labels() -> pd.DataFrame:
     return pd.read_csv(REFERENCE_DIR / "cycles.csv", dtype=str).set_index("cycle_id")
 
 
+@lru_cache(maxsize=256)  # per process; the data do not change while it runs, and most links are a few views
 def view_description(view: View) -> str:
     """The view's summary sentence, then its measure, level and cycles."""
     from pages.dashboard import compute, view_summary
