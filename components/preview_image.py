@@ -33,7 +33,7 @@ QUEBEC = (-79.8, 45.0, -57.1, 62.6)
 BACKGROUND = "#f4f6f8"
 INK = "#1c1c1f"
 MUTED = "#4a4a4f"
-FOCUS = "#1c1c1f"  # outline of the territories the view is about
+FOCUS = "#1c1c1f"  # outline of the territories the view is about (pages/embed.py draws the same)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 
 

@@ -52,7 +52,7 @@ def other_origin(pages: dict[str, str]) -> Iterator[str]:
 def _wait_for_embedded_map(frame, timeout: float = 30_000):
     frame.wait_for_function(
         "() => { const gd = document.querySelector('#embed-map .js-plotly-plot');"
-        " return gd && gd.data && gd.data.length === 3 && gd._fullLayout && gd._fullLayout.map"
+        " return gd && gd.data && gd.data.length >= 3 && gd._fullLayout && gd._fullLayout.map"
         " && gd.dataset.fitted === '1' && gd._fullLayout.map._subplot"
         " && gd._fullLayout.map._subplot.map.loaded() && !gd._fullLayout.map._subplot.map.isMoving(); }",
         timeout=timeout)
@@ -73,8 +73,10 @@ def test_another_site_frames_the_embed_and_the_map_draws(watch, server_url, widt
         state = embedded.evaluate(
             "() => { const gd = document.querySelector('#embed-map .js-plotly-plot');"
             " return {located: gd.data[1].locations || [], geojson: gd.data[1].geojson,"
+            " focus: gd.data.slice(3).map(t => [t.geojson, t.locations]),"
             " zoom: gd._fullLayout.map.zoom, center: gd._fullLayout.map.center}; }")
         assert state["geojson"] == "/layers/mrc.geojson" and state["located"]
+        assert state["focus"] == [["/layers/region.geojson", ["14"]]]  # Lanaudière outlined
         # Fitted to Lanaudière (about 46° N, 73.5° W), zoomed in well past the whole-province view.
         assert 45.5 < state["center"]["lat"] < 47.8 and -75 < state["center"]["lon"] < -72.5
         assert state["zoom"] > 5
