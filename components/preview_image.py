@@ -82,7 +82,7 @@ class _Projection:
 def _rgb(colour: str) -> tuple[int, int, int]:
     if colour.startswith("#"):
         return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return tuple(int(round(float(v))) for v in unlabel_rgb(colour))
+    return tuple(round(float(v)) for v in unlabel_rgb(colour))
 
 
 def scale_colour(value: float, zmax: float) -> tuple[int, int, int]:

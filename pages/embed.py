@@ -27,8 +27,8 @@ from components.i18n import t, text
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH, layer_url
-from geo import layers
 from data.schema import REFERENCE_DIR
+from geo import layers
 from pages.dashboard import compute, map_caption, view_summary
 
 MAP = "embed-map"

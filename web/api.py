@@ -1,4 +1,4 @@
-"""The read-only API: the page's data, with the page's filters, as JSON, CSV or XLSX.
+"""The read-only API: the page's data, with the page's filters, as JSON, CSV, XLSX or GeoJSON.
 
 Routes (GET only, see docs/API.md; described in OpenAPI 3.1 by `web.openapi`, served at /api/openapi.json):
 - /api/projects        the project table of the view (JSON paginated; CSV/XLSX whole);

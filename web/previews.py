@@ -88,17 +88,19 @@ def page_view(path: str, args) -> View:
 
 def _page_title(path: str, lang: str) -> str | None:
     """The title Dash pages give themselves (region and MRC names…), when the path is one of them."""
-    from dash._pages import _path_to_page  # what Dash itself uses to find the page of a path
+    from dash._pages import (
+        _path_to_page,  # what Dash itself uses to find the page of a path
+    )
 
     try:
         page, variables = _path_to_page(path.strip("/"))
-    except Exception:  # a malformed path is the 404 page's business, not the preview's
+    except (ValueError, TypeError, KeyError):  # a malformed path is the 404 page's business
         return None
     title = page.get("title") if page else None
     if callable(title):
         try:
             title = title(**(variables or {}), lang=lang)
-        except Exception:
+        except (ValueError, TypeError, KeyError):  # a page title that cannot be made: the site's
             return None
     return title if isinstance(title, str) and title else None
 
@@ -214,6 +216,9 @@ class _ImageCache:
 
 
 IMAGES = _ImageCache()
+# One picture drawn at a time per process (about half a second each): a robot asking for many
+# different views queues up instead of taking every core from the visitors.
+_DRAWING = threading.Lock()
 
 
 def view_image(view: View) -> bytes:
@@ -222,9 +227,18 @@ def view_image(view: View) -> bytes:
     cached = IMAGES.get(key)
     if cached is not None:
         return cached
+    with _DRAWING:
+        cached = IMAGES.get(key)  # drawn by another thread while this one waited
+        if cached is None:
+            cached = _draw(view)
+            IMAGES.put(key, cached)
+    return cached
+
+
+def _draw(view: View) -> bytes:
+    # Page modules register themselves with Dash on import, which needs the app: imported here, late.
     from components import preview_image
     from components.figures import format_measure_many
-    from components.i18n import t as words
     from pages.dashboard import compute, map_caption, view_summary
     from pages.embed import view_bounds
 
@@ -233,15 +247,13 @@ def view_image(view: View) -> bytes:
     top = float(result["data"].get("zmax") or 0) if result["data"].get("locations") else 0.0
     low, high = format_measure_many(pd.Series([0.0, top]), view.measure, view.lang).tolist()
     unit = "" if view.measure == "count" else " ($)"
-    body = preview_image.render(
+    return preview_image.render(
         view.level, result["no_data"], result["data"], result["points"], bounds=view_bounds(view),
         focus=[("region", view.filters.regions), ("mrc", view.filters.mrcs), ("alliance", view.filters.alliances)],
         title=caption["title"], summary=view_summary(view, result["headline"], result["agg"]),
-        measure_label=words(f"measure_{view.measure}", view.lang) + unit, low_label=low, high_label=high,
-        no_data_label=words("no_data", view.lang),
+        measure_label=t(f"measure_{view.measure}", view.lang) + unit, low_label=low, high_label=high,
+        no_data_label=t("no_data", view.lang),
         source=" · ".join([SITE_TITLE[1 if view.lang == "en" else 0], *layers.attribution_lines()]))
-    IMAGES.put(key, body)
-    return body
 
 
 # ---------------------------------------------------------------- robots.txt and sitemap.xml

@@ -85,7 +85,7 @@ def test_another_site_frames_the_embed_and_the_map_draws(watch, server_url, widt
         assert money(expected["total_amount"], "fr") in summary
         assert number(expected["count"], "fr") in summary
         link = frame.get_by_role("link", name="Explorer sur la Carte des Alliances")
-        assert link.get_attribute("href") == f"/?level=mrc&region=14" and link.get_attribute("target") == "_blank"
+        assert link.get_attribute("href") == "/?level=mrc&region=14" and link.get_attribute("target") == "_blank"
         assert frame.locator(".embed-title").inner_text()
         assert "Statistique Canada" in frame.locator(".embed-source").inner_text()
         # No filter panel, no form: nothing in the frame can change anything on the server.
