@@ -90,6 +90,15 @@ def test_the_tags_describe_the_view_region_measure_and_cycle(client):
     assert "tous les cycles" in other.meta["description"]
 
 
+def test_an_english_view_is_english_from_the_first_byte(client):
+    body = client.get("/?lang=en&region=14").get_data(as_text=True)
+    assert '<html lang="en">' in body
+    head = _Head()
+    head.feed(body)
+    assert "per inhabitant" in head.meta["description"] and head.meta["og:locale"] == "en_CA"
+    assert '<html lang="fr">' in client.get("/?region=14").get_data(as_text=True)
+
+
 def test_region_and_mrc_pages_describe_their_territory(client):
     assert "Lanaudière" in _head(client, "/region/14").meta["og:title"]
     head = _head(client, "/mrc/les-moulins")

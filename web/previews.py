@@ -301,7 +301,9 @@ def register(app) -> None:
         kwargs["title"] = html.escape(item.title, quote=False)
         # After Dash's own (charset first, as HTML wants it within the first bytes).
         kwargs["metas"] = kwargs.get("metas", "") + "\n" + meta_tags(item, canonical_url(request), request.url_root)
-        return original(**kwargs)
+        page = original(**kwargs)
+        # The page's language from the first byte (robots and screen readers read it before any script).
+        return page.replace('<html lang="fr">', '<html lang="en">', 1) if item.lang == "en" else page
 
     app.interpolate_index = interpolate_index
 
