@@ -258,6 +258,10 @@ def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
     parts = [measure, t(f"level_{view.level}", view.lang)]
     regions = layers.territories("region").region_name
     parts += [regions.get(code, code) for code in view.effective_filters().regions]
+    # The MRC and Alliances chosen in the filters are named too (a shared link says which).
+    parts += [layers.territories("mrc").name.get(m, m) for m in view.filters.mrcs]
+    alliance_names = layers.territories("alliance")["name_en" if view.lang == "en" else "name_fr"]
+    parts += [alliance_names.get(a, a) for a in view.filters.alliances]
     if view.selected and view.level != "region":
         parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
     lines = [t("image_source", view.lang), *layers.attribution_lines()]

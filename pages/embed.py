@@ -32,6 +32,7 @@ from geo import layers
 from pages.dashboard import compute, map_caption, view_summary
 
 MAP = "embed-map"
+MIN_SPAN = (1.6, 0.9)  # degrees of longitude and latitude shown at least around the view's territories
 WORDS: dict[str, tuple[str, str]] = {
     "explore": ("Explorer sur la Carte des Alliances", "Explore on the Map of the Alliances"),
     "new_window": ("(s'ouvre dans un nouvel onglet)", "(opens in a new tab)"),
@@ -60,8 +61,12 @@ def view_bounds(view: View) -> list[float] | None:
     chosen += [boxes["alliance"][a] for a in filters.alliances if a in boxes["alliance"]]
     if not chosen:
         return None
-    west, south, east, north = zip(*chosen)
-    return [round(min(west), 4), round(min(south), 4), round(max(east), 4), round(max(north), 4)]
+    wests, souths, easts, norths = zip(*chosen)
+    west, south, east, north = min(wests), min(souths), max(easts), max(norths)
+    # A small MRC alone would fill the frame with no landmark around it: at least MIN_SPAN degrees.
+    grow_x = max(MIN_SPAN[0] - (east - west), 0) / 2
+    grow_y = max(MIN_SPAN[1] - (north - south), 0) / 2
+    return [round(west - grow_x, 4), round(south - grow_y, 4), round(east + grow_x, 4), round(north + grow_y, 4)]
 
 
 def full_view_href(view: View) -> str:

@@ -185,3 +185,17 @@ def test_sitemap_lists_the_map_methodology_and_every_region_and_mrc_page_and_she
     assert len(locations) == len(paths)  # no duplicates
     for path in ("/region/14", "/fiche/mrc/les-moulins", "/methodologie"):  # listed pages exist
         assert client.get(path).status_code == 200
+
+
+def test_a_small_mrc_is_shown_with_its_surroundings_and_named():
+    from components.state import View
+    from data.metrics import Filters
+    from pages.dashboard import map_caption
+    from pages.embed import MIN_SPAN, view_bounds
+
+    view = View(level="mrc", filters=Filters(mrcs=("les-moulins",)))
+    west, south, east, north = view_bounds(view)
+    assert east - west >= MIN_SPAN[0] - 1e-6 and north - south >= MIN_SPAN[1] - 1e-6
+    mrc = layers.territories("mrc").loc["les-moulins"]
+    assert west < mrc.rep_lon < east and south < mrc.rep_lat < north
+    assert "Les Moulins" in map_caption(view)["title"]
