@@ -39,3 +39,16 @@ def _real_data():
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_conforms_to_its_description(case):
     case.call_and_validate(excluded_checks=[negative_data_rejection])
+
+
+def test_the_description_is_valid_openapi_3_1_and_names_every_route():
+    # The OpenAPI 3.1 meta-schema as Schemathesis ships it (its own loader validates against it too).
+    from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
+
+    description = api.openapi.description()
+    assert [e for e in OPENAPI_31_VALIDATOR.iter_errors(description)] == []
+    broken = {**description, "paths": {"/api/x": {"get": {"responses": {"200": {"description": 5}}}}}}
+    assert list(OPENAPI_31_VALIDATOR.iter_errors(broken))  # the check can fail
+    app = _app()
+    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert routes == set(description["paths"])
