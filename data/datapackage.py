@@ -23,7 +23,8 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 CHANGELOG = REFERENCE_DIR.parent / "CHANGELOG.csv"
 MISSING = [""]  # an unknown value is an empty cell, never 0
 
-_TYPES = {"text": "string", "money": "number", "integer": "integer", "year": "integer", "flag": "boolean"}
+_TYPES = {"text": "string", "money": "number", "percent": "number", "integer": "integer", "year": "integer",
+          "flag": "boolean"}
 _FLAG_WORDS = {"fr": ("oui", "non"), "en": ("yes", "no")}
 
 POPULATION_SOURCE = {
@@ -66,6 +67,8 @@ def field_descriptor(f: export.Field, lang: str = "fr") -> dict:
     if f.kind == "money":
         descriptor["unit"] = "CAD"  # dollars canadiens ; point décimal
         descriptor["bareNumber"] = True
+    elif f.kind == "percent":
+        descriptor["unit"] = "%"  # 13.0 means 13 %
     elif f.kind == "year":
         descriptor["unit"] = "année"
     elif f.kind == "flag":

@@ -107,7 +107,7 @@ def test_totals_equal_the_page_for_the_same_filters(client, real, params, widget
     filters = view_from_inputs(**widgets).filters  # what the page builds from its widgets
     chosen = metrics.filter_projects(real.projects, filters)
     head = metrics.headline(chosen, filters)
-    body = client.get("/api/projects?" + urlencode(params | {"per_page": api.MAX_PER_PAGE}, doseq=True)).get_json()
+    body = client.get("/api/projects?" + urlencode(params | {"per_page": api.openapi.MAX_PER_PAGE}, doseq=True)).get_json()
     assert body["count"] == head.n_projects == len(chosen)
     assert body["total_amount"] == (None if head.total is None else pytest.approx(head.total))
     assert body["count_with_amount"] == head.n_with_amount

@@ -13,7 +13,7 @@ from frictionless import Package, Resource, validate
 from shapely.geometry import shape
 
 from components import dataset
-from data import metrics
+from data import export, metrics
 from web import api
 
 # Québec's extent with a margin (its southern border is near 45° N, Cap Wolstenholme near 62.6° N).
@@ -72,7 +72,7 @@ def test_the_descriptor_says_units_missing_values_sources_and_date(client):
     assert all(source["path"].startswith("https://") for source in descriptor["sources"])
     projects = next(r for r in descriptor["resources"] if r["name"] == "projets")
     assert projects["schema"]["missingValues"] == [""]
-    amount = next(f for f in projects["schema"]["fields"] if "FQIS" in f["name"])
+    amount = next(f for f in projects["schema"]["fields"] if f["name"] == "Montant FQIS ($)")
     assert amount["type"] == "number" and amount["unit"] == "CAD"
     territories = next(r for r in descriptor["resources"] if r["name"] == "territoires-mrc")
     assert territories["licenses"] and territories["sources"]
@@ -138,21 +138,26 @@ def test_geojson_draws_the_maps_own_simplified_shapes(client):
 @pytest.mark.parametrize("query", ["level=mrc", "level=region&measure=amount", "level=alliance&region=14",
                                    "level=mrc&theme=logement"])
 def test_geojson_numbers_equal_the_csvs(client, query):
-    features = json.loads(client.get(f"/api/territories?{query}&format=geojson").data)["features"]
-    rows = _csv_rows(client.get(f"/api/territories?{query}&format=csv&lang=en").data)
+    """Every cell of the CSV (English headers, same column order as the JSON keys) equals its property."""
+    features = json.loads(client.get(f"/api/territories?{query}&format=geojson&lang=en").data)["features"]
+    response = client.get(f"/api/territories?{query}&format=csv&lang=en")
+    header, *rows = list(csv.reader(io.StringIO(response.data[len(BOM):].decode("utf-8"), newline="")))
     assert len(features) == len(rows)
+    level = query.split("&")[0].removeprefix("level=")
+    kinds = {f.key: f.kind for f in export.territory_fields(level)}
+    keys = list(features[0]["properties"])
+    assert len(keys) == len(header) and set(keys) == set(kinds)
     if query == "level=mrc":  # the comparison below compares some real amounts, not only blanks
         assert any(f["properties"]["amount"] is not None for f in features)
-    columns = {"population_2021": "2021 population", "n_projects": "Known projects",
-               "n_with_amount": "Projects with a known amount", "amount": "Known FQIS amount ($)",
-               "per_capita": "Amount per inhabitant ($)",
-               "envelope": next(h for h in rows[0] if h.startswith("Known envelopes"))}
-    id_header = next(h for h in rows[0] if h.endswith(" id") or h == "Region code")
     for feature, row in zip(features, rows):
-        properties = feature["properties"]
-        assert properties["territory_id"] == row[id_header]
-        for key, header in columns.items():
-            cell, value = row[header], properties[key]
+        for key, cell in zip(keys, row):
+            value = feature["properties"][key]
             assert (cell == "") == (value is None), (key, cell, value)  # unknown is empty, never 0
-            if value is not None:
+            if value is None:
+                continue
+            if kinds[key] in ("money", "integer", "year", "percent"):
                 assert float(cell) == pytest.approx(float(value), rel=1e-12), (key, cell, value)
+            elif kinds[key] == "flag":
+                assert cell == ("yes" if value else "no"), (key, cell, value)
+            else:
+                assert cell == value, (key, cell, value)

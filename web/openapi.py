@@ -33,7 +33,8 @@ DEFAULT_PER_PAGE = 100
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ERROR = {"$ref": "#/components/schemas/Error"}
-_TYPES = {"text": ["string", "null"], "money": ["number", "null"], "integer": ["integer", "null"],
+_TYPES = {"text": ["string", "null"], "money": ["number", "null"], "percent": ["number", "null"],
+          "integer": ["integer", "null"],
           "year": ["integer", "null"], "flag": ["boolean", "null"]}
 # query parameter → kind of id known to components.state.known_ids
 PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire": "alliance", "cycle": "cycle"}
