@@ -8,10 +8,12 @@ PORT ?= 8050
 export HOST PORT WORKERS
 # axe-core (accessibility checks), from the npm registry, injected into pages by the browser tests.
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
+# Lighthouse 12 (SEO audit in the benchmark), exact version locked in bench/lighthouse/package-lock.json.
+LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
 # plotly.js with only the trace types the app draws, served in place of the full one (js/plotly/README.md).
 PLOTLY_JS := $(or $(CARTE_BUILD_DIR),build)/js/plotly-carte.min.js
 
-.PHONY: run serve test bench build chromium clean
+.PHONY: run serve test bench lighthouse build chromium clean
 
 run: build
 	$(BIN)/python app.py
@@ -21,8 +23,18 @@ serve: build
 	$(BIN)/python serve.py
 
 # Benchmark of this app against the naive Dash pattern (figures in BENCHMARKS.md).
-bench: build $(VENV)/.test-installed chromium
+bench: build $(VENV)/.test-installed chromium $(LIGHTHOUSE)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.lighthouse_seo
+
+# Lighthouse SEO score of the map, the embed, a region page and the methodology (target ≥ 95 on /).
+lighthouse: build chromium $(LIGHTHOUSE)
+	$(BIN)/python -m bench.lighthouse_seo
+
+$(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	npm ci --prefix bench/lighthouse --no-audit --no-fund
+	touch $@
 
 test: build $(VENV)/.test-installed chromium $(AXE)
 	$(BIN)/python -m pytest

@@ -7,7 +7,7 @@ import dash
 import config
 import pages
 from components.document import SITE_TITLE
-from web import api, health, layer_files, plotly_bundle, security, startup, templates
+from web import api, health, layer_files, plotly_bundle, previews, security, startup, templates
 
 # French page language from the first byte; the loading message itself is set in assets/style.css
 # (Dash's own "Loading..." placeholder is restyled there).
@@ -31,6 +31,7 @@ def create_app() -> dash.Dash:
         serve_locally=True,  # every script from this server: the page must work with no network
         suppress_callback_exceptions=True,
         index_string=INDEX_STRING,
+        include_pages_meta=False,  # web/previews.py writes the per-URL tags (Dash's would be empty)
     )
     pages.register_all()
     app.layout = dash.page_container
@@ -38,6 +39,7 @@ def create_app() -> dash.Dash:
     plotly_bundle.register(app.server)  # the partial plotly.js (bar and map traces only) when built
     api.register(app.server)
     templates.register(app.server)
+    previews.register(app)  # per-URL title, description, Open Graph tags; og:image; robots.txt; sitemap.xml
     health.register(app.server)
     security.register(app.server, app)  # `app` so its inline scripts are hashed into the CSP
     return app

@@ -181,6 +181,8 @@ TEXT: dict[str, tuple[str, str]] = {
                      "Map of the Alliances pour la solidarité — FQIS amounts from public sources (see the table)."),
     "share": ("Lien vers cette vue", "Link to this view"),
     "copy": ("Copier le lien", "Copy the link"),
+    "embed": ("Intégrer cette carte (code <iframe>)", "Embed this map (<iframe> code)"),
+    "copy_embed": ("Copier le code", "Copy the code"),
     "download_projects_csv": ("Projets (CSV)", "Projects (CSV)"),
     "download_projects_xlsx": ("Projets (Excel)", "Projects (Excel)"),
     "download_territories_csv": ("Territoires (CSV)", "Areas (CSV)"),

@@ -28,6 +28,7 @@ TABLE_READY = "projects-table-ready"
 ABOUT = "about-panel"
 PERMALINK = "permalink"
 SHARE = "share-url"
+EMBED_SNIPPET = "embed-snippet"  # the <iframe> code of the view (pages/embed.py)
 DOWNLOADS = "downloads"
 LANG_LINK = "lang-link"
 MAP_IMAGE = "map-image"

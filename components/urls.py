@@ -5,3 +5,7 @@ from __future__ import annotations
 def layer_url(level: str) -> str:
     """The static, cacheable GeoJSON of one level's simplified layer (served by web/layer_files.py)."""
     return f"/layers/{level}.geojson"
+
+
+# The embeddable map: the only page any site may frame (web/security.py), made by pages/embed.py.
+EMBED_PATH = "/embed"

@@ -60,6 +60,7 @@ from components.state import (
     toggle_selection,
     view_from_inputs,
 )
+from components.urls import EMBED_PATH
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
@@ -257,6 +258,10 @@ def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
     parts = [measure, t(f"level_{view.level}", view.lang)]
     regions = layers.territories("region").region_name
     parts += [regions.get(code, code) for code in view.effective_filters().regions]
+    # The MRC and Alliances chosen in the filters are named too (a shared link says which).
+    parts += [layers.territories("mrc").name.get(m, m) for m in view.filters.mrcs]
+    alliance_names = layers.territories("alliance")["name_en" if view.lang == "en" else "name_fr"]
+    parts += [alliance_names.get(a, a) for a in view.filters.alliances]
     if view.selected and view.level != "region":
         parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
     lines = [t("image_source", view.lang), *layers.attribution_lines()]
@@ -345,6 +350,11 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
             html.Label(t("share", lang), htmlFor=ids.SHARE, className="share-label"),
             dcc.Input(id=ids.SHARE, readOnly=True, value="", className="share-url"),
             dcc.Clipboard(target_id=ids.SHARE, title=t("copy", lang), className="copy"),
+        ], className="share"),
+        html.Div([
+            html.Label(t("embed", lang), htmlFor=ids.EMBED_SNIPPET, className="share-label"),
+            dcc.Input(id=ids.EMBED_SNIPPET, readOnly=True, value="", className="share-url"),
+            dcc.Clipboard(target_id=ids.EMBED_SNIPPET, title=t("copy_embed", lang), className="copy"),
         ], className="share"),
         html.Div(links["downloads"], id=ids.DOWNLOADS, className="downloads"),
         lazy_grid.slot(lang),
@@ -454,6 +464,22 @@ clientside_callback(
     }""",
     Output(ids.SHARE, "value"),
     Input(ids.PERMALINK, "data"),
+)
+
+
+# The share box's <iframe> code: the same query on /embed, at the address the visitor is using
+# (the server cannot know its public origin behind a proxy; the browser does). The title
+# attribute names the view for screen readers in the article.
+clientside_callback(
+    """function (query, caption) {
+        var escape = function (s) { return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;')
+            .replace(/</g, '&lt;').replace(/>/g, '&gt;'); };
+        var src = window.location.origin + '""" + EMBED_PATH + """' + (query ? '?' + query : '');
+        return '<iframe src="' + escape(src) + '" width="600" height="450" style="border:0;max-width:100%" title="'
+            + escape((caption && caption.title) || '') + '" loading="lazy"></iframe>';
+    }""",
+    Output(ids.EMBED_SNIPPET, "value"),
+    Input(ids.PERMALINK, "data"), Input(ids.MAP_CAPTION, "data"),
 )
 
 

@@ -107,7 +107,7 @@ def test_totals_equal_the_page_for_the_same_filters(client, real, params, widget
     filters = view_from_inputs(**widgets).filters  # what the page builds from its widgets
     chosen = metrics.filter_projects(real.projects, filters)
     head = metrics.headline(chosen, filters)
-    body = client.get("/api/projects?" + urlencode(params | {"per_page": api.MAX_PER_PAGE}, doseq=True)).get_json()
+    body = client.get("/api/projects?" + urlencode(params | {"per_page": api.openapi.MAX_PER_PAGE}, doseq=True)).get_json()
     assert body["count"] == head.n_projects == len(chosen)
     assert body["total_amount"] == (None if head.total is None else pytest.approx(head.total))
     assert body["count_with_amount"] == head.n_with_amount
@@ -343,7 +343,7 @@ def test_malformed_values_are_a_400_naming_the_parameter(client, small, query, p
 @pytest.mark.parametrize("query, parameter, allowed", [
     ("level=x", "level", ["mrc", "region", "alliance"]),
     ("measure=<b>", "measure", list(metrics.MEASURES)),
-    ("format=html", "format", ["json", "csv", "xlsx"]),
+    ("format=html", "format", ["json", "csv", "xlsx", "geojson"]),
 ])
 def test_unknown_words_are_a_400_listing_the_allowed_values(client, small, query, parameter, allowed):
     response = client.get("/api/territories?" + query)

@@ -58,6 +58,23 @@ def test_security_headers_on_every_kind_of_response(production_url, path):
     assert policy["object-src"] == ["'none'"]
 
 
+@pytest.mark.parametrize("path", ["/embed", "/embed?region=14&level=mrc"])
+def test_only_the_embed_page_may_be_framed_by_any_site(production_url, path):
+    status, headers, _ = _get(production_url + path)
+    assert status == 200
+    policy = _policy(headers["content-security-policy"])
+    assert policy["frame-ancestors"] == ["*"] and "x-frame-options" not in headers
+    # The rest of its policy is the strict one of every page.
+    _, main_headers, _ = _get(production_url + "/")
+    main_policy = _policy(main_headers["content-security-policy"])
+    assert {k: v for k, v in policy.items() if k != "frame-ancestors"} == \
+        {k: v for k, v in main_policy.items() if k != "frame-ancestors"}
+    # Its scripts and callbacks are the pages' (not framed documents): they keep the site's policy.
+    _, layout_headers, _ = _get(production_url + "/_dash-layout")
+    assert _policy(layout_headers["content-security-policy"])["frame-ancestors"] == ["'self'"]
+    assert main_headers["x-frame-options"] == "SAMEORIGIN"
+
+
 def test_policy_has_no_wildcard_and_no_inline_or_eval_script(production_url):
     _, headers, _ = _get(production_url + "/")
     policy = _policy(headers["content-security-policy"])

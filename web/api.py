@@ -1,12 +1,14 @@
-"""The read-only API: the page's data, with the page's filters, as JSON, CSV or XLSX.
+"""The read-only API: the page's data, with the page's filters, as JSON, CSV, XLSX or GeoJSON.
 
-Routes (GET only, see docs/API.md):
-- /api/projects     the project table of the view (JSON paginated; CSV/XLSX whole);
-- /api/territories  one row per territory of a level, sorted by a measure;
-- /api/envelopes    the known envelopes and other amounts, never summed.
+Routes (GET only, see docs/API.md; described in OpenAPI 3.1 by `web.openapi`, served at /api/openapi.json):
+- /api/projects        the project table of the view (JSON paginated; CSV/XLSX whole);
+- /api/territories     one row per territory of a level, sorted by a measure (also GeoJSON);
+- /api/envelopes       the known envelopes and other amounts, never summed;
+- /api/datapackage.json, /api/datapackage.zip  the Frictionless description of the tables, and
+                       the tables with it.
 
-Every query parameter is hostile until cleaned. Lists go through `components.state.clean_choices`
-(unknown ids are dropped and echoed under "ignored"), text through `clean_text`; a malformed number
+Every query parameter is hostile until cleaned. Lists keep only the ids the description lists
+(unknown ids are dropped and echoed under "ignored"), text goes through `clean_text`; a malformed number
 or an unknown level, measure or format is a 400 whose JSON message names the parameter. Totals come
 from `data.metrics` with the same `Filters` the page builds, so the API and the page agree.
 """
@@ -25,29 +27,17 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from components import dataset as _dataset
-from components.state import MAX_CHOICES, View, clean_choices, clean_text
-from data import export, metrics
+from components.state import MAX_CHOICES, clean_text
+from data import datapackage, export, geo_export, metrics
 from data.metrics import Filters
-from data.schema import ENVELOPE_KINDS
+from web import openapi
 
 log = logging.getLogger(__name__)
 
 MAX_AGE = 300
-DEFAULT_PER_PAGE = 100
-MAX_PER_PAGE = 1000
-FORMATS = ("json", "csv", "xlsx")
-LANGS = ("fr", "en")
 MAX_ECHO = 50  # characters of a hostile value repeated back in "ignored" or in an error
 MAX_IGNORED_PARAMETERS = 20
-# query parameter → kind of id known to components.state.known_ids
-PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire": "alliance", "cycle": "cycle"}
-ENVELOPE_LISTS = {"region": "region", "mandataire": "alliance", "cycle": "cycle"}
-COMMON = ("lang", "format")
-PAGING = ("page", "per_page")
-PROJECT_PARAMETERS = (*PROJECT_LISTS, "amount_min", "amount_max", "q", "link", *COMMON)
-LINKS = ("all", "explicit")  # link=explicit: only projects whose source states their tie to the FQIS
-_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{0,6})?")
-_INTEGER = re.compile(r"[0-9]{1,9}")
+_INTEGER = re.compile(r"[0-9]{1,9}")  # then compared with the bounds of the description
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -64,18 +54,30 @@ class BadParameter(Exception):
 
 @dataclass
 class Query:
-    """The cleaned query: what was used (`used`, echoed as "filters") and what was not (`ignored`)."""
+    """The cleaned query: what was used (`used`, echoed as "filters") and what was not (`ignored`).
+
+    Enums, defaults, bounds and patterns are read from the OpenAPI description of the route
+    (`web.openapi.parameters(path)`), so the description and the checks cannot disagree."""
 
     args: MultiDict
+    path: str
     used: dict = field(default_factory=dict)
     ignored: dict = field(default_factory=dict)
+
+    @property
+    def spec(self) -> dict[str, dict]:
+        return openapi.parameters(self.path)
+
+    def _schema(self, name: str) -> dict:
+        return self.spec[name]["schema"]
 
     def filters(self) -> dict:
         """The cleaned choices that select rows (what to show, not how: no format or paging)."""
         return {k: v for k, v in self.used.items() if k not in ("format", "page", "per_page")}
 
-    def choices(self, name: str, kind: str | None = None, allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
-        """Repeatable or comma-separated ids; unknown ones are dropped and listed under "ignored"."""
+    def choices(self, name: str) -> tuple[str, ...]:
+        """Repeatable or comma-separated ids; those outside the description's enum are dropped and
+        listed under "ignored" (lenient by design: a shared link with a stale id still works)."""
         unique: dict[str, None] = {}  # ordered set
         for raw in self.args.getlist(name):
             for part in raw.split(","):
@@ -83,12 +85,9 @@ class Query:
                     unique[part] = None
             if len(unique) > MAX_CHOICES:
                 raise BadParameter(name, f"Trop de valeurs pour le paramètre « {name} » : {MAX_CHOICES} au plus.")
-        values = list(unique)
-        if kind is not None:
-            kept = clean_choices(values, kind)
-        else:  # a vocabulary that components.state does not know (envelope kinds)
-            kept = tuple(v for v in values if v in allowed)
-        dropped = [_echo(v) for v in values if v not in kept]
+        known = self._schema(name)["items"]["enum"]
+        kept = tuple(v for v in unique if v in known)
+        dropped = [_echo(v) for v in unique if v not in kept]
         if dropped:
             self.ignored[name] = dropped
         self.used[name] = list(kept)
@@ -99,30 +98,34 @@ class Query:
         if not raw:
             self.used[name] = None
             return None
-        if not _AMOUNT.fullmatch(raw):
+        if not re.fullmatch(self._schema(name)["pattern"], raw):
             raise BadParameter(name, f"Le paramètre « {name} » doit être un montant en dollars, un nombre positif "
                                      f"comme 25000 ou 25000.50 ; reçu : « {_echo(raw)} ».")
         value = float(raw)
         self.used[name] = value
         return value
 
-    def integer(self, name: str, default: int, low: int, high: int) -> int:
+    def integer(self, name: str) -> int:
+        schema = self._schema(name)
+        low, high = schema["minimum"], schema["maximum"]
         raw = self.args.get(name, "").strip()
         if not raw:
-            self.used[name] = default
-            return default
+            self.used[name] = schema["default"]
+            return schema["default"]
         if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
             raise BadParameter(name, f"Le paramètre « {name} » doit être un nombre entier de {low} à {high} ; "
                                      f"reçu : « {_echo(raw)} ».")
         self.used[name] = int(raw)
         return int(raw)
 
-    def one_of(self, name: str, allowed: tuple[str, ...], default: str) -> str:
-        """A word from a short list; anything else is a 400 that lists the allowed words."""
+    def one_of(self, name: str) -> str:
+        """A word from the description's enum; anything else is a 400 that lists the allowed words."""
+        schema = self._schema(name)
+        allowed = tuple(schema["enum"])
         raw = self.args.get(name, "").strip()
         if not raw:
-            self.used[name] = default
-            return default
+            self.used[name] = schema["default"]
+            return schema["default"]
         if raw not in allowed:
             words = ", ".join(allowed)
             raise BadParameter(name, f"Valeur inconnue pour le paramètre « {name} » : « {_echo(raw)} ». "
@@ -132,8 +135,9 @@ class Query:
 
     def lang(self) -> str:
         """Like the page: an unknown language falls back to French (and is reported)."""
+        default = self._schema("lang")["default"]
         raw = self.args.get("lang", "").strip()
-        lang = raw if raw in LANGS else "fr"
+        lang = raw if raw in openapi.LANGS else default
         if raw and raw != lang:
             self.ignored["lang"] = [_echo(raw)]
         self.used["lang"] = lang
@@ -144,10 +148,10 @@ class Query:
         self.used[name] = value
         return value
 
-    def unknown(self, known: tuple[str, ...]) -> None:
-        """Parameters this route does not read are listed under "ignored", so a typo (« regions »)
-        is visible instead of silently returning everything."""
-        names = [n for n in self.args.keys() if n not in known]
+    def unknown(self) -> None:
+        """Parameters the description does not name for this route are listed under "ignored", so a
+        typo (« regions ») is visible instead of silently returning everything."""
+        names = [n for n in self.args.keys() if n not in self.spec]
         for name in names[:MAX_IGNORED_PARAMETERS]:
             self.ignored.setdefault(_echo(name), [_echo(v) for v in self.args.getlist(name)[:10]])
 
@@ -159,17 +163,16 @@ def _echo(value: str) -> str:
 
 def _project_filters(query: Query) -> Filters:
     """The query → the `Filters` the page would build from the same choices."""
-    lists = {name: query.choices(name, kind) for name, kind in PROJECT_LISTS.items()}
+    lists = {name: query.choices(name) for name in openapi.PROJECT_LISTS}
     return Filters(
         regions=lists["region"], mrcs=lists["mrc"], themes=lists["theme"], alliances=lists["mandataire"],
         cycles=lists["cycle"], amount_min=query.amount("amount_min"), amount_max=query.amount("amount_max"),
-        text=query.text("q"), explicit_only=query.one_of("link", LINKS, "all") == "explicit",
+        text=query.text("q"), explicit_only=query.one_of("link") == "explicit",
     )
 
 
 def _paging(query: Query) -> tuple[int, int]:
-    return (query.integer("page", 1, 1, 10**9 - 1),
-            query.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
+    return query.integer("page"), query.integer("per_page")
 
 
 def _page_of(frame: pd.DataFrame, page: int, per_page: int) -> tuple[pd.DataFrame, int]:
@@ -215,11 +218,11 @@ def _ignored_header(response: Response, query: Query) -> Response:
 
 @blueprint.get("/projects")
 def projects() -> Response:
-    query = Query(request.args)
+    query = Query(request.args, "/api/projects")
     filters = _project_filters(query)
-    lang, fmt = query.lang(), query.one_of("format", FORMATS, "json")
+    lang, fmt = query.lang(), query.one_of("format")
     page, per_page = _paging(query)
-    query.unknown((*PROJECT_PARAMETERS, *PAGING))
+    query.unknown()
     data = _dataset.current()
     chosen = metrics.filter_projects(data.projects, filters)
     if fmt != "json":
@@ -240,17 +243,23 @@ def projects() -> Response:
 
 @blueprint.get("/territories")
 def territories() -> Response:
-    query = Query(request.args)
-    level = query.one_of("level", metrics.LEVELS, View.level)
-    measure = query.one_of("measure", metrics.MEASURES, View.measure)
+    query = Query(request.args, "/api/territories")
+    level = query.one_of("level")
+    measure = query.one_of("measure")
     filters = _project_filters(query)
-    lang, fmt = query.lang(), query.one_of("format", FORMATS, "json")
-    query.unknown(("level", "measure", *PROJECT_PARAMETERS))
+    lang, fmt = query.lang(), query.one_of("format")
+    query.unknown()
     data = _dataset.current()
     chosen = metrics.filter_projects(data.projects, filters)
     # One cycle's envelopes, as on the page: the chosen cycle, else the one with most territories known.
     cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
     agg = _ranked(metrics.aggregate(chosen, level, data.envelopes, envelope_cycle=cycle), measure)
+    if fmt == openapi.GEOJSON:
+        records = export.territory_records(agg, level, lang, demo=bool(data.demo))
+        body = json.dumps(geo_export.territory_features(records, level), ensure_ascii=False, allow_nan=False)
+        response = Response(body, mimetype="application/geo+json")
+        response.headers["Content-Disposition"] = f"attachment; filename=territoires-{level}.geojson"
+        return _ignored_header(response, query)
     if fmt != "json":
         table = export.territory_table(agg, level, lang, demo=bool(data.demo), envelope_cycle=cycle)
         return _ignored_header(_file(table, fmt, f"territoires-{level}", "Territoires"), query)
@@ -283,14 +292,11 @@ def _ranked(agg: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 @blueprint.get("/envelopes")
 def envelopes() -> Response:
-    query = Query(request.args)
-    regions = query.choices("region", "region")
-    alliances = query.choices("mandataire", "alliance")
-    cycles = query.choices("cycle", "cycle")
-    kinds = query.choices("kind", allowed=ENVELOPE_KINDS)
-    lang, fmt = query.lang(), query.one_of("format", FORMATS, "json")
+    query = Query(request.args, "/api/envelopes")
+    regions, alliances, cycles, kinds = (query.choices(name) for name in ("region", "mandataire", "cycle", "kind"))
+    lang, fmt = query.lang(), query.one_of("format")
     page, per_page = _paging(query)
-    query.unknown((*ENVELOPE_LISTS, "kind", *COMMON, *PAGING))
+    query.unknown()
     data = _dataset.current()
     rows = filter_envelopes(data.envelopes, regions, alliances, cycles, kinds)
     if fmt != "json":
@@ -311,6 +317,38 @@ def filter_envelopes(envelopes: pd.DataFrame, regions=(), alliances=(), cycles=(
         if wanted:
             keep &= envelopes[column].isin(wanted).fillna(False).astype(bool)
     return envelopes[keep]
+
+
+@blueprint.get("/openapi.json")
+def openapi_description() -> Response:
+    return _json(openapi.description())
+
+
+_PACKAGE_URLS = {"projets": "projects", "enveloppes": "envelopes"}
+
+
+def _package_tables(online: bool) -> list[datapackage.Table]:
+    """The downloadable tables; online, each resource points at the API address serving its CSV."""
+    data = _dataset.current()
+    urls = None
+    if online:
+        root = request.url_root.rstrip("/") + "/api/"
+        urls = {name: f"{root}{route}?format=csv" for name, route in _PACKAGE_URLS.items()}
+        urls |= {f"territoires-{level}": f"{root}territories?level={level}&format=csv" for level in metrics.LEVELS}
+    return datapackage.tables(data.projects, data.envelopes, demo=bool(data.demo), urls=urls)
+
+
+@blueprint.get("/datapackage.json")
+def datapackage_descriptor() -> Response:
+    return _json(datapackage.descriptor(_package_tables(online=True), demo=bool(_dataset.current().demo)))
+
+
+@blueprint.get("/datapackage.zip")
+def datapackage_zip() -> Response:
+    body = datapackage.zip_bytes(_package_tables(online=False), demo=bool(_dataset.current().demo))
+    response = Response(body, mimetype="application/zip")
+    response.headers["Content-Disposition"] = "attachment; filename=carte-des-alliances-datapackage.zip"
+    return response
 
 
 # ---------------------------------------------------------------- errors and headers

@@ -19,6 +19,7 @@ from dash.fingerprint import check_fingerprint
 from flask_compress import Compress
 
 import config
+from components.urls import EMBED_PATH
 from data.spreadsheet import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
@@ -52,6 +53,10 @@ MAX_REQUEST_BYTES = MAX_FILE_BYTES * 4 // 3 + 8 * 1024 * 1024
 
 FRAME_ANCESTORS_ENV = "CARTE_FRAME_ANCESTORS"
 FRAME_ANCESTORS_DEFAULT = "'self'"
+# The embeddable map (pages/embed.py) is made to be framed by any news site; it has no form and no
+# callback of its own, so a framing site can make it do nothing. Every other page keeps
+# CARTE_FRAME_ANCESTORS.
+EMBED_FRAME_ANCESTORS = "*"
 
 # URLs whose bytes never change: Dash puts the package version and file mtime in the name of
 # `/_dash-component-suites/…/name.v4_4_1m1795239665.js`, and an asset's mtime in `/assets/x.css?m=…`.
@@ -199,18 +204,19 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
     if server.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # Werkzeug answers 413 above it
 
-    policy: list[str] = []  # computed once per process, on first use
+    policies: dict[str, str] = {}  # frame-ancestors → policy, computed once per process, on first use
     policy_lock = threading.Lock()
 
-    def current_policy() -> str:
-        if not policy:
+    def current_policy(frame_sources: str) -> str:
+        if frame_sources not in policies:
             with policy_lock:
-                if not policy:
+                if frame_sources not in policies:
                     import dash
 
                     dash_app = app or dash.get_app()
-                    policy.append(content_security_policy(dash_app.csp_hashes(), ancestors, online_basemap))
-        return policy[0]
+                    policies[frame_sources] = content_security_policy(dash_app.csp_hashes(), frame_sources,
+                                                                      online_basemap)
+        return policies[frame_sources]
 
     # Registered before flask-compress, so it runs last. Both servers (gunicorn and Werkzeug's)
     # write their own Date header; the one send_file() and flask-compress add would be a second.
@@ -226,15 +232,16 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
     @server.after_request
     def harden(response: flask.Response) -> flask.Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = current_policy()
+        request = flask.request
+        embed = request.path == EMBED_PATH
+        headers["Content-Security-Policy"] = current_policy(EMBED_FRAME_ANCESTORS if embed else ancestors)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        if ancestors in ("'self'", "'none'"):  # the old header, for browsers without frame-ancestors
+        if ancestors in ("'self'", "'none'") and not embed:  # the old header, for browsers without frame-ancestors
             headers["X-Frame-Options"] = "SAMEORIGIN" if ancestors == "'self'" else "DENY"
         # No Server header here: gunicorn adds "Server: gunicorn" (no version) after the app and
         # would send both; the development server's header comes from dev_request_handler().
 
-        request = flask.request
         if request.method in ("GET", "HEAD") and request.path.startswith(STATIC_PREFIXES) \
                 and response.status_code == 200:
             if _is_immutable(request):

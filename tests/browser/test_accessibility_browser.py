@@ -9,8 +9,9 @@ import pytest
 from tests.browser.conftest import ARTIFACTS, ROOT, show_table, wait_for_map
 
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-# Pages a visitor reaches: the map (French and English), a territory page, presentation mode.
-PAGES = ["/", "/?lang=en&level=mrc&measure=amount", "/region/14", "/presentation?region=14"]
+# Pages a visitor reaches: the map (French and English), a territory page, presentation mode, the
+# embeddable map (as a news site frames it).
+PAGES = ["/", "/?lang=en&level=mrc&measure=amount", "/region/14", "/presentation?region=14", "/embed?region=14&level=mrc"]
 
 
 def axe_violations(page) -> list[dict]:

@@ -1,0 +1,147 @@
+"""The embeddable map: `/embed?…` with the permalink's query, for a news article's <iframe>.
+
+It shows the view's map with its title, legend, one-sentence summary and source line, and a link
+« Explorer sur la Carte des Alliances » to the full view (same query); no filter panel. It has no
+callback of its own and no form: nothing in it can change anything on the server. It is the only
+page any site may frame (`frame-ancestors *`, set in web/security.py for `EMBED_PATH` alone).
+
+The map is fitted to the view's territories (the chosen regions, MRC or Alliances; Québec
+otherwise) by assets/fit_map.js from the bounds given in `data-bounds`, whatever the frame's size.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+from shapely.geometry import shape
+
+from components.dataset import Dataset
+from components.dataset import current as dataset
+from components.document import SITE_TITLE
+from components.figures import THEME_COLOURS, UNSTATED_THEME_COLOUR, map_figure
+from components.i18n import t, text
+from components.permalink import view_from_query, view_to_query
+from components.state import View
+from components.urls import EMBED_PATH, layer_url
+from data.schema import REFERENCE_DIR
+from geo import layers
+from pages.dashboard import compute, map_caption, view_summary
+
+MAP = "embed-map"
+MIN_SPAN = (1.6, 0.9)  # degrees of longitude and latitude shown at least around the view's territories
+WORDS: dict[str, tuple[str, str]] = {
+    "explore": ("Explorer sur la Carte des Alliances", "Explore on the Map of the Alliances"),
+    "new_window": ("(s'ouvre dans un nouvel onglet)", "(opens in a new tab)"),
+    "map_label": ("Carte : {title}", "Map: {title}"),
+    "source": ("Source", "Source"),
+}
+
+
+def _level_bounds(level: str) -> dict[str, tuple[float, float, float, float]]:
+    collection = json.loads(layers.layer_path(level).read_text(encoding="utf-8"))
+    return {str(f["id"]): shape(f["geometry"]).bounds for f in collection["features"]}
+
+
+@lru_cache(maxsize=None)
+def territory_bounds() -> dict[str, dict[str, tuple[float, float, float, float]]]:
+    """(west, south, east, north) of every territory, by level, from the layers the browser draws."""
+    return {level: _level_bounds(level) for level in layers.LEVELS}
+
+
+def view_bounds(view: View) -> list[float] | None:
+    """The box around the territories the view is about (None: all of Québec, fit_map.js's default)."""
+    filters = view.effective_filters()
+    boxes = territory_bounds()
+    chosen = [boxes["region"][c] for c in filters.regions if c in boxes["region"]]
+    chosen += [boxes["mrc"][m] for m in filters.mrcs if m in boxes["mrc"]]
+    chosen += [boxes["alliance"][a] for a in filters.alliances if a in boxes["alliance"]]
+    if not chosen:
+        return None
+    wests, souths, easts, norths = zip(*chosen)
+    west, south, east, north = min(wests), min(souths), max(easts), max(norths)
+    # A small MRC alone would fill the frame with no landmark around it: at least MIN_SPAN degrees.
+    grow_x = max(MIN_SPAN[0] - (east - west), 0) / 2
+    grow_y = max(MIN_SPAN[1] - (north - south), 0) / 2
+    return [round(west - grow_x, 4), round(south - grow_y, 4), round(east + grow_x, 4), round(north + grow_y, 4)]
+
+
+def full_view_href(view: View) -> str:
+    query = view_to_query(view)
+    return "/?" + query if query else "/"
+
+
+def points_legend(points: dict, lang: str) -> html.Div | None:
+    """The priorities of the points on this map only: a frame has no room for all of them."""
+    colours = points.get("marker", {}).get("color")
+    shown = set(colours) if isinstance(colours, list) else set()
+    if not shown:
+        return None
+    themes = pd.read_csv(REFERENCE_DIR / "themes.csv", dtype=str).set_index("theme_id")
+    labels = themes["label_en" if lang == "en" else "label_fr"]
+    entries = [(colour, labels.get(theme, theme)) for theme, colour in THEME_COLOURS.items() if colour in shown]
+    if UNSTATED_THEME_COLOUR in shown:
+        entries.append((UNSTATED_THEME_COLOUR, t("theme_none", lang)))
+    items = [html.Li([html.Span(className="dot", style={"background": colour}), label]) for colour, label in entries]
+    return html.Div([html.Span(t("legend_points", lang) + " ", className="embed-legend-title"),
+                     html.Ul(items, className="legend-list")], className="map-legend embed-legend")
+
+
+FOCUS_COLOUR = "#1c1c1f"  # the same outline as the shared-link picture (components/preview_image.py)
+_CLEAR = "rgba(0,0,0,0)"
+
+
+def _outline_focus(figure, view: View) -> None:
+    """Trace 3 (and more): a dark outline of the regions, MRC or Alliances the view is about, so
+    that the eye finds them among the grey territories of the rest of Québec."""
+    filters = view.effective_filters()
+    for level, chosen in (("region", filters.regions), ("mrc", filters.mrcs), ("alliance", filters.alliances)):
+        if chosen:
+            figure.add_trace(go.Choroplethmap(
+                geojson=layer_url(level), featureidkey="id", locations=list(chosen), z=[0] * len(chosen),
+                colorscale=[[0, _CLEAR], [1, _CLEAR]], marker_line_color=FOCUS_COLOUR, marker_line_width=2.5,
+                showscale=False, showlegend=False, hoverinfo="skip"))
+
+
+def layout(**query) -> html.Div:
+    text_query = tuple(sorted((k, v) for k, v in query.items() if isinstance(k, str) and isinstance(v, str)))
+    return _page(dataset(), text_query)
+
+
+@lru_cache(maxsize=64)
+def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
+    view, _ignored = view_from_query(dict(query))
+    lang = view.lang
+    result = compute(view, data)
+    caption = map_caption(view)
+    figure = map_figure(result["no_data"], result["data"], result["points"], lang)
+    # A frame is small: a thinner colour bar and smaller type leave the territories the room.
+    figure.update_layout(legend={"font": {"size": 11}})
+    figure.data[1].colorbar.update(thickness=9, len=0.75, tickfont={"size": 10}, title_font={"size": 11})
+    _outline_focus(figure, view)
+    bounds = view_bounds(view)
+    box_attributes = {"data-bounds": json.dumps(bounds)} if bounds else {}
+    source = " · ".join([t("image_source", lang), *layers.attribution_lines()])
+    return html.Div([
+        html.H1(caption["title"], className="embed-title"),
+        html.Div(dcc.Graph(id=MAP, className="embed-map", figure=figure,
+                           # No scroll zoom: the reader's wheel scrolls the article, not the map.
+                           config={"displayModeBar": False, "scrollZoom": False, "responsive": True, "locale": lang}),
+                 className="embed-map-box", role="img",
+                 **{"aria-label": text(WORDS, "map_label", lang, title=caption["title"]), "data-fit-map": "1"},
+                 **box_attributes),
+        points_legend(result["points"], lang),
+        html.P(view_summary(view, result["headline"], result["agg"]), className="embed-summary"),
+        html.P([html.A([text(WORDS, "explore", lang), " ",
+                        html.Span(text(WORDS, "new_window", lang), className="visually-hidden")],
+                       href=full_view_href(view), target="_blank", rel="noopener", className="embed-explore")],
+               className="embed-links"),
+        html.P(source, className="embed-source"),
+    ], className="embed-page", lang=lang)
+
+
+# The tab title Dash sets; the server's <title> and preview tags describe the view (web/previews.py).
+dash.register_page(__name__, path=EMBED_PATH, layout=layout, title=SITE_TITLE[0])
