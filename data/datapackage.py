@@ -142,8 +142,17 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
     from data import metrics  # heavy; only needed here
 
     urls = urls or {}
-    result = [Table("projets", "Projets", "Un projet par ligne, avec sa source.", export.PROJECT_FIELDS,
-                    export.project_table(projects, "fr"), urls.get("projets"))]
+    # Two project tables, as the map shows them: the 2010–2015 plan is never added to the later cycles.
+    old_plan = metrics.Filters(cycles=metrics.SEPARATE_CYCLES)
+    result = [Table("projets", "Projets", "Un projet par ligne, avec sa source (cycles 2017 et suivants, et cycle "
+                    "inconnu ; les projets du plan 2010–2015 sont dans la table projets-pagsis-2010-2015).",
+                    export.PROJECT_FIELDS, export.project_table(metrics.filter_projects(projects, metrics.Filters()), "fr"),
+                    urls.get("projets")),
+              Table("projets-pagsis-2010-2015", "Projets du PAGSIS 2010–2015",
+                    "Les projets de l'ancien plan (avant les Alliances), un par ligne, avec sa source ; à ne pas "
+                    "additionner aux projets des cycles suivants.", export.PROJECT_FIELDS,
+                    export.project_table(metrics.filter_projects(projects, old_plan), "fr"),
+                    urls.get("projets-pagsis-2010-2015"))]
     for level in metrics.LEVELS:
         # The envelope cycle the API's unfiltered CSV shows: the one with the most territories known.
         cycle = metrics.choose_envelope_cycle(envelopes, level)

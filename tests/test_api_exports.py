@@ -48,12 +48,23 @@ def test_the_zipped_package_validates_with_zero_errors(client, tmp_path):
     errors = [(task.name, e.type, e.message) for task in report.tasks for e in task.errors] + \
              [(None, e.type, e.message) for e in report.errors]
     assert report.valid and errors == []
-    assert {task.name for task in report.tasks} == {"projets", "enveloppes", *(f"territoires-{lv}" for lv in metrics.LEVELS)}
+    assert {task.name for task in report.tasks} == {"projets", "projets-pagsis-2010-2015", "enveloppes",
+                                                    *(f"territoires-{lv}" for lv in metrics.LEVELS)}
+
+
+def test_the_two_plans_are_two_tables_that_together_hold_every_project(client, tmp_path):
+    """The 2010–2015 plan is never added to the later cycles: its projects are a table of their own."""
+    _extracted(client, tmp_path)
+    later = list(csv.DictReader(io.StringIO((tmp_path / "projets.csv").read_text(encoding="utf-8-sig"))))
+    old = list(csv.DictReader(io.StringIO((tmp_path / "projets-pagsis-2010-2015.csv").read_text(encoding="utf-8-sig"))))
+    ids = [row["Identifiant du projet"] for row in later + old]
+    assert len(old) > 0 and sorted(ids) == sorted(dataset.current().projects.project_id)
+    assert {row["Cycle"] for row in old} == {"PAGSIS 2010–2015"}
 
 
 def test_the_descriptor_served_online_describes_the_apis_own_csv_files(client, tmp_path):
     descriptor = client.get("/api/datapackage.json").get_json()
-    assert len(descriptor["resources"]) == 2 + len(metrics.LEVELS)
+    assert len(descriptor["resources"]) == 3 + len(metrics.LEVELS)
     for resource in descriptor["resources"]:
         url = resource["path"]
         assert url.startswith("http://localhost/api/") and "format=csv" in url

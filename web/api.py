@@ -334,6 +334,7 @@ def _package_tables(online: bool) -> list[datapackage.Table]:
     if online:
         root = request.url_root.rstrip("/") + "/api/"
         urls = {name: f"{root}{route}?format=csv" for name, route in _PACKAGE_URLS.items()}
+        urls["projets-pagsis-2010-2015"] = f"{root}projects?format=csv&cycle=pagsis-2010-2015"
         urls |= {f"territoires-{level}": f"{root}territories?level={level}&format=csv" for level in metrics.LEVELS}
     return datapackage.tables(data.projects, data.envelopes, demo=bool(data.demo), urls=urls)
 
