@@ -265,7 +265,7 @@ def render(values: dict, plotly: str | None = None) -> str:
     page = Template((HERE / "page.html").read_text(encoding="utf-8"))
     return page.substitute(
         lang=lang,
-        csp=html.escape(content_policy(scripts)),
+        csp=html.escape(content_policy(scripts), quote=False).replace('"', "&quot;"),
         title=html.escape(words["document_title"]),
         app_css=(ASSETS / "presentation.css").read_text(encoding="utf-8"),
         own_css=(HERE / "page.css").read_text(encoding="utf-8"),
