@@ -23,6 +23,7 @@ serve: build
 # Benchmark of this app against the naive Dash pattern (figures in BENCHMARKS.md).
 bench: build $(VENV)/.test-installed chromium
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.offline_sizes
 
 test: build $(VENV)/.test-installed chromium $(AXE)
 	$(BIN)/python -m pytest
