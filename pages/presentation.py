@@ -37,11 +37,13 @@ from dash import (
     State,
     callback,
     clientside_callback,
+    ctx,
     dcc,
     html,
     no_update,
 )
 
+from components import ids, own_data
 from components.document import SITE_TITLE
 from components.i18n import clean_lang, text
 
@@ -62,6 +64,7 @@ from components.region_slides import (  # noqa: F401 (re-exported: tests and pag
     step_count,
 )
 from geo import layers
+from offline import presentation as offline_presentation
 
 PATH = "/presentation"
 
@@ -82,12 +85,20 @@ CURRENT = "pres-current"    # id of the MRC shown ("" for the overview): the URL
 URL_SYNC = "pres-url-sync"  # output of the clientside URL update (nothing reads it)
 FULLSCREEN = "pres-fullscreen"
 QUIT = "pres-quit"
+SOURCE = "pres-source"      # « Données publiques / Mon fichier » (components/own_data.py)
+OWN_MARK = "pres-own-mark"  # « Données : votre fichier, non publiées », shown with her file only
+OFFLINE = "pres-offline"    # « Télécharger la présentation hors ligne »
+OFFLINE_FILE = "pres-offline-file"
 
 MAX_CLICKS = 10_000_000  # a click count beyond this is forged
 
 _TEXT = ChainMap({  # this page's own words; those it shares with the offline file are in
     # components/region_slides.py, the site-wide ones in components/page_text.py
     "page_title": ("Mode présentation", "Presentation mode"),
+    "offline": ("Télécharger la présentation hors ligne", "Download the offline presentation"),
+    "offline_help": ("Un seul fichier HTML, qui s'ouvre sans serveur ni réseau (clé USB), avec les données "
+                     "affichées.",
+                     "One HTML file that opens with no server and no network (USB key), with the data shown."),
     "choose_title": ("Mode présentation : choisissez une région", "Presentation mode: choose a region"),
     "choose_help": ("La carte montrera les MRC de la région ; les flèches du clavier ou une télécommande de "
                     "présentation passent d'une MRC à l'autre.",
@@ -228,12 +239,16 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
         html.Button(tr("prev", lang), id=PREV, n_clicks=0, className="pres-button pres-step"),
         html.Button(tr("next", lang), id=NEXT, n_clicks=0, className="pres-button pres-step"),
         html.Span(tr("keys", lang), className="pres-keys"),
+        own_data.switch(SOURCE, lang, "pres-own-data"),
+        html.Button(tr("offline", lang), id=OFFLINE, n_clicks=0, className="pres-button", title=tr("offline_help", lang)),
+        dcc.Download(id=OFFLINE_FILE),
         html.Button(tr("fullscreen", lang), id=FULLSCREEN, n_clicks=0, className="pres-button"),
         html.A(tr("quit", lang), id=QUIT, href=dashboard_href(code, lang), className="pres-button pres-quit"),
     ], className="pres-bar", **{"aria-label": tr("controls", lang)})
     bounds = json.dumps(list(region_bounds(code)))
     return html.Div([
         bar,
+        html.P(id=OWN_MARK, className="pres-own-mark", hidden=True, role="status"),
         html.Main([
             html.Div(dcc.Graph(id=MAP, className="pres-map", figure=presentation_figure(code, start, lang),
                                config={"displayModeBar": False, "scrollZoom": True, "responsive": True,
@@ -254,23 +269,75 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
 
 # ---------------------------------------------------------------- callbacks
 
-def show_step(region, start, prev_clicks, next_clicks, lang):
-    """(panel, map patch, current MRC id) after the buttons were clicked; no_update for a forged region."""
+def show_step(region, start, prev_clicks, next_clicks, lang, source=None, uploaded=None, recolour=False):
+    """(panel, map patch, current MRC id) after the buttons were clicked; no_update for a forged region.
+
+    `source` and `uploaded` are the data choice and the browser's store (her file, validated again
+    here); `recolour` also patches the colours of the MRC (traces 0 and 1), when the data changed."""
     code = clean_region(region)
     if code is None:
         return no_update, no_update, no_update
     lang = clean_lang(lang)
+    data, _ = own_data.chosen(source, uploaded)
     step = step_from_clicks(start, prev_clicks, next_clicks, step_count(code))
-    facts = slide(code, step, lang)
-    return slide_panel(facts, lang), focus_patch(code, step), facts["mrc"] or ""
+    facts = slide(code, step, lang, data)
+    patch = focus_patch(code, step)
+    if recolour:
+        colour_patch(patch, code, lang, data)
+    return slide_panel(facts, lang), patch, facts["mrc"] or ""
+
+
+def colour_patch(patch: Patch, region: str, lang: str, data) -> Patch:
+    """Traces 0 and 1 of `data` into `patch`: values only; the projector's colour bar style is kept."""
+    no_data, with_data = region_map_data(region, lang, data)
+    for key in ("locations", "z", "hovertext"):
+        patch["data"][0][key] = no_data[key]
+        patch["data"][1][key] = with_data[key]
+    patch["data"][1]["zmax"] = with_data["zmax"]
+    patch["data"][1]["colorbar"]["tickformat"] = with_data["colorbar"]["tickformat"]
+    return patch
 
 
 @callback(Output(PANEL, "children"), Output(MAP, "figure"), Output(CURRENT, "data"),
-          Input(PREV, "n_clicks"), Input(NEXT, "n_clicks"),
-          State(START, "data"), State(REGION, "data"), State(LANG, "data"),
+          Input(PREV, "n_clicks"), Input(NEXT, "n_clicks"), Input(SOURCE, "value"),
+          State(START, "data"), State(REGION, "data"), State(LANG, "data"), State(ids.UPLOADED, "data"),
           prevent_initial_call=True)
-def on_step(prev_clicks, next_clicks, start, region, lang):
-    return show_step(region, start, prev_clicks, next_clicks, lang)
+def on_step(prev_clicks, next_clicks, source, start, region, lang, uploaded):
+    return show_step(region, start, prev_clicks, next_clicks, lang, source, uploaded,
+                     recolour=ctx.triggered_id == SOURCE)
+
+
+@callback(Output(SOURCE, "options"), Output(SOURCE, "value"), Input(ids.UPLOADED, "data"), State(LANG, "data"))
+def on_stored_file(uploaded, lang):
+    """Her file, if this browser session holds one, is offered and chosen: she came to present it."""
+    options = own_data.options(uploaded, clean_lang(lang))
+    return options, "public" if options[1]["disabled"] else "upload"
+
+
+@callback(Output(OWN_MARK, "children"), Output(OWN_MARK, "hidden"),
+          Input(SOURCE, "value"), Input(ids.UPLOADED, "data"), State(LANG, "data"))
+def on_source_mark(source, uploaded, lang):
+    _, name = own_data.chosen(source, uploaded)
+    return own_data.mark(name, clean_lang(lang)), name is None
+
+
+def offline_download(region, lang, source, uploaded):
+    """The offline presentation of the region on screen, with the data on screen (dcc.Download's value)."""
+    code = clean_region(region)
+    if code is None:
+        return no_update
+    lang = clean_lang(lang)
+    data, name = own_data.chosen(source, uploaded)
+    page = offline_presentation.presentation_html(code, data, lang,
+                                                  offline_presentation.OwnFile(name) if name else None)
+    return dcc.send_string(page, offline_presentation.file_name(code, lang), type="text/html")
+
+
+@callback(Output(OFFLINE_FILE, "data"), Input(OFFLINE, "n_clicks"),
+          State(REGION, "data"), State(LANG, "data"), State(SOURCE, "value"), State(ids.UPLOADED, "data"),
+          prevent_initial_call=True)
+def on_offline(_clicks, region, lang, source, uploaded):
+    return offline_download(region, lang, source, uploaded)
 
 
 def region_change_href(value, current, lang) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from components import region_slides
+from components.i18n import money
 from offline import presentation as offline
 from tests.browser.conftest import ARTIFACTS
 from tests.test_offline import HOSTILE_TITLE, hostile_upload
@@ -158,3 +159,57 @@ def test_a_hostile_title_from_her_file_is_shown_as_text(offline_page, tmp_path):
     assert page.locator("#off-panel script, #off-panel img").count() == 0
     assert page.locator(".off-mark").text_content() == "Données : votre fichier, non publiées"
     assert shown.dialogs == [] and shown.errors == [] and shown.network() == []
+
+
+def _upload_two_mrc(page, server_url, tmp_path):
+    """Her file on the dashboard: two projects in two MRC of Lanaudière."""
+    import pandas as pd
+
+    from data.export import to_csv_bytes
+    path = tmp_path / "mes-projets.csv"
+    path.write_bytes(to_csv_bytes(pd.DataFrame([
+        {"Nom du projet": "Cuisine collective de Joliette", "Organisme porteur": "Groupe A", "MRC": "Joliette",
+         "Région": "14", "Montant accordé": "12 500 $"},
+        {"Nom du projet": "Transport solidaire", "Organisme porteur": "Groupe B", "MRC": "Matawinie",
+         "Région": "14", "Montant accordé": "30 000 $"}])))
+    page.goto(server_url + "/")
+    page.locator("#upload-file input[type=file]").set_input_files(str(path))
+    page.wait_for_selector("#upload-report >> text=mes-projets.csv")
+    page.wait_for_function("() => document.querySelector(\"#data-source input[value='upload']\").checked")
+
+
+def test_presentation_mode_shows_her_file_and_downloads_it_offline(watch, server_url, tmp_path, offline_page):
+    app = watch(1920, 1080)
+    page = app.page
+    _upload_two_mrc(page, server_url, tmp_path)
+    page.goto(server_url + f"/presentation?region={REGION}")
+    page.wait_for_selector("#pres-own-mark:not([hidden])")
+    assert page.locator("#pres-own-mark").inner_text() == "Données : votre fichier « mes-projets.csv », non publiées"
+    assert page.locator("#pres-source input[value='upload']").is_checked()
+    total = "#pres-panel [data-figure='total'] .pres-value"
+    shows = "([s, text]) => document.querySelector(s).innerText === text"
+    page.wait_for_function(shows, arg=[total, money(42_500, "fr")])
+    order = region_slides.region_mrcs(REGION)
+    for _ in range(order.index("joliette") + 1):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('#pres-name').innerText === 'Joliette'")
+    page.wait_for_function(shows, arg=[total, money(12_500, "fr")])
+    # Her colours came as a new figure: the map is still fitted to the region, not back on all of Québec.
+    page.wait_for_function("() => document.querySelector('#pres-map .js-plotly-plot')._fullLayout.map.zoom > 6")
+    page.screenshot(path=str(ARTIFACTS / "presentation-own-file.png"))
+
+    with page.expect_download() as download:
+        page.click("#pres-offline")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "presentation-14-lanaudiere.html"
+    shown = offline_page()
+    offline = shown.open(saved)
+    assert offline.locator(".off-mark").text_content() == "Données : votre fichier, non publiées"
+    assert offline.locator("#off-panel [data-figure='total'] .pres-value").text_content() == money(42_500, "fr")
+    for _ in range(order.index("joliette") + 1):
+        offline.keyboard.press("PageDown")
+    _wait_step(offline, order.index("joliette") + 1)
+    assert offline.locator(".off-project-title").all_text_contents() == ["Cuisine collective de Joliette"]
+    assert shown.errors == [] and shown.network() == []
+    assert app.errors == []
