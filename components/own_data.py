@@ -8,7 +8,7 @@ time (`upload.active_dataset`), and a page showing her file says so on screen an
 """
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from components import ids
 from components.dataset import Dataset, current
@@ -41,15 +41,36 @@ def options(uploaded, lang: str) -> list[dict]:
 
 
 def switch(radio_id: str, lang: str, class_name: str = "") -> html.Div:
-    """The choice and the session store it reads. The choice starts on the public data; `options`
-    (called when the store is read) enables « Mon fichier » and selects it if a file is there."""
+    """The choice and the session store it reads. The choice starts on the public data; once the
+    store is read (see `register`), « Mon fichier » is enabled and chosen if a file is there."""
     return html.Div([
         html.Span(t("source_label", lang), className="own-data-label", id=f"{radio_id}-label"),
         html.Div(dcc.RadioItems(id=radio_id, value="public", options=options(None, lang), inline=True,
                                 className="own-data-choice"),
                  role="radiogroup", **{"aria-labelledby": f"{radio_id}-label"}),
         dcc.Store(id=ids.UPLOADED, storage_type="session"),
+        dcc.Store(id=f"{radio_id}-lang", data=lang),
     ], className=f"own-data {class_name}".strip())
+
+
+def offered(uploaded, lang) -> tuple[list[dict], str]:
+    """(options, value) of the choice once the session's store is read: her file, if there is one,
+    is offered and chosen — she came to present it."""
+    choices = options(uploaded, "en" if lang == "en" else "fr")
+    return choices, "public" if choices[1]["disabled"] else "upload"
+
+
+def register(radio_id: str, mark_id: str) -> None:
+    """The two callbacks of a page's choice: it is offered from the session's store, and the mark
+    (`mark_id`, a component with `children` and `hidden`) says when her data are shown."""
+    callback(Output(radio_id, "options"), Output(radio_id, "value"), Input(ids.UPLOADED, "data"),
+             State(f"{radio_id}-lang", "data"))(offered)
+
+    @callback(Output(mark_id, "children"), Output(mark_id, "hidden"),
+              Input(radio_id, "value"), Input(ids.UPLOADED, "data"), State(f"{radio_id}-lang", "data"))
+    def show_mark(source, uploaded, lang):
+        _, name = chosen(source, uploaded)
+        return mark(name, "en" if lang == "en" else "fr"), name is None
 
 
 def chosen(source, uploaded) -> tuple[Dataset, str | None]:

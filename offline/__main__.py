@@ -17,7 +17,12 @@ from data.import_messages import LANGS
 from data.importer import import_file
 from data.spreadsheet import UnreadableFile
 from geo import layers
-from offline.presentation import OwnFile, dataset_from_projects, file_name, presentation_html
+from offline.presentation import (
+    OwnFile,
+    dataset_from_projects,
+    file_name,
+    presentation_html,
+)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -30,6 +30,7 @@ from string import Template
 import pandas as pd
 import plotly.io as pio
 
+from components import own_data
 from components import region_slides as slides
 from components.dataset import Dataset, current, prepare_for_map
 from components.document import data_as_of, is_http, source_label
@@ -50,9 +51,6 @@ _TEXT = ChainMap({  # the words only this file uses; the others are presentation
     "switch_lang": ("English", "Français"),
     "keys": ("Touches : → ou Page suivante, ← ou Page précédente, Début : vue d'ensemble.",
              "Keys: → or Page Down, ← or Page Up, Home: overview."),
-    "own_file": ("Données : votre fichier, non publiées", "Data: your file, not published"),
-    "own_file_named": ("Données : votre fichier « {name} », non publiées",
-                       "Data: your file « {name} », not published"),
     "projects_overview": ("Projets régionaux ou sur plusieurs MRC", "Region-wide or multi-MRC projects"),
     "projects_mrc": ("Projets de cette MRC", "Projects of this MRC"),
     "projects_overview_none": ("Aucun projet régional ou sur plusieurs MRC connu : les projets sont présentés "
@@ -69,7 +67,7 @@ _TEXT = ChainMap({  # the words only this file uses; the others are presentation
 }, slides.TEXT)
 # Words of the bar, looked up by page.js when the language changes (data-word attributes).
 _BAR_WORDS = ("prev", "next", "keys", "fullscreen", "switch_lang", "controls", "map_label", "sources", "source",
-              "no_source", "own_file")
+              "no_source")
 
 
 def tr(key: str, lang: str, **values) -> str:
@@ -148,7 +146,7 @@ def region_layer(region: str) -> dict:
 
 def source_lines(lang: str, own_file: OwnFile | None, today: date) -> list[str]:
     as_of = data_as_of()
-    lines = [tr("own_file_named", lang, name=own_file.name) if own_file else tr("public_sources", lang)]
+    lines = [own_data.mark(own_file.name, lang) if own_file else tr("public_sources", lang)]
     lines += layers.attribution_lines()
     lines.append(tr("made", lang, day=today.isoformat(), as_of=tr("as_of", lang, date=as_of) if as_of else ""))
     return lines
@@ -172,7 +170,7 @@ def language_block(region: str, lang: str, data: Dataset, own_file: OwnFile | No
         })
     region_name = str(layers.territories("region").region_name[region])
     return {"document_title": tr("document_title", lang, region=region_name),
-            "ui": {key: tr(key, lang) for key in _BAR_WORDS},
+            "ui": {**{key: tr(key, lang) for key in _BAR_WORDS}, "own_file": own_data.tr("mark", lang)},
             "source_lines": source_lines(lang, own_file, today),
             "figure": figure_json(region, lang, data),
             "steps": steps}

@@ -307,18 +307,7 @@ def on_step(prev_clicks, next_clicks, source, start, region, lang, uploaded):
                      recolour=ctx.triggered_id == SOURCE)
 
 
-@callback(Output(SOURCE, "options"), Output(SOURCE, "value"), Input(ids.UPLOADED, "data"), State(LANG, "data"))
-def on_stored_file(uploaded, lang):
-    """Her file, if this browser session holds one, is offered and chosen: she came to present it."""
-    options = own_data.options(uploaded, clean_lang(lang))
-    return options, "public" if options[1]["disabled"] else "upload"
-
-
-@callback(Output(OWN_MARK, "children"), Output(OWN_MARK, "hidden"),
-          Input(SOURCE, "value"), Input(ids.UPLOADED, "data"), State(LANG, "data"))
-def on_source_mark(source, uploaded, lang):
-    _, name = own_data.chosen(source, uploaded)
-    return own_data.mark(name, clean_lang(lang)), name is None
+own_data.register(SOURCE, OWN_MARK)
 
 
 def offline_download(region, lang, source, uploaded):
