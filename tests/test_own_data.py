@@ -107,3 +107,15 @@ def test_the_offline_download_is_the_file_for_the_region_and_data_on_screen(monk
     assert 'class="off-mark"' in sent["content"]
     for forged in ("99", None, "<script>", ["14"]):
         assert presentation.offline_download(forged, "fr", "upload", _payload()) is no_update
+
+
+def test_the_comparison_shows_her_file_when_chosen():
+    from pages import compare
+    payload = _payload()
+    mine, _, _ = compare.panels("mrc", "joliette", "matawinie", "fr", "upload", payload)
+    public, _, _ = compare.panels("mrc", "joliette", "matawinie", "fr", "public", payload)
+    assert compare.facts("mrc", "joliette", data=own_data.chosen("upload", payload)[0])["n_projects"] == 1
+    assert _strings(mine) != _strings(public)
+    for forged in (None, "x", {"projects": [{"a": 1}]}):
+        forged_a, _, _ = compare.panels("mrc", "joliette", "matawinie", "fr", "upload", forged)
+        assert _strings(forged_a) == _strings(public)

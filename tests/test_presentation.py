@@ -372,5 +372,5 @@ def test_compare_mrc_level_and_level_fallback():
 
 def test_compare_callback_with_forged_state():
     for level in HOSTILE:
-        panel_a, panel_b, query = compare.on_pick("05", "06", level, level)
+        panel_a, panel_b, query = compare.on_pick("05", "06", level, level, level, level)
         assert "Estrie" in _text(panel_a) and query.startswith("a=05")

@@ -212,4 +212,17 @@ def test_presentation_mode_shows_her_file_and_downloads_it_offline(watch, server
     _wait_step(offline, order.index("joliette") + 1)
     assert offline.locator(".off-project-title").all_text_contents() == ["Cuisine collective de Joliette"]
     assert shown.errors == [] and shown.network() == []
+
+    # The one-page sheet and the comparison offer her file too, with the mark, on screen and on paper.
+    page.goto(server_url + "/fiche/mrc/joliette")
+    page.wait_for_selector("#sheet-own-mark:not([hidden])")
+    page.wait_for_selector("#sheet-body >> text=Cuisine collective de Joliette")
+    page.emulate_media(media="print")
+    assert page.locator("#sheet-own-mark").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "sheet-own-file-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+    page.goto(server_url + "/comparer?level=mrc&a=joliette&b=matawinie")
+    page.wait_for_selector("#cmp-own-mark:not([hidden])")
+    page.wait_for_function("(t) => document.querySelector('#cmp-panel-b').innerText.includes(t)",
+                           arg=money(30_000, "fr"))
     assert app.errors == []
