@@ -38,6 +38,10 @@
     return DATA.langs[state.lang];
   }
 
+  function colon() {
+    return state.lang === "fr" ? "\u00a0: " : ": "; // « Source : » in French, "Source:" in English
+  }
+
   function nSteps() {
     return DATA.focus.length;
   }
@@ -76,14 +80,15 @@
       node.setAttribute("aria-label", w.ui[node.getAttribute("data-label")]);
     });
     var sources = document.getElementById("off-sources");
-    sources.textContent = w.ui.sources + " : " + w.source_lines.join(" · ");
+    sources.textContent = w.ui.sources + colon() + w.source_lines.join(" · ");
   }
 
   // ------------------------------------------------------------ one step's panel
   function projectItem(project) {
     var item = element("li", "off-project");
     item.appendChild(element("span", "off-project-title", project.title));
-    item.appendChild(element("span", "off-project-amount", project.amount[state.lang]));
+    item.appendChild(element("span", project.known ? "off-project-amount" : "off-project-amount off-unknown",
+                             project.amount[state.lang]));
     var details = [project.promoter, project.years].filter(Boolean).join(" · ");
     if (details) {
       item.appendChild(element("span", "off-project-details", details));
@@ -95,7 +100,7 @@
       link.href = href;
       link.target = "_blank";
       link.rel = "noopener noreferrer";
-      source.appendChild(document.createTextNode(words().ui.source + " : "));
+      source.appendChild(document.createTextNode(words().ui.source + colon()));
       source.appendChild(link);
     } else {
       source.textContent = words().ui.no_source;
@@ -112,6 +117,9 @@
     panel.setAttribute("data-mrc", slide.mrc || "");
     panel.appendChild(element("p", "pres-kicker", slide.kicker));
     panel.appendChild(element("h1", "pres-name", slide.name));
+    // Two columns under the name: the figures and their notes, then the step's projects (which
+    // scroll on their own when there are many, the figures staying in view).
+    var facts = element("div", "off-facts");
     var figures = element("div", "pres-figures");
     slide.figures.forEach(function (figure) {
       var box = element("div", "pres-figure");
@@ -120,24 +128,29 @@
       box.appendChild(element("div", "pres-value", figure.value));
       figures.appendChild(box);
     });
-    panel.appendChild(figures);
+    facts.appendChild(figures);
     slide.notes.forEach(function (note) {
-      panel.appendChild(element("p", "pres-note", note));
+      facts.appendChild(element("p", "pres-note", note));
     });
+    var list = element("section", "off-list");
     var projects = DATA.step_projects[state.step];
     if (projects.length || slide.projects_empty) {
-      panel.appendChild(element("h2", "off-projects-title", slide.projects_title));
+      list.appendChild(element("h2", "off-projects-title", slide.projects_title));
     }
     if (projects.length) {
-      var list = element("ol", "off-projects");
+      var items = element("ol", "off-projects");
       projects.forEach(function (index) {
-        list.appendChild(projectItem(DATA.projects[index]));
+        items.appendChild(projectItem(DATA.projects[index]));
       });
-      panel.appendChild(list);
+      list.appendChild(items);
     } else if (slide.projects_empty) {
-      panel.appendChild(element("p", "pres-note", slide.projects_empty));
+      list.appendChild(element("p", "pres-note", slide.projects_empty));
     }
-    panel.scrollTop = 0;
+    var columns = element("div", "off-columns");
+    columns.appendChild(facts);
+    columns.appendChild(list);
+    panel.appendChild(columns);
+    list.scrollTop = 0;
     document.getElementById("off-step").textContent = slide.position;
   }
 

@@ -116,6 +116,7 @@ def project_records(projects: pd.DataFrame) -> list[dict]:
             "title": str(row.title),
             "promoter": "" if pd.isna(row.promoter) else str(row.promoter),
             "years": _years(row.start_year, row.end_year),
+            "known": bool(pd.notna(row.amount_fqis)),
             "amount": {lang: (money(row.amount_fqis, lang) if pd.notna(row.amount_fqis)
                               else tr("amount_unknown", lang)) for lang in LANGS},
             "source": url,
