@@ -26,6 +26,7 @@ serve: build
 bench: build $(VENV)/.test-installed chromium $(LIGHTHOUSE)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.lighthouse_seo
+	$(BIN)/python -m bench.offline_sizes
 
 # Lighthouse SEO score of the map, the embed, a region page and the methodology (target ≥ 95 on /).
 lighthouse: build chromium $(LIGHTHOUSE)

@@ -12,7 +12,8 @@
     }
     return Boolean(
       target.isContentEditable ||
-        target.closest("input, textarea, select, [role='combobox'], [role='listbox'], .pres-region-select")
+        // Radio buttons are not typing: after choosing « Mon fichier », → still steps (a clicker sends it too).
+        target.closest("input:not([type='radio']), textarea, select, [role='combobox'], [role='listbox'], .pres-region-select")
     );
   }
 
@@ -60,7 +61,9 @@
       return;
     }
     var text = box.getAttribute("data-bounds");
-    if (!force && gd.dataset.fitted === text) {
+    // Fitted already: again only if a new figure from the server (her own file chosen: new colours)
+    // brought back the figure's own, unfitted view. A presenter's own zoom is never undone.
+    if (!force && gd.dataset.fitted === text && String(gd._fullLayout.map.zoom) !== gd.dataset.unfitted) {
       return;
     }
     var bounds;
@@ -78,6 +81,9 @@
     var size = container.getBoundingClientRect();
     if (size.width < 10 || size.height < 10) {
       return;
+    }
+    if (gd.dataset.fitted !== text) {
+      gd.dataset.unfitted = String(gd._fullLayout.map.zoom);
     }
     gd.dataset.fitted = text;
     var midY = (mercatorY(bounds[3]) + mercatorY(bounds[1])) / 2;

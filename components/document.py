@@ -91,6 +91,11 @@ def source_link(url, date=None, lang: str = "fr"):
     """
     if not is_http(url):
         return html.Span(url if isinstance(url, str) and url else COMMON["no_source"][0], className="source-text")
+    return html.A(source_label(url, date), href=url, className="source", rel="noopener noreferrer")
+
+
+def source_label(url: str, date=None) -> str:
+    """How a source link reads: its site without « www. » (and its date), « lanaudiere.ca, 2021-09 »."""
     try:
         host = urlsplit(url).hostname or url
     except ValueError:  # a malformed address still gets its text, never a broken page
@@ -98,7 +103,7 @@ def source_link(url, date=None, lang: str = "fr"):
     label = host.removeprefix("www.")
     if isinstance(date, str) and date:
         label += f", {date}"
-    return html.A(label, href=url, className="source", rel="noopener noreferrer")
+    return label
 
 
 # ---------------------------------------------------------------- the dated log of data changes

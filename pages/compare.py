@@ -31,6 +31,8 @@ from dash import (
     html,
 )
 
+from components import ids, own_data
+from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
 from components.i18n import clean_lang, money, money_cents, number, text
@@ -56,6 +58,8 @@ LEVEL = "cmp-level"
 LANG = "cmp-lang"
 QUERY = "cmp-query"
 URL_SYNC = "cmp-url-sync"
+SOURCE = "cmp-source"        # « Données publiques / Mon fichier » (components/own_data.py)
+OWN_MARK = "cmp-own-mark"    # « Données : votre fichier, non publiées », shown with her file only
 
 MAX_ECHO = 40  # an unknown id is shown back to the visitor, cut to this length
 
@@ -178,9 +182,9 @@ def envelope_rows(envelopes: pd.DataFrame, level: str, territory: str) -> tuple[
     return own.iloc[order], parts
 
 
-def facts(level: str, territory: str, agg: pd.DataFrame | None = None) -> dict:
-    """Plain values of one known territory (tested without a browser)."""
-    data = dataset()
+def facts(level: str, territory: str, agg: pd.DataFrame | None = None, data: Dataset | None = None) -> dict:
+    """Plain values of one known territory (tested without a browser), from `data` (public by default)."""
+    data = data or dataset()
     agg = agg if agg is not None else metrics.aggregate(data.projects, level, data.envelopes)
     row = agg.loc[territory]
     table = layers.territories(level)
@@ -206,7 +210,7 @@ def _message(text: str) -> html.Div:
     return html.Div(html.P(text, className="cmp-message", role="status"), className="cmp-panel")
 
 
-def panel(level, value, lang: str, agg: pd.DataFrame | None = None) -> html.Div:
+def panel(level, value, lang: str, agg: pd.DataFrame | None = None, data: Dataset | None = None) -> html.Div:
     """The panel of one territory; a hint when nothing is chosen; a message for an unknown id."""
     level, lang = clean_level(level), clean_lang(lang)
     if value is None or value == "":
@@ -215,7 +219,7 @@ def panel(level, value, lang: str, agg: pd.DataFrame | None = None) -> html.Div:
     if territory is None:
         shown = value[:MAX_ECHO] if isinstance(value, str) else "?"
         return _message(tr(f"unknown_{level}", lang, value=shown))
-    f = facts(level, territory, agg)
+    f = facts(level, territory, agg, data)
     return html.Div([
         html.H2(f["name"] if level == "mrc" else f"{territory} – {f['name']}"),
         html.P(tr("region_of", lang, name=f["region_name"]), className="cmp-muted") if f["region_name"] else None,
@@ -298,12 +302,13 @@ def compare_query(level, a, b, lang) -> str:
     return urlencode(pairs)
 
 
-def panels(level, a, b, lang) -> tuple[html.Div, html.Div, str]:
-    """(panel a, panel b, query of the page) for the chosen territories."""
+def panels(level, a, b, lang, source=None, uploaded=None) -> tuple[html.Div, html.Div, str]:
+    """(panel a, panel b, query of the page) for the chosen territories, from the data chosen
+    (`source`, and her file from the browser's store, validated again here)."""
     level = clean_level(level)
-    data = dataset()
+    data = own_data.chosen(source, uploaded)[0] if source == "upload" else dataset()
     agg = metrics.aggregate(data.projects, level, data.envelopes)  # once for both panels
-    return panel(level, a, lang, agg), panel(level, b, lang, agg), compare_query(level, a, b, lang)
+    return panel(level, a, lang, agg, data), panel(level, b, lang, agg, data), compare_query(level, a, b, lang)
 
 
 # ---------------------------------------------------------------- layout
@@ -348,7 +353,9 @@ def layout(a: str = "", b: str = "", level: str = "region", lang: str = "fr", **
                       html.A(tr("language_switch", lang), href=compare_href(level, clean_id(a, level),
                                                                            clean_id(b, level), other), lang=other)]),
         ], className="cmp-header"),
-        html.Div([level_link("region"), level_link("mrc")], className="cmp-levels"),
+        html.Div([level_link("region"), level_link("mrc"), own_data.switch(SOURCE, lang, "cmp-own-data")],
+                 className="cmp-levels"),
+        html.P(id=OWN_MARK, className="cmp-message cmp-own-mark", hidden=True, role="status"),
         html.Div([picker(tr("first", lang), PICK_A, a), picker(tr("second", lang), PICK_B, b)], className="cmp-pickers"),
         html.Main([html.Div(panel_a, id=PANEL_A), html.Div(panel_b, id=PANEL_B)], className="cmp-panels",
                   **{"aria-live": "polite"}),
@@ -362,10 +369,13 @@ def layout(a: str = "", b: str = "", level: str = "region", lang: str = "fr", **
 # ---------------------------------------------------------------- callbacks
 
 @callback(Output(PANEL_A, "children"), Output(PANEL_B, "children"), Output(QUERY, "data"),
-          Input(PICK_A, "value"), Input(PICK_B, "value"), State(LEVEL, "data"), State(LANG, "data"),
-          prevent_initial_call=True)
-def on_pick(a, b, level, lang):
-    return panels(level, a, b, lang)
+          Input(PICK_A, "value"), Input(PICK_B, "value"), Input(SOURCE, "value"), State(LEVEL, "data"),
+          State(LANG, "data"), State(ids.UPLOADED, "data"), prevent_initial_call=True)
+def on_pick(a, b, source, level, lang, uploaded):
+    return panels(level, a, b, lang, source, uploaded)
+
+
+own_data.register(SOURCE, OWN_MARK)
 
 
 # The address follows the two choices, so a comparison can be shared (assets/presentation_keys.js).

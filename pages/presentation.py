@@ -25,12 +25,10 @@ Figures of an MRC are those of `metrics.aggregate(…, "mrc")`: projects counted
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections import ChainMap
 from urllib.parse import urlencode
 
 import dash
-import pandas as pd
-import plotly.graph_objects as go
 from dash import (
     ClientsideFunction,
     Input,
@@ -39,21 +37,34 @@ from dash import (
     State,
     callback,
     clientside_callback,
+    ctx,
     dcc,
     html,
     no_update,
 )
 
-from components.dataset import current as dataset
+from components import ids, own_data
 from components.document import SITE_TITLE
-from components.figures import choropleth_data, map_figure
-from components.i18n import clean_lang, money, money_cents, number, text
-from components.page_text import with_shared
-from components.urls import layer_url
-from data import metrics
-from data.metrics import Filters
+from components.i18n import clean_lang, text
+
+# The steps themselves (figures, notes, the map) are computed without Dash in region_slides, which the
+# offline presentation (offline/) shares; the names are imported here as this page's own.
+from components.region_slides import (  # noqa: F401 (re-exported: tests and pages call presentation.slide…)
+    TEXT,
+    clean_region,
+    focus_data,
+    presentation_figure,
+    region_aggregate,
+    region_bounds,
+    region_map_data,
+    region_mrcs,
+    slide,
+    slide_figures,
+    slide_notes,
+    step_count,
+)
 from geo import layers
-from geo.names import fold
+from offline import presentation as offline_presentation
 
 PATH = "/presentation"
 
@@ -74,20 +85,20 @@ CURRENT = "pres-current"    # id of the MRC shown ("" for the overview): the URL
 URL_SYNC = "pres-url-sync"  # output of the clientside URL update (nothing reads it)
 FULLSCREEN = "pres-fullscreen"
 QUIT = "pres-quit"
+SOURCE = "pres-source"      # « Données publiques / Mon fichier » (components/own_data.py)
+OWN_MARK = "pres-own-mark"  # « Données : votre fichier, non publiées », shown with her file only
+OFFLINE = "pres-offline"    # « Télécharger la présentation hors ligne »
+OFFLINE_FILE = "pres-offline-file"
 
-MEASURE = "per_capita"  # fair across MRC of very different sizes
 MAX_CLICKS = 10_000_000  # a click count beyond this is forged
-FOCUS_COLOUR = "#111111"
-VEIL = "rgba(255,255,255,0.62)"
-CLEAR = "rgba(0,0,0,0)"
-PROJECTOR_FONT = 22  # colour bar and legend of the map, readable on a projector
-# Shares of the map box left to the map: the colour bar has a strip on the right and the
-# « no data » legend one along the top, so neither covers the region.
-MAP_WIDTH = 0.85
-MAP_HEIGHT = 0.93
 
-_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
+_TEXT = ChainMap({  # this page's own words; those it shares with the offline file are in
+    # components/region_slides.py, the site-wide ones in components/page_text.py
     "page_title": ("Mode présentation", "Presentation mode"),
+    "offline": ("Télécharger la présentation hors ligne", "Download the offline presentation"),
+    "offline_help": ("Un seul fichier HTML, qui s'ouvre sans serveur ni réseau (clé USB), avec les données "
+                     "affichées.",
+                     "One HTML file that opens with no server and no network (USB key), with the data shown."),
     "choose_title": ("Mode présentation : choisissez une région", "Presentation mode: choose a region"),
     "choose_help": ("La carte montrera les MRC de la région ; les flèches du clavier ou une télécommande de "
                     "présentation passent d'une MRC à l'autre.",
@@ -96,24 +107,8 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "unknown_region": ("Région inconnue : « {value} ». Choisissez une région ci-dessous.",
                        "Unknown region: « {value} ». Choose a region below."),
     "region": ("Région", "Region"),
-    "prev": ("← MRC précédente", "← Previous MRC"),
-    "next": ("MRC suivante →", "Next MRC →"),
-    "fullscreen": ("Plein écran", "Full screen"),
     "quit": ("Quitter", "Exit"),
-    "overview": ("Vue d'ensemble", "Overview"),
-    "step_of": ("{type} {i} sur {n}", "{type} {i} of {n}"),
-    "no_project": ("Aucun projet connu ici — ce qui ne veut pas dire aucun projet.",
-                   "No project known here — which does not mean no project."),
-    "regional": ("Dont {amount} pour des projets régionaux ou sur plusieurs MRC, comptés pour la région seulement.",
-                 "Including {amount} for region-wide or multi-MRC projects, counted for the region only."),
-    "mrc_rule": ("Projets comptés dans cette MRC seulement ; les projets régionaux ou multi-MRC sont dans la "
-                 "vue d'ensemble.",
-                 "Projects counted in this MRC only; region-wide or multi-MRC projects are in the overview."),
-    "keys": ("Touches : → ou Page suivante, ← ou Page précédente.", "Keys: → or Page Down, ← or Page Up."),
-    "sources": ("Sources", "Sources"),
-    "map_label": ("Carte des MRC de la région, montant par habitant", "Map of the region's MRC, amount per inhabitant"),
-    "controls": ("Commandes de la présentation", "Presentation controls"),
-})
+}, TEXT)
 
 
 def tr(key: str, lang: str, **values) -> str:
@@ -133,58 +128,6 @@ def dropdown_labels(lang: str) -> dict:
 
 # ---------------------------------------------------------------- territories of a region
 
-def clean_region(value) -> str | None:
-    """A region id from the URL or the browser → a known region, else None.
-
-    The dashboard's `region` parameter may hold several ids (« 14,15 »): the first known one wins.
-    """
-    if not isinstance(value, str) or len(value) > 200:
-        return None
-    known = set(layers.territories("region").index)
-    for part in value.split(","):
-        if part.strip() in known:
-            return part.strip()
-    return None
-
-
-@lru_cache(maxsize=None)
-def region_mrcs(region: str) -> tuple[str, ...]:
-    """The MRC/TE ids of `region`, in alphabetical order of their names (accents and case ignored)."""
-    mrc = layers.territories("mrc")
-    inside = mrc[mrc.region_code == region]
-    return tuple(sorted(inside.index, key=lambda i: (fold(inside.name[i]), inside.name[i])))
-
-
-def _coordinates(geometry: dict):
-    if geometry["type"] == "Polygon":
-        rings = geometry["coordinates"]
-    elif geometry["type"] == "MultiPolygon":
-        rings = [ring for polygon in geometry["coordinates"] for ring in polygon]
-    else:
-        rings = []
-    for ring in rings:
-        yield from ring
-
-
-@lru_cache(maxsize=None)
-def region_bounds(region: str) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of `region`, from the region layer the browser also draws."""
-    with open(layers.layer_path("region"), encoding="utf-8") as file:
-        features = json.load(file)["features"]
-    points = [point for feature in features if str(feature.get("id")) == region
-              for point in _coordinates(feature["geometry"])]
-    if not points:
-        raise ValueError(f"region {region!r} is not in the region layer")
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    return round(min(lons), 4), round(min(lats), 4), round(max(lons), 4), round(max(lats), 4)
-
-
-def step_count(region: str) -> int:
-    """Number of steps of `region`: the overview and one per MRC."""
-    return len(region_mrcs(region)) + 1
-
-
 def _clicks(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_CLICKS else 0
 
@@ -203,122 +146,19 @@ def start_step(region: str, mrc) -> int:
 
 # ---------------------------------------------------------------- figures of a step
 
-def slide(region: str, step: int, lang: str) -> dict:
-    """Everything shown at `step` of `region`, as plain values (tested without a browser).
-
-    Keys: step, n_steps, mrc (None for the overview), name, kicker, total, n_projects,
-    n_with_amount, n_promoters, per_capita, population, population_estimated, regional_amount.
-    """
-    data = dataset()
-    order = region_mrcs(region)
-    step = step % (len(order) + 1)
-    regions = layers.territories("region")
-    base = {"step": step, "n_steps": len(order) + 1, "regional_amount": None}
-    if step == 0:
-        filters = Filters(regions=(region,))
-        chosen = metrics.filter_projects(data.projects, filters)
-        head = metrics.headline(chosen, filters)
-        leftover = metrics.unattributed_by_region(chosen).amount.sum(min_count=1)
-        return {**base, "mrc": None, "name": str(regions.region_name[region]), "kicker": tr("overview", lang),
-                "total": head.total, "n_projects": head.n_projects, "n_with_amount": head.n_with_amount,
-                "n_promoters": head.n_promoters, "per_capita": head.per_capita, "population": head.population,
-                "population_estimated": str(regions.population_estimated[region]).lower() == "true",
-                "regional_amount": None if pd.isna(leftover) else float(leftover)}
-    mrc_id = order[step - 1]
-    row = region_aggregate(region).loc[mrc_id]
-    mrc = layers.territories("mrc")
-    return {**base, "mrc": mrc_id, "name": str(row["name"]),
-            "kicker": tr("step_of", lang, type=mrc.type[mrc_id], i=step, n=len(order)),
-            "total": None if pd.isna(row.amount) else float(row.amount), "n_projects": int(row.n_projects),
-            "n_with_amount": int(row.n_with_amount), "n_promoters": int(row.n_promoters),
-            "per_capita": None if pd.isna(row.per_capita) else float(row.per_capita),
-            "population": int(row.population),
-            "population_estimated": str(mrc.population_estimated[mrc_id]).lower() == "true"}
-
-
-def region_aggregate(region: str) -> pd.DataFrame:
-    """`metrics.aggregate(…, "mrc")` rows of the region's MRC (only their projects are aggregated:
-    an MRC's row depends on the projects counted in it and nothing else)."""
-    data = dataset()
-    order = list(region_mrcs(region))
-    projects = data.projects[data.projects.counted_mrc.isin(order).fillna(False).astype(bool)]
-    return metrics.aggregate(projects, "mrc", data.envelopes).loc[order]
-
-
 def slide_panel(facts: dict, lang: str) -> list:
-    """The figures of one step, large: name, then six figures, then the notes that keep them honest."""
-    def figure(label: str, value: str, key: str):
-        return html.Div([html.Div(label, className="pres-label"), html.Div(value, className="pres-value")],
-                        className="pres-figure", **{"data-figure": key})
-
-    unknown = facts["n_projects"] - facts["n_with_amount"]
-    notes = []
-    if facts["n_projects"] == 0:
-        notes.append(tr("no_project", lang))
-    elif unknown:
-        notes.append(tr("unknown_amounts", lang, n=number(unknown, lang)))
-    if facts["mrc"] is None and facts["regional_amount"] is not None:
-        notes.append(tr("regional", lang, amount=money(facts["regional_amount"], lang)))
-    if facts["mrc"] is not None and facts["n_projects"]:
-        notes.append(tr("mrc_rule", lang))
-    population_label = tr("population_estimated" if facts["population_estimated"] else "population", lang)
+    """The figures of one step, large: name, then the figures, then the notes that keep them honest."""
     return [
         html.P(facts["kicker"], className="pres-kicker"),
         html.H1(facts["name"], id=NAME, className="pres-name"),
-        html.Div([
-            figure(tr("total", lang), money(facts["total"], lang), "total"),
-            figure(tr("per_capita", lang), money_cents(facts["per_capita"], lang), "per_capita"),
-            figure(population_label, number(facts["population"], lang), "population"),
-            figure(tr("projects", lang), number(facts["n_projects"], lang), "projects"),
-            figure(tr("promoters", lang), number(facts["n_promoters"], lang), "promoters"),
-        ], className="pres-figures"),
-        *[html.P(note, className="pres-note") for note in notes],
+        html.Div([html.Div([html.Div(label, className="pres-label"), html.Div(value, className="pres-value")],
+                           className="pres-figure", **{"data-figure": key})
+                  for key, label, value in slide_figures(facts, lang)], className="pres-figures"),
+        *[html.P(note, className="pres-note") for note in slide_notes(facts, lang)],
     ]
 
 
 # ---------------------------------------------------------------- the map
-
-def region_map_data(region: str, lang: str) -> tuple[dict, dict]:
-    """Traces 0 and 1 (no data / amount per inhabitant) for the region's MRC only."""
-    return choropleth_data(region_aggregate(region), "mrc", MEASURE, lang)
-
-
-def focus_data(region: str, step: int) -> tuple[dict, dict]:
-    """Locations of trace 3 (the veil: every MRC but the current one) and trace 4 (the current
-    MRC's outline); both empty on the overview."""
-    order = region_mrcs(region)
-    step = step % (len(order) + 1)
-    current = [] if step == 0 else [order[step - 1]]
-    others = [] if step == 0 else [m for m in order if m not in current]
-    return ({"locations": others, "z": [0] * len(others)}, {"locations": current, "z": [0] * len(current)})
-
-
-def presentation_figure(region: str, step: int, lang: str) -> go.Figure:
-    """The map of `region` at `step`: MRC coloured by amount per inhabitant, the current one in focus."""
-    no_data, with_data = region_map_data(region, lang)
-    with_data = {**with_data, "colorbar": {**with_data["colorbar"], "thickness": 26, "len": 0.7, "x": 1.0,
-                                           "xanchor": "right", "tickfont": {"size": PROJECTOR_FONT}}}
-    points = {"lon": [], "lat": [], "hovertext": [], "marker": {"size": [], "color": []}, "customdata": []}
-    fig = map_figure(no_data, with_data, points, lang)
-    # Projectors wash out pale colours: dark borders keep every MRC visible on a white map.
-    fig.update_traces(marker_line_color="#3a3a3a", marker_line_width=1.5, selector={"type": "choroplethmap"})
-    veil, focus = focus_data(region, step)
-    url = layer_url("mrc")
-    common = {"geojson": url, "featureidkey": "id", "showscale": False, "showlegend": False, "hoverinfo": "skip"}
-    fig.add_trace(go.Choroplethmap(colorscale=[[0, VEIL], [1, VEIL]], marker_line_width=0, **common, **veil))
-    fig.add_trace(go.Choroplethmap(colorscale=[[0, CLEAR], [1, CLEAR]], marker_line_color=FOCUS_COLOUR,
-                                   marker_line_width=6, **common, **focus))
-    west, south, east, north = region_bounds(region)
-    fig.update_layout(
-        font={"size": PROJECTOR_FONT},
-        legend={"font": {"size": PROJECTOR_FONT}},
-        # The colour bar gets its own strip on the right instead of covering the region.
-        map={"center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
-             "domain": {"x": [0, MAP_WIDTH], "y": [0, MAP_HEIGHT]}},
-        uirevision=f"presentation-{region}",
-    )
-    return fig
-
 
 def focus_patch(region: str, step: int) -> Patch:
     """Only the focus changes from one step to the next: two short lists of ids, no geometry."""
@@ -399,12 +239,16 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
         html.Button(tr("prev", lang), id=PREV, n_clicks=0, className="pres-button pres-step"),
         html.Button(tr("next", lang), id=NEXT, n_clicks=0, className="pres-button pres-step"),
         html.Span(tr("keys", lang), className="pres-keys"),
+        own_data.switch(SOURCE, lang, "pres-own-data"),
+        html.Button(tr("offline", lang), id=OFFLINE, n_clicks=0, className="pres-button", title=tr("offline_help", lang)),
+        dcc.Download(id=OFFLINE_FILE),
         html.Button(tr("fullscreen", lang), id=FULLSCREEN, n_clicks=0, className="pres-button"),
         html.A(tr("quit", lang), id=QUIT, href=dashboard_href(code, lang), className="pres-button pres-quit"),
     ], className="pres-bar", **{"aria-label": tr("controls", lang)})
     bounds = json.dumps(list(region_bounds(code)))
     return html.Div([
         bar,
+        html.P(id=OWN_MARK, className="pres-own-mark", hidden=True, role="status"),
         html.Main([
             html.Div(dcc.Graph(id=MAP, className="pres-map", figure=presentation_figure(code, start, lang),
                                config={"displayModeBar": False, "scrollZoom": True, "responsive": True,
@@ -425,23 +269,64 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
 
 # ---------------------------------------------------------------- callbacks
 
-def show_step(region, start, prev_clicks, next_clicks, lang):
-    """(panel, map patch, current MRC id) after the buttons were clicked; no_update for a forged region."""
+def show_step(region, start, prev_clicks, next_clicks, lang, source=None, uploaded=None, recolour=False):
+    """(panel, map patch, current MRC id) after the buttons were clicked; no_update for a forged region.
+
+    `source` and `uploaded` are the data choice and the browser's store (her file, validated again
+    here); `recolour` also patches the colours of the MRC (traces 0 and 1), when the data changed."""
     code = clean_region(region)
     if code is None:
         return no_update, no_update, no_update
     lang = clean_lang(lang)
+    data, _ = own_data.chosen(source, uploaded)
     step = step_from_clicks(start, prev_clicks, next_clicks, step_count(code))
-    facts = slide(code, step, lang)
-    return slide_panel(facts, lang), focus_patch(code, step), facts["mrc"] or ""
+    facts = slide(code, step, lang, data)
+    patch = focus_patch(code, step)
+    if recolour:
+        colour_patch(patch, code, lang, data)
+    return slide_panel(facts, lang), patch, facts["mrc"] or ""
+
+
+def colour_patch(patch: Patch, region: str, lang: str, data) -> Patch:
+    """Traces 0 and 1 of `data` into `patch`: values only; the projector's colour bar style is kept."""
+    no_data, with_data = region_map_data(region, lang, data)
+    for key in ("locations", "z", "hovertext"):
+        patch["data"][0][key] = no_data[key]
+        patch["data"][1][key] = with_data[key]
+    patch["data"][1]["zmax"] = with_data["zmax"]
+    patch["data"][1]["colorbar"]["tickformat"] = with_data["colorbar"]["tickformat"]
+    return patch
 
 
 @callback(Output(PANEL, "children"), Output(MAP, "figure"), Output(CURRENT, "data"),
-          Input(PREV, "n_clicks"), Input(NEXT, "n_clicks"),
-          State(START, "data"), State(REGION, "data"), State(LANG, "data"),
+          Input(PREV, "n_clicks"), Input(NEXT, "n_clicks"), Input(SOURCE, "value"),
+          State(START, "data"), State(REGION, "data"), State(LANG, "data"), State(ids.UPLOADED, "data"),
           prevent_initial_call=True)
-def on_step(prev_clicks, next_clicks, start, region, lang):
-    return show_step(region, start, prev_clicks, next_clicks, lang)
+def on_step(prev_clicks, next_clicks, source, start, region, lang, uploaded):
+    return show_step(region, start, prev_clicks, next_clicks, lang, source, uploaded,
+                     recolour=ctx.triggered_id == SOURCE)
+
+
+own_data.register(SOURCE, OWN_MARK)
+
+
+def offline_download(region, lang, source, uploaded):
+    """The offline presentation of the region on screen, with the data on screen (dcc.Download's value)."""
+    code = clean_region(region)
+    if code is None:
+        return no_update
+    lang = clean_lang(lang)
+    data, name = own_data.chosen(source, uploaded)
+    page = offline_presentation.presentation_html(code, data, lang,
+                                                  offline_presentation.OwnFile(name) if name else None)
+    return dcc.send_string(page, offline_presentation.file_name(code, lang), type="text/html")
+
+
+@callback(Output(OFFLINE_FILE, "data"), Input(OFFLINE, "n_clicks"),
+          State(REGION, "data"), State(LANG, "data"), State(SOURCE, "value"), State(ids.UPLOADED, "data"),
+          prevent_initial_call=True)
+def on_offline(_clicks, region, lang, source, uploaded):
+    return offline_download(region, lang, source, uploaded)
 
 
 def region_change_href(value, current, lang) -> str:

@@ -28,9 +28,9 @@ import dash
 import geopandas as gpd
 import pandas as pd
 import shapely
-from dash import Input, clientside_callback, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from components import dataset
+from components import dataset, ids, own_data
 from components.document import (
     COMMON,
     SITE_TITLE,
@@ -62,6 +62,10 @@ from pages.territory_page import (
 REGION_PATH_TEMPLATE = "/fiche/region/<code>"
 MRC_PATH_TEMPLATE = "/fiche/mrc/<mrc_id>"
 PRINT_BUTTON = "sheet-print"  # component id (prefix « sheet- »: never meets another page's ids)
+SOURCE = "sheet-source"       # « Données publiques / Mon fichier » (components/own_data.py)
+OWN_MARK = "sheet-own-mark"   # « Données : votre fichier, non publiées », printed with her data
+BODY = "sheet-body"           # the sheet itself, drawn again when the data choice changes
+SHEET = "sheet-territory"     # {"level", "id"} of the sheet shown
 
 # The most rows a sheet lists; fewer when their text runs long (see « fitting one page » below).
 MAX_ENVELOPES = 6
@@ -665,11 +669,12 @@ def _assemble(top, envelopes_rows: pd.DataFrame, projects: pd.DataFrame, lang: s
 
 
 def _frame(lang: str, path: str, page_path: str | None, children: list, demo: bool = False,
-           estimate_mm: float | None = None) -> html.Div:
+           estimate_mm: float | None = None, territory: tuple[str, str] | None = None) -> html.Div:
     """Screen-only bar (site, navigation, language, « Imprimer »), then the sheet itself.
 
     `path`: the sheet's own address (the language switch keeps it); `page_path`: the territory page.
     `estimate_mm`: the printed height the sheet was cut to (in `data-estimated-mm`, for the tests).
+    `territory`: (level, id) of a sheet, which then offers « Mon fichier » when the session holds one.
     """
     other = "fr" if lang == "en" else "en"
     map_link = "/" + _lang_query(lang)
@@ -685,6 +690,10 @@ def _frame(lang: str, path: str, page_path: str | None, children: list, demo: bo
                                          **{"aria-describedby": "sheet-print-help"}),
                              html.Span(_t("print_help", lang), id="sheet-print-help", className="sheet-print-help")],
                             className="sheet-print-box"))
+    if territory:
+        bar.append(own_data.switch(SOURCE, lang, "sheet-own-data"))
+        bar.append(dcc.Store(id=SHEET, data={"level": territory[0], "id": territory[1]}))
+        children = [html.P(id=OWN_MARK, className="sheet-own-mark", hidden=True), html.Div(children, id=BODY)]
     extra = {"data-estimated-mm": f"{estimate_mm:.1f}"} if estimate_mm is not None else {}
     return html.Div([
         html.A(text(COMMON, "skip", lang), href="#main", className="skip-link sheet-no-print"),
@@ -728,10 +737,17 @@ def region_sheet(code: str = "", lang: str = "fr", **_) -> html.Div:
     region_id = resolve(code, find_region, regions.index)
     if region_id is None:
         return _unknown("region", code, lang)
-    region = regions.loc[region_id]
+    data = dataset.current()
+    children, height = region_body(region_id, lang, data)
+    return _frame(lang, f"/fiche/region/{region_id}", f"/region/{region_id}", children, data.demo, height,
+                  ("region", region_id))
+
+
+def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list, float]:
+    """The sheet of region `region_id` from `data` (public, or her validated file), and its printed height."""
+    region = layers.territories("region").loc[region_id]
     name = str(region.region_name)
     page_path = f"/region/{region_id}"
-    data = dataset.current()
     agg = metrics.aggregate(data.projects, "region")
     row = agg.loc[region_id]
     regional = metrics.unattributed_by_region(data.projects)
@@ -748,9 +764,8 @@ def region_sheet(code: str = "", lang: str = "fr", **_) -> html.Div:
     top = _top(_kicker(_t("region_kicker", lang, code=region_id), lang), name, region_alliances(region_id), row,
                region, rank_note(agg.per_capita, region_id, "peers_regions", lang), regional_figure,
                _map_figure("region", region_id, name, caption, lang), lang)
-    children, height = _assemble(top, region_envelope_rows(data.envelopes, region_id), projects, lang, page_path,
-                                 "region", _t("envelopes_none", lang), None, data.demo)
-    return _frame(lang, f"/fiche/region/{region_id}", page_path, children, data.demo, height)
+    return _assemble(top, region_envelope_rows(data.envelopes, region_id), projects, lang, page_path,
+                     "region", _t("envelopes_none", lang), None, data.demo)
 
 
 def mrc_sheet(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
@@ -760,12 +775,19 @@ def mrc_sheet(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     found = resolve(mrc_id, find_mrc, mrc.index)
     if found is None:
         return _unknown("mrc", mrc_id, lang)
+    data = dataset.current()
+    children, height = mrc_body(found, lang, data)
+    return _frame(lang, f"/fiche/mrc/{found}", f"/mrc/{found}", children, data.demo, height, ("mrc", found))
+
+
+def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]:
+    """The sheet of MRC `found` from `data` (public, or her validated file), and its printed height."""
+    mrc = layers.territories("mrc")
     territory = mrc.loc[found]
     name = str(territory["name"])
     region_id = str(territory.region_code)
     region_name = str(territory.region_name)
     page_path = f"/mrc/{found}"
-    data = dataset.current()
     agg = metrics.aggregate(data.projects, "mrc")
     row = agg.loc[found]
     peers = agg[agg.index.isin(mrc.index[mrc.region_code == region_id])]
@@ -780,10 +802,31 @@ def mrc_sheet(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     top = _top(_kicker(kicker, lang), name, alliance_ids, row, territory,
                rank_note(peers.per_capita, found, "peers_region_mrc", lang),
                _rank_all_figure(agg.per_capita, found, lang), _map_figure("mrc", found, name, caption, lang), lang)
-    children, height = _assemble(top, data.envelopes[data.envelopes.mrc_id == found], projects, lang, page_path, "mrc",
-                                 _t("envelopes_mrc_none", lang, path=f"/fiche/region/{region_id}"),
-                                 _t("shared", lang, n=number(n_shared, lang)) if n_shared else None, data.demo)
-    return _frame(lang, f"/fiche/mrc/{found}", page_path, children, data.demo, height)
+    return _assemble(top, data.envelopes[data.envelopes.mrc_id == found], projects, lang, page_path, "mrc",
+                     _t("envelopes_mrc_none", lang, path=f"/fiche/region/{region_id}"),
+                     _t("shared", lang, n=number(n_shared, lang)) if n_shared else None, data.demo)
+
+
+def body_for(source, uploaded, territory, lang):
+    """The sheet's body for the data chosen (her file validated again here); no_update if forged."""
+    if not isinstance(territory, dict):
+        return no_update
+    level, territory_id = territory.get("level"), territory.get("id")
+    known = layers.territories("region" if level == "region" else "mrc").index
+    if level not in ("region", "mrc") or not isinstance(territory_id, str) or territory_id not in known:
+        return no_update
+    data, _ = own_data.chosen(source, uploaded)
+    build = region_body if level == "region" else mrc_body
+    return build(territory_id, clean_lang(lang), data)[0]
+
+
+@callback(Output(BODY, "children"), Input(SOURCE, "value"), State(ids.UPLOADED, "data"), State(SHEET, "data"),
+          State(f"{SOURCE}-lang", "data"), prevent_initial_call=True)
+def on_source(source, uploaded, territory, lang):
+    return body_for(source, uploaded, territory, lang)
+
+
+own_data.register(SOURCE, OWN_MARK)
 
 
 def region_title(code: str | None = None, **_) -> str:

@@ -9,6 +9,7 @@ import pytest
 from dash import Patch, no_update
 
 from components import dataset as datasets
+from components import region_slides
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
 from data import metrics
@@ -63,7 +64,7 @@ def _alphabetical(names: pd.Series) -> list[str]:
 def synthetic(monkeypatch):
     """Many projects in every region (the curated data has few), so every MRC figure is exercised."""
     data = Dataset(prepare_for_map(generate_projects(1500, seed=11)), datasets.current().envelopes, demo=True)
-    monkeypatch.setattr(presentation, "dataset", lambda: data)
+    monkeypatch.setattr(region_slides, "dataset", lambda: data)
     monkeypatch.setattr(compare, "dataset", lambda: data)
     return data
 
@@ -371,5 +372,5 @@ def test_compare_mrc_level_and_level_fallback():
 
 def test_compare_callback_with_forged_state():
     for level in HOSTILE:
-        panel_a, panel_b, query = compare.on_pick("05", "06", level, level)
+        panel_a, panel_b, query = compare.on_pick("05", "06", level, level, level, level)
         assert "Estrie" in _text(panel_a) and query.startswith("a=05")

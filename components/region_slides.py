@@ -1,0 +1,238 @@
+"""The steps of a region's presentation — the overview, then MRC by MRC — as plain values and one
+Plotly figure, with no Dash app: shared by presentation mode (pages/presentation.py) and the
+presentation to take away (offline/), so the projector and the USB key always show the same figures.
+
+Steps: 0 is « Vue d'ensemble » (the whole region), 1…n are the region's MRC/TE in alphabetical order.
+
+Map traces: the three of `components.figures.map_figure` (no data, with data, points — left
+empty here), then 3: a white veil over the MRC that are not the current one, and 4: a thick
+outline of the current MRC. A step changes only the locations of traces 3 and 4 (`focus_data`).
+
+Figures of an MRC are those of `metrics.aggregate(…, "mrc")`: projects counted in that MRC only
+(region-wide and multi-MRC projects count at region level, and the overview says how much).
+Every function takes the `Dataset` to show (the public data by default, or a coordinator's
+validated file, see components/upload.py).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.dataset import Dataset
+from components.dataset import current as dataset
+from components.figures import choropleth_data, map_figure
+from components.i18n import money, money_cents, number, text
+from components.page_text import with_shared
+from components.urls import layer_url
+from data import metrics
+from data.metrics import Filters
+from geo import layers
+from geo.names import fold
+
+MEASURE = "per_capita"  # fair across MRC of very different sizes
+FOCUS_COLOUR = "#111111"
+VEIL = "rgba(255,255,255,0.62)"
+CLEAR = "rgba(0,0,0,0)"
+PROJECTOR_FONT = 22  # colour bar and legend of the map, readable on a projector
+# Shares of the map box left to the map: the colour bar has a strip on the right and the
+# « no data » legend one along the top, so neither covers the region.
+MAP_WIDTH = 0.85
+MAP_HEIGHT = 0.93
+
+TEXT = with_shared({  # the words of a presentation, on the projector and in the offline file
+    "prev": ("← MRC précédente", "← Previous MRC"),
+    "next": ("MRC suivante →", "Next MRC →"),
+    "fullscreen": ("Plein écran", "Full screen"),
+    "overview": ("Vue d'ensemble", "Overview"),
+    "step_of": ("{type} {i} sur {n}", "{type} {i} of {n}"),
+    "no_project": ("Aucun projet connu ici — ce qui ne veut pas dire aucun projet.",
+                   "No project known here — which does not mean no project."),
+    "regional": ("Dont {amount} pour des projets régionaux ou sur plusieurs MRC, comptés pour la région seulement.",
+                 "Including {amount} for region-wide or multi-MRC projects, counted for the region only."),
+    "mrc_rule": ("Projets comptés dans cette MRC seulement ; les projets régionaux ou multi-MRC sont dans la "
+                 "vue d'ensemble.",
+                 "Projects counted in this MRC only; region-wide or multi-MRC projects are in the overview."),
+    "keys": ("Touches : → ou Page suivante, ← ou Page précédente.", "Keys: → or Page Down, ← or Page Up."),
+    "sources": ("Sources", "Sources"),
+    "map_label": ("Carte des MRC de la région, montant par habitant", "Map of the region's MRC, amount per inhabitant"),
+    "controls": ("Commandes de la présentation", "Presentation controls"),
+})
+
+
+def tr(key: str, lang: str, **values) -> str:
+    """A presentation's text in `lang`."""
+    return text(TEXT, key, lang, **values)
+
+
+# ---------------------------------------------------------------- territories of a region
+
+def clean_region(value) -> str | None:
+    """A region id from the URL or the browser → a known region, else None.
+
+    The dashboard's `region` parameter may hold several ids (« 14,15 »): the first known one wins.
+    """
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    known = set(layers.territories("region").index)
+    for part in value.split(","):
+        if part.strip() in known:
+            return part.strip()
+    return None
+
+
+@lru_cache(maxsize=None)
+def region_mrcs(region: str) -> tuple[str, ...]:
+    """The MRC/TE ids of `region`, in alphabetical order of their names (accents and case ignored)."""
+    mrc = layers.territories("mrc")
+    inside = mrc[mrc.region_code == region]
+    return tuple(sorted(inside.index, key=lambda i: (fold(inside.name[i]), inside.name[i])))
+
+
+def _coordinates(geometry: dict):
+    if geometry["type"] == "Polygon":
+        rings = geometry["coordinates"]
+    elif geometry["type"] == "MultiPolygon":
+        rings = [ring for polygon in geometry["coordinates"] for ring in polygon]
+    else:
+        rings = []
+    for ring in rings:
+        yield from ring
+
+
+@lru_cache(maxsize=None)
+def region_bounds(region: str) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of `region`, from the region layer the browser also draws."""
+    with open(layers.layer_path("region"), encoding="utf-8") as file:
+        features = json.load(file)["features"]
+    points = [point for feature in features if str(feature.get("id")) == region
+              for point in _coordinates(feature["geometry"])]
+    if not points:
+        raise ValueError(f"region {region!r} is not in the region layer")
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    return round(min(lons), 4), round(min(lats), 4), round(max(lons), 4), round(max(lats), 4)
+
+
+def step_count(region: str) -> int:
+    """Number of steps of `region`: the overview and one per MRC."""
+    return len(region_mrcs(region)) + 1
+
+
+# ---------------------------------------------------------------- figures of a step
+
+def slide(region: str, step: int, lang: str, data: Dataset | None = None) -> dict:
+    """Everything shown at `step` of `region`, as plain values (tested without a browser), from
+    `data` (the public data by default; a coordinator's validated file, see components.upload).
+
+    Keys: step, n_steps, mrc (None for the overview), name, kicker, total, n_projects,
+    n_with_amount, n_promoters, per_capita, population, population_estimated, regional_amount.
+    """
+    data = data or dataset()
+    order = region_mrcs(region)
+    step = step % (len(order) + 1)
+    regions = layers.territories("region")
+    base = {"step": step, "n_steps": len(order) + 1, "regional_amount": None}
+    if step == 0:
+        filters = Filters(regions=(region,))
+        chosen = metrics.filter_projects(data.projects, filters)
+        head = metrics.headline(chosen, filters)
+        leftover = metrics.unattributed_by_region(chosen).amount.sum(min_count=1)
+        return {**base, "mrc": None, "name": str(regions.region_name[region]), "kicker": tr("overview", lang),
+                "total": head.total, "n_projects": head.n_projects, "n_with_amount": head.n_with_amount,
+                "n_promoters": head.n_promoters, "per_capita": head.per_capita, "population": head.population,
+                "population_estimated": str(regions.population_estimated[region]).lower() == "true",
+                "regional_amount": None if pd.isna(leftover) else float(leftover)}
+    mrc_id = order[step - 1]
+    row = region_aggregate(region, data).loc[mrc_id]
+    mrc = layers.territories("mrc")
+    return {**base, "mrc": mrc_id, "name": str(row["name"]),
+            "kicker": tr("step_of", lang, type=mrc.type[mrc_id], i=step, n=len(order)),
+            "total": None if pd.isna(row.amount) else float(row.amount), "n_projects": int(row.n_projects),
+            "n_with_amount": int(row.n_with_amount), "n_promoters": int(row.n_promoters),
+            "per_capita": None if pd.isna(row.per_capita) else float(row.per_capita),
+            "population": int(row.population),
+            "population_estimated": str(mrc.population_estimated[mrc_id]).lower() == "true"}
+
+
+def region_aggregate(region: str, data: Dataset | None = None) -> pd.DataFrame:
+    """`metrics.aggregate(…, "mrc")` rows of the region's MRC (only their projects are aggregated:
+    an MRC's row depends on the projects counted in it and nothing else)."""
+    data = data or dataset()
+    order = list(region_mrcs(region))
+    projects = data.projects[data.projects.counted_mrc.isin(order).fillna(False).astype(bool)]
+    return metrics.aggregate(projects, "mrc", data.envelopes).loc[order]
+
+
+def slide_notes(facts: dict, lang: str) -> list[str]:
+    """The sentences under a step's figures that keep them honest (unknown amounts, regional projects)."""
+    unknown = facts["n_projects"] - facts["n_with_amount"]
+    notes = []
+    if facts["n_projects"] == 0:
+        notes.append(tr("no_project", lang))
+    elif unknown:
+        notes.append(tr("unknown_amounts", lang, n=number(unknown, lang)))
+    if facts["mrc"] is None and facts["regional_amount"] is not None:
+        notes.append(tr("regional", lang, amount=money(facts["regional_amount"], lang)))
+    if facts["mrc"] is not None and facts["n_projects"]:
+        notes.append(tr("mrc_rule", lang))
+    return notes
+
+
+def slide_figures(facts: dict, lang: str) -> list[tuple[str, str, str]]:
+    """(key, label, formatted value) of the figures of a step, in the order they are shown.
+    The offline presentation (offline/presentation.py) shows these same strings."""
+    population_label = tr("population_estimated" if facts["population_estimated"] else "population", lang)
+    return [
+        ("total", tr("total", lang), money(facts["total"], lang)),
+        ("per_capita", tr("per_capita", lang), money_cents(facts["per_capita"], lang)),
+        ("population", population_label, number(facts["population"], lang)),
+        ("projects", tr("projects", lang), number(facts["n_projects"], lang)),
+        ("promoters", tr("promoters", lang), number(facts["n_promoters"], lang)),
+    ]
+
+
+# ---------------------------------------------------------------- the map
+
+def region_map_data(region: str, lang: str, data: Dataset | None = None) -> tuple[dict, dict]:
+    """Traces 0 and 1 (no data / amount per inhabitant) for the region's MRC only."""
+    return choropleth_data(region_aggregate(region, data), "mrc", MEASURE, lang)
+
+
+def focus_data(region: str, step: int) -> tuple[dict, dict]:
+    """Locations of trace 3 (the veil: every MRC but the current one) and trace 4 (the current
+    MRC's outline); both empty on the overview."""
+    order = region_mrcs(region)
+    step = step % (len(order) + 1)
+    current = [] if step == 0 else [order[step - 1]]
+    others = [] if step == 0 else [m for m in order if m not in current]
+    return ({"locations": others, "z": [0] * len(others)}, {"locations": current, "z": [0] * len(current)})
+
+
+def presentation_figure(region: str, step: int, lang: str, data: Dataset | None = None) -> go.Figure:
+    """The map of `region` at `step`: MRC coloured by amount per inhabitant, the current one in focus."""
+    no_data, with_data = region_map_data(region, lang, data)
+    with_data = {**with_data, "colorbar": {**with_data["colorbar"], "thickness": 26, "len": 0.7, "x": 1.0,
+                                           "xanchor": "right", "tickfont": {"size": PROJECTOR_FONT}}}
+    points = {"lon": [], "lat": [], "hovertext": [], "marker": {"size": [], "color": []}, "customdata": []}
+    fig = map_figure(no_data, with_data, points, lang)
+    # Projectors wash out pale colours: dark borders keep every MRC visible on a white map.
+    fig.update_traces(marker_line_color="#3a3a3a", marker_line_width=1.5, selector={"type": "choroplethmap"})
+    veil, focus = focus_data(region, step)
+    url = layer_url("mrc")
+    common = {"geojson": url, "featureidkey": "id", "showscale": False, "showlegend": False, "hoverinfo": "skip"}
+    fig.add_trace(go.Choroplethmap(colorscale=[[0, VEIL], [1, VEIL]], marker_line_width=0, **common, **veil))
+    fig.add_trace(go.Choroplethmap(colorscale=[[0, CLEAR], [1, CLEAR]], marker_line_color=FOCUS_COLOUR,
+                                   marker_line_width=6, **common, **focus))
+    west, south, east, north = region_bounds(region)
+    fig.update_layout(
+        font={"size": PROJECTOR_FONT},
+        legend={"font": {"size": PROJECTOR_FONT}},
+        # The colour bar gets its own strip on the right instead of covering the region.
+        map={"center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
+             "domain": {"x": [0, MAP_WIDTH], "y": [0, MAP_HEIGHT]}},
+        uirevision=f"presentation-{region}",
+    )
+    return fig
