@@ -298,7 +298,23 @@ SAFETY_MM = 8.0  # what the estimate may miss (rounding, a word longer than its 
 LINE = 1.25  # line height of the sheet's text (assets/sheet.css)
 MAP_MM = 54.0
 TOP_LEFT_MM = PAGE_WIDTH_MM - MAP_MM - 5  # the identity column beside the map
-ROW_PAD_MM = 1.4 + 0.2  # a table cell's padding above and below, and the rule under the row
+CSS_PX_MM = 25.4 / 96
+
+
+def rule_mm(pt: float) -> float:
+    """Printed thickness of a border `pt` points wide, never less than what Chromium lays out: it draws a
+    border thinner than one CSS pixel one pixel wide (a 0.5 pt rule takes 0.26 mm, not 0.18 mm) and
+    rounds wider ones down to whole pixels (so their width in points is an upper bound)."""
+    return max(pt * PT_MM, CSS_PX_MM)
+
+
+ROW_RULE_MM = rule_mm(0.5)  # the rule under each table row (assets/sheet.css)
+HEAD_RULE_MM = rule_mm(1.0)  # the rule under the column headings, instead of a row's
+ROW_PAD_MM = 1.4 + ROW_RULE_MM  # a table cell's padding above and below, and the rule under the row
+GROUP_PAD_MM = 0.9 - 0.7  # a cycle's heading row has more padding above than a row (.sheet-group)
+# A note right under a heading (« aucun … »): its 1.5 mm margin above meets the heading's 1.2 mm
+# below, and the larger one is kept (adjacent margins collapse), so 0.3 mm more than _h2_mm counts.
+NOTE_UNDER_H2_MM = 1.5 - 1.2
 CELL_PAD_MM = 1.2  # padding at the right of a cell (2.5 mm for amounts)
 
 # Advance widths of Arial (and of Liberation Sans and Helvetica, made to the same metrics), in
@@ -500,13 +516,13 @@ def _envelopes(rows: pd.DataFrame, lang: str, page_path: str, empty: str, own_le
     if not len(rows):
         children.append(html.P(empty, className="sheet-note"))
         return html.Section(children, className="sheet-section", id="fiche-enveloppes"), \
-            height + _paragraph_mm(empty, above=0)
+            height + _paragraph_mm(empty, above=NOTE_UNDER_H2_MM)
     ordered = sheet_envelopes(rows)
     cycles = reference_labels("cycles", lang)
     note_worst = _t("envelopes_more", lang, n=number(len(ordered), lang), path=page_path) + " " \
         + _t("envelopes_rule", lang)
     height += _row_mm([Cell(_t(c.key, lang), None) for c in ENVELOPE_COLUMNS], ENVELOPE_COLUMNS, bold=True) \
-        + _paragraph_mm(note_worst)
+        + HEAD_RULE_MM - ROW_RULE_MM + _paragraph_mm(note_worst)
     groups: list[tuple[str, list[list[Cell]]]] = []
     for row in ordered.head(MAX_ENVELOPES).itertuples():
         # An Alliance's rows name it (« Alliance pour la solidarité… »): on a region sheet they are its own.
@@ -520,7 +536,7 @@ def _envelopes(rows: pd.DataFrame, lang: str, page_path: str, empty: str, own_le
                  Cell(period, period), _source(row.source_url, row.source_date, lang)]
         cycle = str(cycles.get(row.cycle, row.cycle))
         new_group = not groups or groups[-1][0] != cycle
-        needed = _row_mm(cells, ENVELOPE_COLUMNS) + (lines_mm(1) + ROW_PAD_MM if new_group else 0)
+        needed = _row_mm(cells, ENVELOPE_COLUMNS) + (lines_mm(1) + ROW_PAD_MM + GROUP_PAD_MM if new_group else 0)
         if groups and height + needed > budget_mm:
             break
         height += needed
@@ -543,7 +559,7 @@ def _priorities(projects: pd.DataFrame, lang: str) -> tuple[html.Section, float]
     if not counts:
         children.append(html.P(_t("priorities_none", lang), className="sheet-note"))
         return html.Section(children, className="sheet-section", id="fiche-priorites"), \
-            height + _paragraph_mm(_t("priorities_none", lang), above=0)
+            height + _paragraph_mm(_t("priorities_none", lang), above=NOTE_UNDER_H2_MM)
     stated = [c for c in counts if c[0]]
     unstated = [c for c in counts if not c[0]]
     shown = stated[:MAX_THEMES]
@@ -558,14 +574,15 @@ def _priorities(projects: pd.DataFrame, lang: str) -> tuple[html.Section, float]
         more = _t("themes_more", lang, n=number(len(stated) - len(shown), lang))
         items.insert(len(shown), html.Li(more))
         texts.insert(len(shown), more)
-    lines, used = 1, 0.0  # items side by side, 5 mm apart, wrapping as a whole
+    lines, used = 1, 0.0  # items side by side, 5 mm apart, wrapping as a whole, 0.5 mm between lines
     for item in texts:
         width = text_mm(item, 9.5, bold=True) + 5
         if used and used + width > PAGE_WIDTH_MM:
             lines, used = lines + 1, 0.0
         used += width
     children.append(html.Ul(items, className="sheet-themes"))
-    return html.Section(children, className="sheet-section", id="fiche-priorites"), height + lines_mm(lines, 9.5) + 0.5
+    height += lines_mm(lines, 9.5) + 0.5 * (lines - 1)
+    return html.Section(children, className="sheet-section", id="fiche-priorites"), height
 
 
 def project_columns(with_mrc: bool, with_years: bool) -> list[Column]:
@@ -594,7 +611,7 @@ def _project_cells(row, lang: str, with_mrc: bool, with_years: bool) -> list[Cel
 def _projects_chrome_mm(n_projects: int, lang: str, page_path: str, extra: str | None) -> float:
     """Heading, column headings and the notes under the table (the longest they can be)."""
     title = _t("projects_title", lang)
-    height = _h2_mm(title) + lines_mm(1) + ROW_PAD_MM + 0.2
+    height = _h2_mm(title) + lines_mm(1) + ROW_PAD_MM + HEAD_RULE_MM - ROW_RULE_MM
     if n_projects:
         height += _paragraph_mm(_t("projects_more", lang, n=number(n_projects, lang), path=page_path))
     return height + (_paragraph_mm(extra) if extra else 0)
@@ -608,7 +625,7 @@ def _projects(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
     height = _projects_chrome_mm(len(projects), lang, page_path, extra)
     if not len(projects):
         children.append(html.P(_t("projects_none", lang), className="sheet-note"))
-        height += _paragraph_mm(_t("projects_none", lang), above=0)
+        height += _paragraph_mm(_t("projects_none", lang), above=NOTE_UNDER_H2_MM)
     else:
         ordered = sheet_projects(projects)
         candidates = ordered.head(MAX_PROJECTS)
@@ -638,7 +655,8 @@ def _projects_reserve_mm(projects: pd.DataFrame, lang: str, page_path: str, with
     """Room kept for the projects while the envelopes take theirs: the chrome and the first `rows` rows
     (or, with no project, the sentence that says so)."""
     if not len(projects):
-        return _projects_chrome_mm(0, lang, page_path, extra) + _paragraph_mm(_t("projects_none", lang), above=0)
+        return _projects_chrome_mm(0, lang, page_path, extra) + _paragraph_mm(_t("projects_none", lang),
+                                                                               above=NOTE_UNDER_H2_MM)
     head = sheet_projects(projects).head(MAX_PROJECTS)
     with_years = bool(head.start_year.notna().any() or head.end_year.notna().any())
     columns = project_columns(with_mrc, with_years)
