@@ -28,7 +28,7 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 from components import about, ids, lazy_grid, table, upload
-from components.dataset import Dataset
+from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
 from components.figures import (
@@ -422,7 +422,7 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
     return view_outputs(data, view)
 
 
-@lru_cache(maxsize=256)
+@per_dataset(public_entries=256, other_entries=16)
 def view_outputs(data: Dataset, view: View) -> tuple:
     """Every output of update_view for one view of one dataset. Cached: many visitors look at the
     same views (the default, one region…), and a view's outputs never change while its data do not."""
@@ -485,10 +485,10 @@ clientside_callback(
 
 def view_key(view: View, data: Dataset) -> str:
     """A short fingerprint of the view and its data: the table reloads its rows when it changes."""
-    return hashlib.sha1(f"{view!r}{id(data.projects)}".encode()).hexdigest()[:12]
+    return hashlib.sha1(f"{view!r}{data.key}".encode()).hexdigest()[:12]
 
 
-@lru_cache(maxsize=16)
+@per_dataset(public_entries=16, other_entries=4)
 def _table_for(data: Dataset, view: View) -> pd.DataFrame:
     """The projects of a view, for the table's blocks (one filter pass per view, not per block)."""
     return data.projects[metrics.filter_mask(data.projects, view.effective_filters())]
