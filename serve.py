@@ -3,7 +3,7 @@
 This file is gunicorn's configuration (`gunicorn -c serve.py app:server`); run directly, it starts
 gunicorn with itself as configuration. Every value below can be overridden from the environment:
 HOST, PORT and WORKERS here, anything else with gunicorn's own GUNICORN_CMD_ARGS
-(e.g. `GUNICORN_CMD_ARGS="--threads 8 --timeout 60"`).
+(e.g. `GUNICORN_CMD_ARGS="--worker-connections 2000 --timeout 60"`).
 
 The app is loaded once in the master process before any worker is forked (`preload_app`):
 - a missing or invalid data file stops the master before it binds its port (`app.create_app()`
@@ -55,12 +55,17 @@ chdir = str(ROOT)
 _host = carte_config.get("host")
 bind = f"[{_host}]:{carte_config.get('port')}" if ":" in _host else f"{_host}:{carte_config.get('port')}"  # IPv6 in brackets
 workers = _workers()
-# Threads let a worker keep answering quick requests (static files, health checks) while one
-# callback computes, and allow HTTP keep-alive; callbacks are short pandas work under the GIL.
-worker_class = "gthread"
-threads = 4
+# gevent: each connection is a greenlet, so a client that sends its request slowly (or never
+# finishes it) costs a few kilobytes, not one of a handful of request threads. With gthread, 50
+# connections trickling 10 bytes a second left /healthz timing out (docs/OPERATIONS.md). Callbacks
+# are CPU-bound pandas work: they run in a few threads beside the greenlets (post_worker_init),
+# so a worker still answers /healthz and static files while one computes.
+worker_class = "gevent"
+worker_connections = 1000  # open connections per worker, slow ones included
 preload_app = True
 timeout = 30  # a callback takes well under a second; 30 s means a stuck worker, which is replaced
+# The master kills a worker silent for `timeout`; a gevent worker tells it it is alive between
+# requests, so a callback that computes more than 30 s is what gets it replaced, never a slow client.
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then, so slow growth of a process (caches, fragmentation) cannot add up.
@@ -82,6 +87,14 @@ def when_ready(server) -> None:
     from web import warmup
 
     warmup.warm(app)
+
+
+def post_worker_init(worker) -> None:
+    """In each worker, once gevent is set up: the requests that compute go to a few threads, so
+    the worker's other connections (health checks, static files) do not wait for them (web/offload.py)."""
+    from web.offload import offload
+
+    worker.wsgi = offload(worker.wsgi)
 
 
 def main() -> None:

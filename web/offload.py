@@ -1,0 +1,67 @@
+"""Computing requests run in a small thread pool, so a gevent worker keeps answering meanwhile.
+
+Under gunicorn's gevent worker (serve.py) every connection is a greenlet: a client that sends
+its request slowly costs a greenlet, not a request slot. But greenlets take turns only when one
+waits on the network, so a callback computing for half a second would also hold back the
+worker's /healthz, static files and every other connection. The requests that compute (Dash
+callbacks, the API) are therefore handed to a few native threads, as gthread did: Python's
+interpreter lets the worker's network loop run between them every few milliseconds.
+
+The request body is read whole in the connection's greenlet first (a slow sender waits there, at
+no cost) and the answer is collected whole in the thread (callback answers are small), so that a
+thread never touches the gevent socket. Only `make serve` uses this (serve.py's post_worker_init);
+`python app.py` and the tests call the app directly.
+"""
+from __future__ import annotations
+
+import io
+
+from data.spreadsheet import MAX_FILE_BYTES
+
+# Paths whose requests compute; everything else (pages' shell, static files, layers, /healthz)
+# answers at once and stays in its greenlet.
+COMPUTING_PREFIXES = ("/_dash-update-component", "/api/")
+THREADS = 4  # as many as gthread had: CPU-bound work gains nothing from more
+# A callback body is at most an upload's data URL (base64, 4/3 of the file) plus the other inputs.
+MAX_BODY_BYTES = MAX_FILE_BYTES * 4 // 3 + 1_000_000
+
+
+def offload(app, threads: int = THREADS):
+    """`app` (WSGI) with its computing requests run in a gevent thread pool of `threads` threads."""
+    from gevent.threadpool import ThreadPool  # imported here: only the gevent worker needs it
+
+    pool = ThreadPool(threads)
+
+    def application(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith(COMPUTING_PREFIXES):
+            return app(environ, start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            return app(environ, start_response)  # refused by the app (413) before it reads the body
+        environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(MAX_BODY_BYTES + 1))
+        status, headers, chunks = pool.apply(_collect, (app, environ))
+        start_response(status, headers)
+        return chunks
+
+    return application
+
+
+def _collect(app, environ) -> tuple[str, list, list[bytes]]:
+    """Run the WSGI app in this thread and keep its whole answer."""
+    answer: dict = {}
+    chunks: list[bytes] = []
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, headers
+        return chunks.append
+
+    result = app(environ, start_response)
+    try:
+        chunks.extend(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return answer["status"], answer["headers"], chunks
