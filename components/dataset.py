@@ -17,6 +17,7 @@ from geo import layers
 
 
 PUBLIC_KEY = "public"
+UPLOAD_KEY_PREFIX = "upload-"  # then the SHA-256 of the validated rows (components/upload.py)
 _SERIAL = itertools.count()
 
 
@@ -29,6 +30,11 @@ class Dataset:
     # hash of the content for a visitor's file; otherwise a serial number never given twice, so
     # that two different datasets never share a cached result.
     key: str = field(default_factory=lambda: f"dataset-{next(_SERIAL)}")
+
+    @property
+    def is_upload(self) -> bool:
+        """A visitor's file (« Mon fichier »), not data this server holds."""
+        return self.key.startswith(UPLOAD_KEY_PREFIX)
 
 
 def per_dataset(public_entries: int, other_entries: int):

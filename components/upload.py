@@ -17,7 +17,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components import ids
-from components.dataset import Dataset, current, prepare_for_map
+from components.dataset import UPLOAD_KEY_PREFIX, Dataset, current, prepare_for_map
 from components.i18n import number, t
 from data import schema
 from data.importer import import_spreadsheet
@@ -88,7 +88,7 @@ def read_upload(contents, filename, lang: str) -> tuple[dict | None, list]:
 def _uploaded_dataset(payload: str) -> Dataset | None:
     """Validated, prepared projects from the browser's store (cached by content); None if they do
     not pass the schema."""
-    key = "upload-" + hashlib.sha256(payload.encode()).hexdigest()
+    key = UPLOAD_KEY_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
     with _UPLOADED_LOCK:
         if key in _UPLOADED:
             return _UPLOADED[key]
