@@ -36,9 +36,11 @@ HEADER_SEARCH_ROWS = 30  # the header must be among the first 30 non-empty rows
 # Rows walked in one sheet or CSV, blank ones included, and the highest row number read: room for
 # MAX_ROWS projects with title rows and blank separators, far short of a sheet's 1 048 576 rows.
 MAX_ROWS_WALKED = 4 * MAX_ROWS
-# Cells a worksheet's XML may declare (counted on the raw XML before it is parsed): the MAX_ROWS
-# rows of MAX_COLUMNS cells a list may hold, with room for columns beyond the limit.
-MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+# Cells a worksheet's XML may declare, empty styled ones included (counted on the raw XML before it
+# is parsed): MAX_ROWS rows of 50 cells, five times what a real list of that length uses. openpyxl
+# parses a row whole before handing it over, so this bounds the work inside one row too (about
+# 1 s of CPU for one row of 240 000 empty cells).
+MAX_CELLS = MAX_ROWS * 50
 # Processor time one upload's parse may take; a 5 000-row workbook takes about a second.
 PARSE_CPU_SECONDS = 5.0
 # An XLSX is a zip: refuse it before parsing if it would inflate beyond this, or inflate suspiciously
