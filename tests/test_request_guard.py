@@ -80,6 +80,14 @@ def test_forged_inputs_of_real_callbacks_are_400():
     assert _post(json.dumps(body).encode()).status_code == 400
 
 
+def test_a_callback_that_has_nothing_to_change_still_answers_204():
+    """PreventUpdate is one of Dash's CallbackExceptions: it must stay Dash's 204, not become a 400."""
+    spec = next(d for d in DEPENDENCIES if d["output"] == "download-file.data")
+    body = _body(spec)
+    body["inputs"] = [[]]  # no download button on the page: the callback prevents the update
+    assert _post(json.dumps(body).encode()).status_code == 204
+
+
 def test_forged_grid_requests_are_answered_not_500():
     spec = next(d for d in DEPENDENCIES if "getRowsResponse" in d["output"])
     for request in ({"sortModel": [{"colId": ["a"], "sort": "asc"}]}, {"sortModel": [{"colId": {"a": 1}}]},

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import io
 
-from data.spreadsheet import MAX_FILE_BYTES
+from web.security import MAX_REQUEST_BYTES
 
 # Paths whose requests compute; everything else (pages' shell, static files, layers, /healthz)
 # answers at once and stays in its greenlet.
 COMPUTING_PREFIXES = ("/_dash-update-component", "/api/")
 THREADS = 4  # as many as gthread had: CPU-bound work gains nothing from more
-# A callback body is at most an upload's data URL (base64, 4/3 of the file) plus the other inputs.
-MAX_BODY_BYTES = MAX_FILE_BYTES * 4 // 3 + 1_000_000
+MAX_BODY_BYTES = MAX_REQUEST_BYTES  # beyond it the app answers 413 without reading the body
 
 
 def offload(app, threads: int = THREADS):

@@ -24,6 +24,7 @@ import logging
 import dash
 import flask
 from dash._pages import _path_to_page
+from dash.exceptions import PreventUpdate
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,8 @@ def _guard_callback(view, app: dash.Dash):
             raise MalformedCallback()
         try:
             return view(*args, **kwargs)
-        except HTTPException:
-            raise
+        except (HTTPException, PreventUpdate):
+            raise  # PreventUpdate (a CallbackException too) is Dash's 204 « nothing to change »
         except _FORGED_VALUE_ERRORS as error:
             # One line, not a traceback: values no control sends must not flood the log.
             log.warning("callback %s : valeur refusée (400) : %s: %.200s", body.get("output"), type(error).__name__, error)
