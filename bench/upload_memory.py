@@ -35,7 +35,7 @@ def run(datasets: int, rows: int = ROWS) -> list[int]:
     for seed in range(datasets):
         uploaded = store_payload(1_000 + seed, rows)
         for level in ("region", "mrc"):
-            inputs = [level, "amount", [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, "upload", uploaded, "fr"]
+            inputs = [level, "amount", [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, [], "upload", uploaded, "fr"]
             dashboard.update_view(*inputs)
             dashboard.table_block({"startRow": 0, "endRow": 100}, *inputs)
         sizes.append(process.memory_info().rss)

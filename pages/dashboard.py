@@ -511,12 +511,13 @@ def table_block(request, level, measure, regions, mrcs, themes, alliances, cycle
           *[State(i.component_id, i.component_property) for i in FILTER_INPUTS + SOURCE_INPUTS],
           State(ids.LANG, "data"), prevent_initial_call=True)
 def download_upload(clicks, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
-                    source, uploaded, lang):
+                    explicit, source, uploaded, lang):
     """The visitor's own rows, re-validated from the store, filtered as on screen."""
     triggered = ctx.triggered_id
     if not any(isinstance(n, int) and n > 0 for n in clicks or []) or not isinstance(triggered, dict):
         raise PreventUpdate
-    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
+    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
+                            explicit)
     data = upload.active_dataset(source, uploaded)
     if not data.is_upload:  # the store no longer holds a valid file: the public links are on screen again
         raise PreventUpdate

@@ -81,10 +81,10 @@ def test_with_the_visitor_s_file_on_screen_the_downloads_are_that_file_as_filter
 
     payload, _ = upload.read_upload(_data_url((FIXTURES / "coordinator_clean.csv").read_bytes()),
                                     "coordinator_clean.csv", "fr")
-    inputs = ["region", "amount", [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, "upload", payload, "fr"]
+    inputs = ["region", "amount", [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, [], "upload", payload, "fr"]
     shown = dashboard.update_view(*inputs)[9]  # the downloads block
     assert "votre fichier" in str(shown) and "/api/projects" not in str(shown)
-    public = dashboard.update_view(*inputs[:10], "public", payload, "fr")[9]
+    public = dashboard.update_view(*inputs[:11], "public", payload, "fr")[9]
     assert "/api/projects" in str(public)
 
     context_value.set(AttributeDict(triggered_inputs=[{"prop_id": '{"file":"projects_csv","type":"upload-download"}.n_clicks',
