@@ -20,6 +20,7 @@ import re
 import time
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Iterator
@@ -259,9 +260,10 @@ def _check_zip(data: bytes, file: str, lang: str) -> None:
             for member in members:
                 if _is_cell_part(member.filename) and _count_cells(archive, member) > MAX_CELLS:
                     raise UnreadableFile("too_many_cells", file, lang, max=count_text(MAX_CELLS, lang))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
-        if isinstance(exc, UnreadableFile):
-            raise
+    except UnreadableFile:
+        raise
+    # a damaged archive: bad headers, a member that does not inflate, an unknown compression method
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, zlib.error):
         raise UnreadableFile("xlsx_unreadable", file, lang, detail=message("xlsx_not_a_zip", lang)) from None
 
 

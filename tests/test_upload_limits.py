@@ -101,3 +101,12 @@ def test_a_damaged_workbook_is_described_in_french_not_in_openpyxl_s_english():
         assert str(failure.value).startswith(words), str(failure.value)
     with pytest.raises(UnreadableFile, match=r"^pas-un-zip\.xlsx : classeur Excel illisible \(ce n'est pas un fichier \.xlsx valide\)"):
         import_spreadsheet(b"PK\x03\x04 not really a zip", "pas-un-zip.xlsx")
+
+
+def test_a_workbook_whose_sheet_does_not_inflate_is_unreadable_not_a_crash():
+    name, data = hostile_uploads.wide_row_xlsx(cells=5_000)
+    start = data.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")  # the member's data
+    damaged = data[:start + 50] + bytes(b ^ 0x5A for b in data[start + 50:start + 400]) + data[start + 400:]
+    with pytest.raises(UnreadableFile) as failure:
+        import_spreadsheet(damaged, name)
+    assert str(failure.value).startswith("ligne-large.xlsx : classeur Excel illisible")
