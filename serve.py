@@ -3,7 +3,7 @@
 This file is gunicorn's configuration (`gunicorn -c serve.py app:server`); run directly, it starts
 gunicorn with itself as configuration. Every value below can be overridden from the environment:
 HOST, PORT and WORKERS here, anything else with gunicorn's own GUNICORN_CMD_ARGS
-(e.g. `GUNICORN_CMD_ARGS="--threads 8 --timeout 60"`).
+(e.g. `GUNICORN_CMD_ARGS="--worker-connections 2000 --timeout 60"`).
 
 The app is loaded once in the master process before any worker is forked (`preload_app`):
 - a missing or invalid data file stops the master before it binds its port (`app.create_app()`
@@ -55,14 +55,21 @@ chdir = str(ROOT)
 _host = carte_config.get("host")
 bind = f"[{_host}]:{carte_config.get('port')}" if ":" in _host else f"{_host}:{carte_config.get('port')}"  # IPv6 in brackets
 workers = _workers()
-# Threads let a worker keep answering quick requests (static files, health checks) while one
-# callback computes, and allow HTTP keep-alive; callbacks are short pandas work under the GIL.
-worker_class = "gthread"
-threads = 4
+# gevent: each connection is a greenlet, so a client that sends its request slowly (or never
+# finishes it) costs a few kilobytes, not one of a handful of request threads. With gthread, 50
+# connections trickling 10 bytes a second left /healthz timing out (docs/OPERATIONS.md). Callbacks
+# are CPU-bound pandas work: they run in a few threads beside the greenlets (post_worker_init),
+# so a worker still answers /healthz and static files while one computes.
+worker_class = "gevent"
+worker_connections = 1000  # open connections per worker, slow ones included
 preload_app = True
 timeout = 30  # a callback takes well under a second; 30 s means a stuck worker, which is replaced
+# The master replaces a worker silent for `timeout`. The worker's network loop keeps telling it it
+# is alive while the threads compute, as gthread's main thread did; a slow client never silences it.
 graceful_timeout = 20
-keepalive = 5
+# An idle kept-alive connection is a greenlet under gevent, not a thread: keep it long enough
+# for a visitor's pause between two changes (the load test's are 1,5 to 4,5 s, plus waiting).
+keepalive = 30
 # Recycle workers now and then, so slow growth of a process (caches, fragmentation) cannot add up.
 max_requests = 20_000
 max_requests_jitter = 2_000
@@ -82,6 +89,19 @@ def when_ready(server) -> None:
     from web import warmup
 
     warmup.warm(app)
+
+
+def post_worker_init(worker) -> None:
+    """In each worker, once gevent is set up: the requests that compute go to a few threads, so
+    the worker's other connections (health checks, static files) do not wait for them (web/offload.py)."""
+    if "gevent" not in type(worker).__module__:
+        return  # another worker class chosen with GUNICORN_CMD_ARGS: its own threads serve
+    from web.offload import offload
+
+    # The network loop needs the interpreter lock for every read and write, and the app's threads
+    # hold it for up to the switch interval (5 ms by default) at a time: 1 ms lets it in sooner.
+    sys.setswitchinterval(0.001)
+    worker.wsgi = offload(worker.wsgi)
 
 
 def main() -> None:

@@ -1,9 +1,13 @@
 """The data the app shows: the curated, validated tables, or the synthetic demo set behind a switch."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import itertools
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import cachetools
 import pandas as pd
 
 import config
@@ -12,11 +16,56 @@ from data import load, metrics
 from geo import layers
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: caches key on the dataset itself
+PUBLIC_KEY = "public"
+UPLOAD_KEY_PREFIX = "upload-"  # then the SHA-256 of the validated rows (components/upload.py)
+_SERIAL = itertools.count()
+
+
+@dataclass(frozen=True, eq=False)
 class Dataset:
     projects: pd.DataFrame  # validated + metrics.prepare_projects columns, indexed by project_id
     envelopes: pd.DataFrame
     demo: bool
+    # What the data are, for the caches (per_dataset): PUBLIC_KEY for the process's curated data, a
+    # hash of the content for a visitor's file; otherwise a serial number never given twice, so
+    # that two different datasets never share a cached result.
+    key: str = field(default_factory=lambda: f"dataset-{next(_SERIAL)}")
+
+    @property
+    def is_upload(self) -> bool:
+        """A visitor's file (« Mon fichier »), not data this server holds."""
+        return self.key.startswith(UPLOAD_KEY_PREFIX)
+
+
+def per_dataset(public_entries: int, other_entries: int):
+    """Cache `fn(data, *args)` on (data.key, *args), never on the Dataset object itself.
+
+    The public data's results and every other dataset's (visitors' files) are kept in two
+    separate LRU caches, so that uploads can neither evict the views most visitors share nor
+    grow a worker's memory: a dataset that leaves upload.py's small cache is freed, and at most
+    `other_entries` results of other datasets are kept. Thread-safe (gunicorn threads).
+    """
+    def key(data, *args):
+        return cachetools.keys.hashkey(data.key, *args)
+
+    def decorate(fn):
+        public = cachetools.cached(cachetools.LRUCache(public_entries), key=key, lock=threading.Lock(), info=True)(fn)
+        other = cachetools.cached(cachetools.LRUCache(other_entries), key=key, lock=threading.Lock(), info=True)(fn)
+
+        @functools.wraps(fn)
+        def cached(data, *args):
+            return (public if data.key == PUBLIC_KEY else other)(data, *args)
+
+        def cache_clear() -> None:
+            public.cache_clear()
+            other.cache_clear()
+
+        cached.cache_info = public.cache_info  # the public data's, which the warm-up fills
+        cached.other_cache_info = other.cache_info
+        cached.cache_clear = cache_clear
+        return cached
+
+    return decorate
 
 
 def demo_enabled() -> bool:
@@ -40,7 +89,7 @@ def current() -> Dataset:
         projects = generate_projects(demo_size(), seed=2018)
     else:
         projects = load.load_projects()
-    return Dataset(prepare_for_map(projects), envelopes, demo_enabled())
+    return Dataset(prepare_for_map(projects), envelopes, demo_enabled(), key=PUBLIC_KEY)
 
 
 def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:

@@ -187,6 +187,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_projects_xlsx": ("Projets (Excel)", "Projects (Excel)"),
     "download_territories_csv": ("Territoires (CSV)", "Areas (CSV)"),
     "download_territories_xlsx": ("Territoires (Excel)", "Areas (Excel)"),
+    "download_upload_note": ("Téléchargements : les projets de votre fichier, tels qu'affichés (pas les données publiques).",
+                             "Downloads: the projects of your file, as shown (not the public data)."),
     "ignored_parameters": ("Certains éléments du lien n'ont pas pu être lus et ont été ignorés : {names}.",
                            "Some parts of the link could not be read and were ignored: {names}."),
     "cluster_title": ("Projets regroupés", "Grouped projects"),

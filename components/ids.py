@@ -30,6 +30,7 @@ PERMALINK = "permalink"
 SHARE = "share-url"
 EMBED_SNIPPET = "embed-snippet"  # the <iframe> code of the view (pages/embed.py)
 DOWNLOADS = "downloads"
+DOWNLOAD_FILE = "download-file"  # dcc.Download of the visitor's own data, as on screen
 LANG_LINK = "lang-link"
 MAP_IMAGE = "map-image"
 MAP_CAPTION = "map-caption"

@@ -96,7 +96,7 @@ def table_frame(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _text_condition(column: pd.Series, condition: dict) -> pd.Series:
-    kind = condition.get("type")
+    kind = condition.get("type") if isinstance(condition.get("type"), str) else None
     value = str(condition.get("filter") or "").lower()
     text = column.str.lower()
     tests = {"contains": lambda: text.str.contains(value, regex=False),
@@ -108,11 +108,11 @@ def _text_condition(column: pd.Series, condition: dict) -> pd.Series:
 
 
 def _number_condition(column: pd.Series, condition: dict) -> pd.Series:
-    kind = condition.get("type")
+    kind = condition.get("type") if isinstance(condition.get("type"), str) else None
     try:
         value = float(condition.get("filter"))
         upper = float(condition.get("filterTo")) if kind == "inRange" else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a forged 400-digit number
         if kind in ("blank", "notBlank"):
             return column.isna() if kind == "blank" else column.notna()
         return pd.Series(True, index=column.index)
@@ -127,7 +127,7 @@ def apply_grid_model(frame: pd.DataFrame, sort_model, filter_model) -> pd.DataFr
     """The grid's column filters and sort, on the server. Unknown columns or operators are ignored."""
     keep = pd.Series(True, index=frame.index)
     if isinstance(filter_model, dict):
-        for column, spec in list(filter_model.items())[:len(SORTABLE)]:
+        for column, spec in list(filter_model.items())[:len(SORTABLE)]:  # JSON keys: always text
             if column not in SORTABLE or not isinstance(spec, dict):
                 continue
             conditions = spec.get("conditions") if isinstance(spec.get("conditions"), list) else [spec]
@@ -140,8 +140,9 @@ def apply_grid_model(frame: pd.DataFrame, sort_model, filter_model) -> pd.DataFr
                 keep &= combined
     result = frame[keep]
     if isinstance(sort_model, list):
-        columns = [s.get("colId") for s in sort_model[:3] if isinstance(s, dict) and s.get("colId") in SORTABLE]
-        ascending = [s.get("sort") != "desc" for s in sort_model[:3] if isinstance(s, dict) and s.get("colId") in SORTABLE]
+        sorts = [s for s in sort_model[:3] if isinstance(s, dict) and _known_column(s.get("colId"))]
+        columns = [s["colId"] for s in sorts]
+        ascending = [s.get("sort") != "desc" for s in sorts]
         if columns:
             # An empty cell (no MRC, no priority stated) is unknown: last, whichever the direction.
             result = result.sort_values(columns, ascending=ascending, na_position="last", kind="stable",
@@ -153,10 +154,15 @@ def apply_grid_model(frame: pd.DataFrame, sort_model, filter_model) -> pd.DataFr
 _DIRECT = {"title": "title", "promoter": "promoter", "amount": "amount_fqis"}
 
 
+def _known_column(name) -> bool:
+    """A column the grid may sort or filter on; a forged request can send a list or an object."""
+    return isinstance(name, str) and name in SORTABLE
+
+
 def _columns_used(request: dict) -> set:
     used = set()
     if isinstance(request.get("sortModel"), list):
-        used |= {s.get("colId") for s in request["sortModel"] if isinstance(s, dict)}
+        used |= {s.get("colId") for s in request["sortModel"] if isinstance(s, dict) and _known_column(s.get("colId"))}
     if isinstance(request.get("filterModel"), dict):
         used |= set(request["filterModel"])
     return used & set(SORTABLE)

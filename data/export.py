@@ -356,6 +356,18 @@ def territory_records(agg: pd.DataFrame, level: str, lang: str, *, demo: bool = 
     return records
 
 
+_MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope",
+                   "envelope_per_capita": "envelope_per_capita", "documented_share": "documented_share"}
+
+
+def ranked_territories(agg: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Highest first, territories with no data last (NaN; a count of 0 sorts last anyway), ties by name."""
+    values = agg[_MEASURE_COLUMN[measure]].astype(float)
+    order = (pd.DataFrame({"value": values, "name": agg.name.astype(str), "id": agg.index.astype(str)}, index=agg.index)
+             .sort_values(["value", "name", "id"], ascending=[False, True, True], na_position="last"))
+    return agg.loc[order.index]
+
+
 def territory_table(agg: pd.DataFrame, level: str, lang: str, *, demo: bool = False,
                     envelope_cycle: str | None = None) -> pd.DataFrame:
     """The territory table as exported: `territory_records` with French (or English) headers.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 LANGS = ("fr", "en")
 
@@ -23,6 +23,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "legacy_xls": ("{file} : l'ancien format Excel (.xls) n'est pas pris en charge ; enregistrez le classeur en .xlsx ou en CSV.",
                    "{file}: the old Excel format (.xls) is not supported; save the workbook as .xlsx or CSV."),
     "xlsx_unreadable": ("{file} : classeur Excel illisible ({detail}).", "{file}: unreadable Excel workbook ({detail})."),
+    # the {detail} of xlsx_unreadable and csv_unreadable: the libraries' own words are English
+    "xlsx_not_a_zip": ("ce n'est pas un fichier .xlsx valide", "not a valid .xlsx file"),
+    "xlsx_damaged": ("contenu endommagé ou d'un format que la carte ne lit pas",
+                     "damaged content, or a format the map does not read"),
+    "xlsx_too_many_parts": ("{n} parties dans l'archive", "{n} parts in the archive"),
+    "csv_field_too_long": ("une cellule est beaucoup trop longue", "a cell is far too long"),
+    "csv_quotes": ("guillemets mal fermés ou saut de ligne hors guillemets",
+                   "unbalanced quotes, or a line break outside quotes"),
     "xlsx_too_big": ("{file} : classeur refusé : décompressé, il ferait {size} (maximum {max}).",
                      "{file}: workbook refused: uncompressed it would be {size} (maximum {max})."),
     "xlsx_ratio": ("{file} : classeur refusé : taux de compression anormal ({ratio} pour 1, maximum {max}).",
@@ -38,6 +46,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "for example « Project name », « Promoter », « MRC », « Amount granted »."),
     "too_many_rows": ("{file} : trop de lignes (plus de {max}) ; découpez le fichier.",
                       "{file}: too many rows (more than {max}); split the file."),
+    "too_many_lines": ("{file} : trop de lignes (plus de {max}, lignes vides comprises) ; supprimez les lignes vides "
+                       "ou découpez le fichier.",
+                       "{file}: too many rows (more than {max}, blank ones included); delete the blank rows "
+                       "or split the file."),
+    "too_many_cells": ("{file} : classeur refusé : une feuille compte plus de {max} cellules (vides comprises) ; "
+                       "supprimez les lignes et colonnes vides ou découpez le fichier.",
+                       "{file}: workbook refused: a sheet has more than {max} cells (empty ones included); "
+                       "delete the empty rows and columns or split the file."),
+    "parse_too_long": ("{file} : lecture interrompue après {seconds} secondes de calcul ; supprimez les lignes et "
+                       "colonnes vides ou découpez le fichier.",
+                       "{file}: reading stopped after {seconds} seconds of computation; delete the empty rows "
+                       "and columns or split the file."),
     # whole-file problems once read (exit 1)
     "missing_column": ("colonne obligatoire absente : « {label} »", "required column missing: « {label} »"),
     "missing_title_description": ("colonne obligatoire absente : « {label} » (« {column} » décrit le projet : ce n'est pas son titre)",
@@ -183,6 +203,11 @@ def size_text(n: int, lang: str) -> str:
     """A file size in megabytes: « 5,0 Mo » or « 5.0 MB »."""
     text = f"{n / 1_000_000:.1f}"
     return (text.replace(".", ",") + " Mo") if lang == "fr" else (text + " MB")
+
+
+def count_text(n: int, lang: str) -> str:
+    """A whole number in the reader's convention: « 20 000 » or « 20,000 »."""
+    return format_decimal(n, locale="fr_CA" if lang == "fr" else "en_CA")
 
 
 def money_text(amount: float, lang: str) -> str:

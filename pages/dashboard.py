@@ -15,6 +15,7 @@ import dash
 import numpy as np
 import pandas as pd
 from dash import (
+    ALL,
     Input,
     Output,
     State,
@@ -27,8 +28,8 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from components import about, ids, lazy_grid, table, upload
-from components.dataset import Dataset
+from components import about, downloads, ids, lazy_grid, table, upload
+from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
 from components.figures import (
@@ -357,6 +358,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
             dcc.Clipboard(target_id=ids.EMBED_SNIPPET, title=t("copy_embed", lang), className="copy"),
         ], className="share"),
         html.Div(links["downloads"], id=ids.DOWNLOADS, className="downloads"),
+        dcc.Download(id=ids.DOWNLOAD_FILE),
         lazy_grid.slot(lang),
     ], className="table-panel")
 
@@ -422,7 +424,7 @@ def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount
     return view_outputs(data, view)
 
 
-@lru_cache(maxsize=256)
+@per_dataset(public_entries=256, other_entries=16)
 def view_outputs(data: Dataset, view: View) -> tuple:
     """Every output of update_view for one view of one dataset. Cached: many visitors look at the
     same views (the default, one region…), and a view's outputs never change while its data do not."""
@@ -433,7 +435,8 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),
             count, view_key(view, data), selected_notice(view, result["agg"]), map_notes(view, result, data),
-            links["permalink"], links["lang_href"], links["downloads"], links["caption"],
+            links["permalink"], links["lang_href"],
+            downloads.upload_buttons(view.lang) if data.is_upload else links["downloads"], links["caption"],
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["agg"], view.measure, view.lang),
             presentation.href_for(view.filters.regions, view.lang))
@@ -485,10 +488,10 @@ clientside_callback(
 
 def view_key(view: View, data: Dataset) -> str:
     """A short fingerprint of the view and its data: the table reloads its rows when it changes."""
-    return hashlib.sha1(f"{view!r}{id(data.projects)}".encode()).hexdigest()[:12]
+    return hashlib.sha1(f"{view!r}{data.key}".encode()).hexdigest()[:12]
 
 
-@lru_cache(maxsize=16)
+@per_dataset(public_entries=16, other_entries=4)
 def _table_for(data: Dataset, view: View) -> pd.DataFrame:
     """The projects of a view, for the table's blocks (one filter pass per view, not per block)."""
     return data.projects[metrics.filter_mask(data.projects, view.effective_filters())]
@@ -502,6 +505,23 @@ def table_block(request, level, measure, regions, mrcs, themes, alliances, cycle
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
                             explicit)
     return table.rows_block(_table_for(upload.active_dataset(source, uploaded), view), request, view.lang)
+
+
+@callback(Output(ids.DOWNLOAD_FILE, "data"), Input({"type": downloads.UPLOAD_DOWNLOAD, "file": ALL}, "n_clicks"),
+          *[State(i.component_id, i.component_property) for i in FILTER_INPUTS + SOURCE_INPUTS],
+          State(ids.LANG, "data"), prevent_initial_call=True)
+def download_upload(clicks, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
+                    explicit, source, uploaded, lang):
+    """The visitor's own rows, re-validated from the store, filtered as on screen."""
+    triggered = ctx.triggered_id
+    if not any(isinstance(n, int) and n > 0 for n in clicks or []) or not isinstance(triggered, dict):
+        raise PreventUpdate
+    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
+                            explicit)
+    data = upload.active_dataset(source, uploaded)
+    if not data.is_upload:  # the store no longer holds a valid file: the public links are on screen again
+        raise PreventUpdate
+    return downloads.upload_file(str(triggered.get("file")), data, view, str(uploaded.get("file") or ""))
 
 
 # When the view changes, the grid drops the rows it holds and asks for the new ones.

@@ -67,3 +67,34 @@ def test_the_template_has_the_expected_columns_and_two_example_rows(tmp_path):
     from data.importer import import_spreadsheet
     result = import_spreadsheet(response.data, "modele-projets.xlsx")
     assert result.rows_valid == 2 and not result.errors  # the template itself imports cleanly
+
+
+def test_with_the_visitor_s_file_on_screen_the_downloads_are_that_file_as_filtered(monkeypatch):
+    import io
+
+    import pandas as pd
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from components.state import AMOUNT_STEPS
+    from pages import dashboard
+
+    payload, _ = upload.read_upload(_data_url((FIXTURES / "coordinator_clean.csv").read_bytes()),
+                                    "coordinator_clean.csv", "fr")
+    inputs = ["region", "amount", [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, [], "upload", payload, "fr"]
+    shown = dashboard.update_view(*inputs)[9]  # the downloads block
+    assert "votre fichier" in str(shown) and "/api/projects" not in str(shown)
+    public = dashboard.update_view(*inputs[:11], "public", payload, "fr")[9]
+    assert "/api/projects" in str(public)
+
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": '{"file":"projects_csv","type":"upload-download"}.n_clicks',
+                                                       "value": 1}]))
+    sent = dashboard.download_upload([1, 0, 0, 0], *inputs)
+    table = pd.read_csv(io.BytesIO(downloads_bytes(sent)), sep=None, engine="python")
+    assert len(table) == len(payload["projects"]) == 2  # the visitor's 2 projects, not the 35 public ones
+    assert sent["filename"] == "projets-coordinator_clean.csv"
+
+
+def downloads_bytes(sent: dict) -> bytes:
+    import base64 as b64
+    return b64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()

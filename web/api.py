@@ -253,7 +253,7 @@ def territories() -> Response:
     chosen = metrics.filter_projects(data.projects, filters)
     # One cycle's envelopes, as on the page: the chosen cycle, else the one with most territories known.
     cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
-    agg = _ranked(metrics.aggregate(chosen, level, data.envelopes, envelope_cycle=cycle), measure)
+    agg = export.ranked_territories(metrics.aggregate(chosen, level, data.envelopes, envelope_cycle=cycle), measure)
     if fmt == openapi.GEOJSON:
         records = export.territory_records(agg, level, lang, demo=bool(data.demo))
         body = json.dumps(geo_export.territory_features(records, level), ensure_ascii=False, allow_nan=False)
@@ -276,18 +276,6 @@ def territories() -> Response:
         "filters": query.filters(), "ignored": query.ignored, "demo": bool(data.demo),
         "results": _json_rows(export.territory_records(agg, level, lang, demo=bool(data.demo))),
     })
-
-
-_MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope",
-                   "envelope_per_capita": "envelope_per_capita", "documented_share": "documented_share"}
-
-
-def _ranked(agg: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """Highest first, territories with no data last (NaN; a count of 0 sorts last anyway), ties by name."""
-    values = agg[_MEASURE_COLUMN[measure]].astype(float)
-    order = (pd.DataFrame({"value": values, "name": agg.name.astype(str), "id": agg.index.astype(str)}, index=agg.index)
-             .sort_values(["value", "name", "id"], ascending=[False, True, True], na_position="last"))
-    return agg.loc[order.index]
 
 
 @blueprint.get("/envelopes")

@@ -1,7 +1,11 @@
 """Non-Dash HTTP routes: the map layers as cacheable static files."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, abort, send_file
+
+log = logging.getLogger(__name__)
 
 from geo import layers
 
@@ -15,6 +19,10 @@ def register(server: Flask) -> None:
     def layer(level: str):
         if level not in layers.LEVELS:
             abort(404)
-        response = send_file(layers.layer_path(level), mimetype="application/geo+json",
+        try:
+            return send_file(layers.layer_path(level), mimetype="application/geo+json",
                              conditional=True, etag=True, max_age=LAYER_MAX_AGE)
-        return response
+        except FileNotFoundError:
+            # the build is incomplete: /healthz says 503 too; one line, not a traceback per request
+            log.error("couche absente : %s (relancer « python -m geo.build »)", layers.layer_path(level))
+            abort(503)

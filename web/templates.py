@@ -30,7 +30,7 @@ def register(server: Flask) -> None:
             body, mime = to_xlsx_bytes(template_frame(), "Projets"), \
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         elif fmt == "csv":
-            body, mime = to_csv_bytes(template_frame()), "text/csv; charset=utf-8"
+            body, mime = to_csv_bytes(template_frame()), "text/csv"  # Flask adds « ; charset=utf-8 »
         else:
             return ("", 404)
         return send_file(io.BytesIO(body), mimetype=mime, as_attachment=True, download_name=f"modele-projets.{fmt}")
