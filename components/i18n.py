@@ -43,15 +43,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "language_switch": ("English", "Français"),
     "no_data": ("Aucune donnée connue (≠ zéro)", "No known data (≠ zero)"),
     "no_data_hover": ("aucune donnée connue", "no known data"),
-    "fig_total": ("Montant FQIS connu", "Known FQIS amount"),
-    "fig_projects": ("Projets", "Projects"),
+    # Figures of the projects in view: always said to be those of the *known* projects, never the
+    # program's (its published totals are in the program strip above the map).
+    "fig_total": ("Montant des projets connus", "Amount of known projects"),
+    "fig_projects": ("Projets connus", "Known projects"),
     "fig_promoters": ("Organismes porteurs", "Promoting organizations"),
-    "fig_per_capita": ("Par habitant", "Per inhabitant"),
-    "fig_unknown_amounts": ("{n} projet(s) sans montant connu", "{n} project(s) with no known amount"),
+    "fig_per_capita": ("Projets connus, par habitant", "Known projects, per inhabitant"),
     "fig_population": ("Population 2021 du territoire : {pop}", "2021 population of the area: {pop}"),
     "ranking": ("Classement des territoires", "Ranking of areas"),
-    "ranking_no_data": ("{n} territoire(s) sans donnée connue ne sont pas classés.",
-                        "{n} area(s) with no known data are not ranked."),
     "table_title": ("Projets de la vue", "Projects in view"),
     "col_title": ("Projet", "Project"),
     "col_promoter": ("Organisme porteur", "Promoting organization"),
@@ -100,14 +99,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_unreadable": ("Ce fichier ne peut pas être lu. Déposez un fichier .csv ou .xlsx.",
                           "This file cannot be read. Please use a .csv or .xlsx file."),
     "upload_too_big": ("« {name} » dépasse la taille permise ({size} Mo).", "« {name} » is larger than allowed ({size} MB)."),
-    "upload_summary": ("« {name} » : {read} ligne(s) lue(s), {valid} valide(s), {rejected} problème(s).",
-                       "« {name} »: {read} row(s) read, {valid} valid, {rejected} problem(s)."),
+    "upload_summary": ("« {name} » : {read}, {valid}, {problems}.", "« {name} »: {read}, {valid}, {problems}."),
     "upload_errors": ("Lignes à corriger", "Rows to fix"),
     "upload_row": ("Ligne", "Row"),
     "upload_column": ("Colonne", "Column"),
     "upload_problem": ("Problème", "Problem"),
-    "summary": ("{scope} : {total}, {n} projet(s), {per_capita} par habitant.",
-                "{scope}: {total}, {n} project(s), {per_capita} per inhabitant."),
+    "summary": ("{scope} : {projects}, pour un montant connu de {total}, soit {per_capita} par habitant "
+                "(projets connus seulement).",
+                "{scope}: {projects}, with a known amount of {total}, or {per_capita} per inhabitant "
+                "(known projects only)."),
     "summary_quebec": ("Tout le Québec", "All of Québec"),
     "territory_table": ("Tableau des territoires (équivalent texte de la carte)", "Table of areas (text version of the map)"),
     "col_territory": ("Territoire", "Area"),
@@ -133,7 +133,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "cluster_title": ("Projets regroupés", "Grouped projects"),
     "clustered_note": ("{n} projets dans la vue : trop pour les dessiner un à un, ils sont regroupés par secteur.",
                        "{n} projects in view: too many to draw one by one, they are grouped by area."),
-    "table_count": ("{n} projet(s) dans la vue", "{n} project(s) in view"),
     "table_show": ("Afficher le tableau des projets", "Show the project table"),
     "table_loading": ("Chargement du tableau…", "Loading the table…"),
     "table_load_error": ("Le tableau n'a pas pu être chargé. Réessayer", "The table could not be loaded. Try again"),
@@ -177,6 +176,14 @@ def money_compact(value: float | None, lang: str) -> str:
     if _missing(value):
         return "—"
     return format_compact_currency(value, "CAD", locale=LOCALES.get(lang, "fr_CA"), fraction_digits=1)
+
+
+def percent(value: float | None, lang: str) -> str:
+    """0.0094 → « 0,9 % » (fr) or « 0.9% » (en); below 0,1 % but above zero → « < 0,1 % »; unknown → « — »."""
+    if _missing(value):
+        return "—"
+    shown = "< " + _format(0.1, lang, 1, currency=False) if 0 < value < 0.001 else _format(100 * value, lang, 1, currency=False)
+    return shown + "%" if lang == "en" else shown + "\u00a0%"
 
 
 def money_cents(value: float | None, lang: str) -> str:
@@ -234,3 +241,73 @@ def money_cents_many(values, lang: str):
 
 def number_many(values, lang: str):
     return _many(values, lang, 0, currency=False)
+
+
+# ---------------------------------------------------------------- plural forms
+# Every text that holds a count, in one table: key → ((French one, other), (English one, other)).
+# {n} is the count (formatted by `plural`); other placeholders are filled from its keyword arguments.
+# The form is chosen by the language's CLDR plural rule through Babel (French: « 0 projet »,
+# « 1 projet », « 2 projets »; English: « 0 projects », « 1 project »). Kept in one place so the
+# move to gettext catalogs (ngettext) finds every entry.
+
+PLURALS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "n_projects": (("{n} projet", "{n} projets"), ("{n} project", "{n} projects")),
+    "n_known_projects": (("{n} projet connu", "{n} projets connus"), ("{n} known project", "{n} known projects")),
+    "unknown_amounts": (("{n} projet sans montant connu", "{n} projets sans montant connu"),
+                        ("{n} project with no known amount", "{n} projects with no known amount")),
+    "ranking_no_data": (("{n} territoire sans donnée connue n'est pas classé.",
+                         "{n} territoires sans donnée connue ne sont pas classés."),
+                        ("{n} area with no known data is not ranked.", "{n} areas with no known data are not ranked.")),
+    "table_count": (("{n} projet dans la vue", "{n} projets dans la vue"),
+                    ("{n} project in view", "{n} projects in view")),
+    "rows_read": (("{n} ligne lue", "{n} lignes lues"), ("{n} row read", "{n} rows read")),
+    "rows_valid": (("{n} valide", "{n} valides"), ("{n} valid", "{n} valid")),
+    "problems": (("{n} problème", "{n} problèmes"), ("{n} problem", "{n} problems")),
+    "other_amounts": (("{n} autre montant", "{n} autres montants"), ("{n} other amount", "{n} other amounts")),
+    "other_themes": (("{n} autre thème", "{n} autres thèmes"), ("{n} other theme", "{n} other themes")),
+    "other_projects": (("{n} autre projet", "{n} autres projets"), ("{n} other project", "{n} other projects")),
+    "other_known_amounts": (("{n} autre montant connu", "{n} autres montants connus"),
+                            ("{n} other known amount", "{n} other known amounts")),
+    "regions_only": (("{n} région seulement", "{n} régions seulement"), ("{n} region only", "{n} regions only")),
+    "n_alliances": (("{n} Alliance", "{n} Alliances"), ("{n} Alliance", "{n} Alliances")),
+    "n_rows": (("{n} ligne", "{n} lignes"), ("{n} row", "{n} rows")),
+    "others": (("{n} autre", "{n} autres"), ("{n} other", "{n} others")),
+    "themes_word": (("thème", "thèmes"), ("theme", "themes")),
+    "regional_projects": (("{n} projet régional ou multi-MRC", "{n} projets régionaux ou multi-MRC"),
+                          ("{n} region-wide or multi-MRC project", "{n} region-wide or multi-MRC projects")),
+    "multi_mrc_projects": (("{n} projet sur plusieurs MRC sert aussi cette MRC",
+                            "{n} projets sur plusieurs MRC servent aussi cette MRC"),
+                           ("{n} multi-MRC project also serves this MRC", "{n} multi-MRC projects also serve this MRC")),
+    "counted_in_no_mrc": (("{n} projet, compté dans aucune MRC", "{n} projets, comptés dans aucune MRC"),
+                          ("{n} project, counted in no MRC", "{n} projects, counted in no MRC")),
+    # {noun} is the territory word for the same count (noun_region, noun_mrc, noun_alliance).
+    "territories_with_envelope": (
+        ("{n} {noun} sur {total} a une enveloppe {cycle} connue", "{n} {noun} sur {total} ont une enveloppe {cycle} connue"),
+        ("{n} {noun} of {total} has a known {cycle} envelope", "{n} {noun} of {total} have a known {cycle} envelope")),
+    "territories_with_data": (
+        ("{n} {noun} sur {total} a une donnée connue", "{n} {noun} sur {total} ont une donnée connue"),
+        ("{n} {noun} of {total} has known data", "{n} {noun} of {total} have known data")),
+    "noun_region": (("région", "régions"), ("region", "regions")),
+    "noun_mrc": (("MRC", "MRC"), ("MRC", "MRCs")),
+    "noun_alliance": (("Alliance", "Alliances"), ("Alliance", "Alliances")),
+}
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str):
+    from babel import Locale
+    return Locale.parse(LOCALES.get(lang, "fr_CA"))
+
+
+def plural_form(count: float, lang: str) -> str:
+    """« one » or « other »: the CLDR category of `count` in `lang`, reduced to the two forms the
+    interface writes (French « many », for round millions, takes the « other » form)."""
+    return "one" if _locale(clean_lang(lang)).plural_form(abs(count)) == "one" else "other"
+
+
+def plural(key: str, count: float, lang: str, **values) -> str:
+    """The text of `key` for `count` in `lang`, the count written as a number of the language."""
+    fr, en = PLURALS[key]
+    one, other = en if lang == "en" else fr
+    chosen = one if plural_form(count, lang) == "one" else other
+    return chosen.format(n=number(count, lang), **values)

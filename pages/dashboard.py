@@ -27,7 +27,7 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from components import about, ids, lazy_grid, table, upload
+from components import about, ids, lazy_grid, program, table, upload
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
@@ -44,7 +44,7 @@ from components.figures import (
     points_data,
     ranking_figure,
 )
-from components.i18n import money, money_cents, number, t
+from components.i18n import money, money_cents, number, plural, t
 from components.permalink import (
     export_query,
     slider_value,
@@ -131,7 +131,8 @@ def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
         names += [str(table_[column].get(i, i)) for i in chosen]
     scope = ", ".join(names) if names else t("summary_quebec", view.lang)
     return t("summary", view.lang, scope=scope, total=money(head.total, view.lang),
-             n=number(head.n_projects, view.lang), per_capita=money_cents(head.per_capita, view.lang))
+             projects=plural("n_known_projects", head.n_projects, view.lang),
+             per_capita=money_cents(head.per_capita, view.lang))
 
 
 def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
@@ -146,7 +147,7 @@ def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
     missing = len(agg) - len(ranked)
     return [html.Table([html.Caption(t("territory_table", lang)), html.Thead(header), html.Tbody(rows)],
                        className="territory-table"),
-            html.P(t("ranking_no_data", lang, n=number(missing, lang)), className="card-note") if missing else None]
+            html.P(plural("ranking_no_data", missing, lang), className="card-note") if missing else None]
 
 
 def headline_cards(head: metrics.Headline, lang: str) -> list:
@@ -156,7 +157,7 @@ def headline_cards(head: metrics.Headline, lang: str) -> list:
     unknown = head.n_projects - head.n_with_amount
     return [
         card(t("fig_total", lang), money(head.total, lang),
-             t("fig_unknown_amounts", lang, n=number(unknown, lang)) if unknown else None),
+             plural("unknown_amounts", unknown, lang) if unknown else None),
         card(t("fig_projects", lang), number(head.n_projects, lang)),
         card(t("fig_promoters", lang), number(head.n_promoters, lang)),
         card(t("fig_per_capita", lang), money_cents(head.per_capita, lang),
@@ -288,7 +289,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
 
     table_panel = html.Section([
         html.H2(t("table_title", lang)),
-        html.P(t("table_count", lang, n=number(initial["n_projects"], lang)), id=ids.TABLE_COUNT,
+        html.P(plural("table_count", initial["n_projects"], lang), id=ids.TABLE_COUNT,
                className="table-count", **{"aria-live": "polite"}),
         html.Div([
             html.Label(t("share", lang), htmlFor=ids.SHARE, className="share-label"),
@@ -316,6 +317,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
                                         className="presentation-link"),
                       compare.link(lang, view.filters.regions, className="compare-link")]),
         ], className="page-header"),
+        program.strip(data, lang),
         html.Main([filters_panel, map_panel, side_panel], id="main", className="dashboard"),
         table_panel,
         upload.section(lang),
@@ -372,7 +374,7 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             notes.append(t("regional_note", view.lang, amount=money(leftover, view.lang)))
     if result["n_projects"] > POINT_LIMIT:
         notes.append(t("clustered_note", view.lang, n=number(result["n_projects"], view.lang)))
-    count = t("table_count", view.lang, n=number(result["n_projects"], view.lang))
+    count = plural("table_count", result["n_projects"], view.lang)
     links = page_links(view)
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),

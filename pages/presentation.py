@@ -47,7 +47,7 @@ from dash import (
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
 from components.figures import choropleth_data, map_figure
-from components.i18n import clean_lang, money, money_cents, number, text
+from components.i18n import clean_lang, money, money_cents, number, plural, text
 from components.page_text import with_shared
 from components.urls import layer_url
 from data import metrics
@@ -128,7 +128,7 @@ def dropdown_labels(lang: str) -> dict:
                 "no_options_found": "No match"}
     return {"search": "Rechercher", "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
             "no_options_found": "Aucun résultat", "select_all": "Tout choisir", "deselect_all": "Tout retirer",
-            "selected_count": "{num_selected} choisi(s)"}
+            "selected_count": "choix : {num_selected}"}
 
 
 # ---------------------------------------------------------------- territories of a region
@@ -256,7 +256,7 @@ def slide_panel(facts: dict, lang: str) -> list:
     if facts["n_projects"] == 0:
         notes.append(tr("no_project", lang))
     elif unknown:
-        notes.append(tr("unknown_amounts", lang, n=number(unknown, lang)))
+        notes.append(plural("unknown_amounts", unknown, lang))
     if facts["mrc"] is None and facts["regional_amount"] is not None:
         notes.append(tr("regional", lang, amount=money(facts["regional_amount"], lang)))
     if facts["mrc"] is not None and facts["n_projects"]:
