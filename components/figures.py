@@ -35,8 +35,21 @@ THEME_COLOURS = {
 UNSTATED_THEME_COLOUR = "#6b6b6b"
 # Plotly's decimal and thousands separators: « 1 234,5 » in French, « 1,234.5 » in English.
 SEPARATORS = {"fr": ", ", "en": ".,"}
-MAP_CENTER = {"lat": 53.0, "lon": -69.5}
-MAP_ZOOM = 3.0
+# Frames of the map (west, east, south, north in degrees), fitted to the screen by assets/fit_map.js.
+# « south » is the first view: from the Abitibi to the Îles-de-la-Madeleine, from the border to
+# Sept-Îles and Chibougamau, where nearly all people and known projects are (a test checks it holds
+# the MRC where 95 % of Québec's people live); the north is one click (« Tout le Québec ») or one
+# zoom-out away. « montreal » is the Montréal metropolitan area: Montréal, Laval and Longueuil are
+# a few pixels wide in the southern frame.
+MAP_FRAMES = {
+    "south": {"west": -79.6, "east": -61.0, "south": 44.95, "north": 50.3},
+    "montreal": {"west": -74.2, "east": -73.1, "south": 45.25, "north": 45.85},
+    "quebec": {"west": -79.8, "east": -57.1, "south": 45.0, "north": 62.6},
+}
+FRAME_ORDER = ("south", "montreal", "quebec")
+# The view drawn before the browser fits the southern frame to the screen (and without scripts).
+MAP_CENTER = {"lat": 47.8, "lon": -70.3}
+MAP_ZOOM = 4.2
 # Past this many projects in view, points are grouped (see points_data).
 POINT_LIMIT = 800  # about 20 KB of gzip per update; beyond, a phone slows down too
 CLUSTER_DEGREES = 0.25
@@ -171,9 +184,15 @@ def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.S
         lines += [str(precision_text.get(precision, precision)), source_line]
         hover.append("<br>".join(lines))
     colours = [THEME_COLOURS.get(theme, UNSTATED_THEME_COLOUR) for theme in projects.first_theme.astype(object).tolist()]
-    return {"lon": positions.lon.round(5).tolist(), "lat": positions.lat.round(5).tolist(),
-            "hovertext": hover, "marker": {"size": marker_sizes(projects.amount_fqis), "color": colours},
-            "customdata": projects.index.astype(str).tolist()}
+    sizes = marker_sizes(projects.amount_fqis)
+    # Largest first: later markers are drawn on top, so a small dot is never hidden under a large one.
+    order = np.argsort(-np.asarray(sizes, dtype=float), kind="stable")
+    lon, lat = positions.lon.round(5).to_numpy(), positions.lat.round(5).to_numpy()
+    ids = projects.index.astype(str).to_numpy()
+    return {"lon": lon[order].tolist(), "lat": lat[order].tolist(),
+            "hovertext": [hover[i] for i in order],
+            "marker": {"size": [sizes[i] for i in order], "color": [colours[i] for i in order]},
+            "customdata": ids[order].tolist()}
 
 
 def grid_cells(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -15,13 +15,11 @@ from data.program import CycleTotal, cycle_totals
 from data.schema import REFERENCE_DIR
 
 TEXT = {
-    "program_title": ("Le programme : argent public annoncé pour les Alliances (FQIS)",
-                      "The program: public money announced for the Alliances (FQIS)"),
+    "program_title": ("Argent annoncé pour les Alliances (FQIS), et ce qu'en documentent les projets connus",
+                      "Money announced for the Alliances (FQIS), and how much of it known projects document"),
     "at_least": ("plus de {amount}", "more than {amount}"),
-    "documented": ("documenté par les projets connus : {amount}, {share}",
-                   "documented by known projects: {amount}, {share}"),
-    "documented_none": ("documenté par les projets connus : aucun montant connu",
-                        "documented by known projects: no known amount"),
+    "documented": ("documenté : {amount}, {share}", "documented: {amount}, {share}"),
+    "documented_none": ("documenté : aucun montant connu", "documented: no known amount"),
     "source": ("source : ", "source: "),
 }
 
@@ -57,7 +55,8 @@ def strip(data: Dataset, lang: str) -> html.Section:
             html.Span(total_text(row, lang), className="program-total"),
             html.Span([tr("source", lang), source_link(row.source_url, row.source_date, lang)],
                       className="program-source"),
-            html.Span([documented_text(row, lang), " (", plural("n_known_projects", row.n_projects, lang), ")"],
+            html.Span([documented_text(row, lang),
+                       html.Span([" (", plural("n_known_projects", row.n_projects, lang), ")"], className="program-count")],
                       className="program-documented"),
         ], className="program-entry", **{"data-cycle": row.cycle}))
     return html.Section([html.H2(tr("program_title", lang), id="program-title"),

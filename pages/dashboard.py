@@ -27,7 +27,7 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from components import about, ids, lazy_grid, program, table, upload
+from components import about, ids, lazy_grid, map_view, program, table, upload
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
@@ -265,6 +265,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
+        html.P(map_view.sentence(view, initial["agg"]), id=ids.MAP_SENTENCE, className="map-sentence"),
+        map_view.frame_buttons(lang),
         html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
                  **{"aria-live": "polite"}),
         dcc.Graph(id=ids.MAP, className="map",
@@ -346,7 +348,7 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
     Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"), Output(ids.VIEW_SUMMARY, "children"),
-    Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"),
+    Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"), Output(ids.MAP_SENTENCE, "children"),
     *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"), State(ids.TABLE_KEY, "data"),
     prevent_initial_call=True,
 )
@@ -383,7 +385,8 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             links["permalink"], links["lang_href"], links["downloads"], links["caption"],
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["agg"], view.measure, view.lang),
-            presentation.href_for(view.filters.regions, view.lang))
+            presentation.href_for(view.filters.regions, view.lang),
+            map_view.sentence(view, result["agg"]))
 
 
 def selected_notice(view: View, agg: pd.DataFrame) -> str:
