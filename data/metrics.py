@@ -99,12 +99,12 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
     for column, (source, index) in _position_sources().items():
         out[column] = _positions_of(out[source], index)
     out["promoter_code"] = pd.factorize(out.promoter)[0].astype("int32")  # -1 where unknown
-    out["fqis_link"], out["inferred"] = _certainty(out)
+    out["fqis_link"], out["inferred"] = certainty(out)
     out["link_explicit"] = (out.fqis_link == "explicit").to_numpy(dtype=bool)
     return out
 
 
-def _certainty(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def certainty(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """fqis_link (`explicit`|`inferred`) and inferred (";"-joined, in INFERRED_FIELDS order, "" when
     everything was read) of every project. Absent columns mean a table from before these columns:
     explicit, nothing inferred. An unknown word is kept as inferred: never read as certain."""
@@ -164,10 +164,10 @@ def _among(positions: np.ndarray, index: pd.Index, wanted: tuple[str, ...]) -> n
 
 
 def _explicit(projects: pd.DataFrame) -> np.ndarray:
-    """True for the projects whose source states their tie to the FQIS (see _certainty)."""
+    """True for the projects whose source states their tie to the FQIS (see certainty)."""
     if "link_explicit" in projects:
         return projects.link_explicit.to_numpy(dtype=bool)
-    return (_certainty(projects)[0] == "explicit").to_numpy(dtype=bool)
+    return (certainty(projects)[0] == "explicit").to_numpy(dtype=bool)
 
 
 def _derived_alliance(projects: pd.DataFrame) -> pd.Series:
