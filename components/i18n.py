@@ -38,7 +38,54 @@ TEXT: dict[str, tuple[str, str]] = {
     "measure_amount": ("Montant FQIS des projets connus", "FQIS amount of known projects"),
     "measure_per_capita": ("Montant par habitant", "Amount per inhabitant"),
     "measure_count": ("Nombre de projets", "Number of projects"),
-    "measure_envelope": ("Enveloppes connues (2024–2029)", "Known envelopes (2024–2029)"),
+    "measure_envelope": ("Enveloppe connue", "Known envelope"),
+    "measure_envelope_per_capita": ("Enveloppe par habitant", "Envelope per inhabitant"),
+    "measure_documented_share": ("Part documentée de l'enveloppe", "Documented share of the envelope"),
+    "measure_of_cycle": ("{measure} — {cycle}", "{measure} — {cycle}"),
+    "envelope_cycle_default": (
+        "Enveloppes du cycle {cycle}, celui dont on connaît le plus de territoires à ce découpage ({n} sur {total}). "
+        "Choisissez un cycle dans les filtres pour en voir un autre ; les cycles ne s'additionnent jamais.",
+        "Envelopes of the {cycle} cycle, the one with the most areas known at this level ({n} of {total}). "
+        "Choose a cycle in the filters to see another; cycles are never added together."),
+    "envelope_cycle_chosen_one": ("Enveloppes du cycle {cycle} : {n} territoire connu sur {total}.",
+                                  "Envelopes of the {cycle} cycle: {n} area known of {total}."),
+    "envelope_cycle_chosen_other": ("Enveloppes du cycle {cycle} : {n} territoires connus sur {total}.",
+                                    "Envelopes of the {cycle} cycle: {n} areas known of {total}."),
+    "envelope_cycle_several": ("Plusieurs cycles sont choisis : la carte montre celui dont on connaît le plus de "
+                               "territoires, {cycle}.",
+                               "Several cycles are chosen: the map shows the one with the most areas known, {cycle}."),
+    "share_rule": ("Part documentée : montant FQIS connu des projets du cycle ÷ enveloppe connue du même cycle et "
+                   "du même territoire, seulement là où les deux sont connus.",
+                   "Documented share: known FQIS amount of the cycle's projects ÷ known envelope of the same cycle "
+                   "and area, only where both are known."),
+    "share_over_note_one": ("⚠ {n} territoire dépasse 100 % ({names}) : les sources ne concordent pas (enveloppe "
+                            "publiée plus petite que les projets qu'on y rattache).",
+                            "⚠ {n} area is over 100 % ({names}): the sources disagree (published envelope smaller "
+                            "than the projects tied to it)."),
+    "share_over_note_other": ("⚠ {n} territoires dépassent 100 % ({names}) : les sources ne concordent pas "
+                              "(enveloppe publiée plus petite que les projets qu'on y rattache).",
+                              "⚠ {n} areas are over 100 % ({names}): the sources disagree (published envelope "
+                              "smaller than the projects tied to it)."),
+    "hover_share_over": ("⚠ plus de 100 % : les sources ne concordent pas", "⚠ over 100 %: the sources disagree"),
+    "hover_documented": ("Montant des projets du cycle", "Amount of the cycle's projects"),
+    "hover_territory_differs": ("⚠ pendant ce cycle, l'Alliance couvrait un autre territoire que celui dessiné",
+                                "⚠ during this cycle, the Alliance covered another territory than the one drawn"),
+    "differs_note": ("⚠ {names} : pendant ce cycle, l'Alliance couvrait un autre territoire que celui dessiné "
+                     "(voir la méthodologie) ; son enveloppe ne correspond pas exactement à ce territoire.",
+                     "⚠ {names}: during this cycle, the Alliance covered another territory than the one drawn "
+                     "(see the methodology); its envelope does not match this territory exactly."),
+    "explicit_only": ("Seulement les liens explicites avec le FQIS", "Only explicit ties to the FQIS"),
+    "explicit_only_group": ("Certitude du lien avec le FQIS", "Certainty of the tie to the FQIS"),
+    "hover_link_explicit": ("lien avec le FQIS : explicite (la source le dit)",
+                            "tie to the FQIS: explicit (the source says so)"),
+    "hover_link_inferred": ("lien avec le FQIS : déduit", "tie to the FQIS: inferred"),
+    "inferred_mrc": ("MRC déduite", "MRC inferred"),
+    "inferred_municipality": ("municipalité déduite", "municipality inferred"),
+    "inferred_cycle": ("cycle déduit", "cycle inferred"),
+    "inferred_region": ("région déduite", "region inferred"),
+    "inferred_amount": ("montant déduit", "amount inferred"),
+    "col_certainty": ("Ce qui est déduit", "What is inferred"),
+    "certainty_all_read": ("rien : tout est lu dans la source", "nothing: all read in the source"),
     "basemap": ("Fond de carte en ligne", "Online basemap"),
     "language_switch": ("English", "Français"),
     "no_data": ("Aucune donnée connue (≠ zéro)", "No known data (≠ zero)"),
@@ -47,11 +94,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig_projects": ("Projets", "Projects"),
     "fig_promoters": ("Organismes porteurs", "Promoting organizations"),
     "fig_per_capita": ("Par habitant", "Per inhabitant"),
-    "fig_unknown_amounts": ("{n} projet(s) sans montant connu", "{n} project(s) with no known amount"),
+    "fig_unknown_amounts_one": ("{n} projet sans montant connu", "{n} project with no known amount"),
+    "fig_unknown_amounts_other": ("{n} projets sans montant connu", "{n} projects with no known amount"),
     "fig_population": ("Population 2021 du territoire : {pop}", "2021 population of the area: {pop}"),
     "ranking": ("Classement des territoires", "Ranking of areas"),
-    "ranking_no_data": ("{n} territoire(s) sans donnée connue ne sont pas classés.",
-                        "{n} area(s) with no known data are not ranked."),
+    "ranking_no_data_one": ("{n} territoire sans donnée connue n'est pas classé.",
+                            "{n} area with no known data is not ranked."),
+    "ranking_no_data_other": ("{n} territoires sans donnée connue ne sont pas classés.",
+                              "{n} areas with no known data are not ranked."),
     "table_title": ("Projets de la vue", "Projects in view"),
     "col_title": ("Projet", "Project"),
     "col_promoter": ("Organisme porteur", "Promoting organization"),
@@ -106,8 +156,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_row": ("Ligne", "Row"),
     "upload_column": ("Colonne", "Column"),
     "upload_problem": ("Problème", "Problem"),
-    "summary": ("{scope} : {total}, {n} projet(s), {per_capita} par habitant.",
-                "{scope}: {total}, {n} project(s), {per_capita} per inhabitant."),
+    "summary_one": ("{scope} : {total}, {n} projet, {per_capita} par habitant.",
+                    "{scope}: {total}, {n} project, {per_capita} per inhabitant."),
+    "summary_other": ("{scope} : {total}, {n} projets, {per_capita} par habitant.",
+                      "{scope}: {total}, {n} projects, {per_capita} per inhabitant."),
     "summary_quebec": ("Tout le Québec", "All of Québec"),
     "territory_table": ("Tableau des territoires (équivalent texte de la carte)", "Table of areas (text version of the map)"),
     "col_territory": ("Territoire", "Area"),
@@ -133,7 +185,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cluster_title": ("Projets regroupés", "Grouped projects"),
     "clustered_note": ("{n} projets dans la vue : trop pour les dessiner un à un, ils sont regroupés par secteur.",
                        "{n} projects in view: too many to draw one by one, they are grouped by area."),
-    "table_count": ("{n} projet(s) dans la vue", "{n} project(s) in view"),
+    "table_count_one": ("{n} projet dans la vue", "{n} project in view"),
+    "table_count_other": ("{n} projets dans la vue", "{n} projects in view"),
     "table_show": ("Afficher le tableau des projets", "Show the project table"),
     "table_loading": ("Chargement du tableau…", "Loading the table…"),
     "table_load_error": ("Le tableau n'a pas pu être chargé. Réessayer", "The table could not be loaded. Try again"),
@@ -156,6 +209,40 @@ def text(table: dict[str, tuple[str, str]], key: str, lang: str, **values) -> st
 def t(key: str, lang: str, **values) -> str:
     """The shared interface text of `key` in `lang`."""
     return text(TEXT, key, lang, **values)
+
+
+def tn(key: str, count, lang: str, **values) -> str:
+    """The text of `key` for `count` things, in the plural form the language's rules (CLDR, through
+    Babel) give: « 0 projet », « 1 projet », « 2 projets »; « 1 project », « 0 projects ». The table
+    holds `key_one` and `key_other`; `{n}` is the formatted count."""
+    form = "one" if _plural_form(lang, count) == "one" else "other"
+    return t(f"{key}_{form}", lang, n=number(count, lang), **values)
+
+
+def _plural_form(lang: str, count) -> str:
+    from babel import Locale
+    try:
+        value = abs(float(count))
+    except (TypeError, ValueError):
+        return "other"
+    if value != value:  # NaN
+        return "other"
+    return Locale.parse(LOCALES.get(lang, "fr_CA")).plural_form(int(value) if value.is_integer() else value)
+
+
+def percent(value, lang: str) -> str:
+    """0.134 → « 13,4 % » (fr) or « 13.4% » (en); unknown → « — »."""
+    text = _format(value * 100 if not _missing(value) else value, lang, 1, currency=False)
+    if text == "—":
+        return text
+    return text + ("%" if lang == "en" else "\u00a0%")
+
+
+def percent_many(values, lang: str):
+    import pandas as pd
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype="float64")
+    return pd.Series([percent(v, lang) for v in series.to_numpy(dtype="float64", na_value=float("nan"))],
+                     index=series.index, dtype=object)
 
 
 def clean_lang(lang) -> str:
