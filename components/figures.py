@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from components.i18n import TEXT, money_cents_many, money_compact, money_many, number_many, percent_many, t
+from components.i18n import inferred_phrases, money_cents_many, money_compact, money_many, number_many, percent_many, t
 from components.urls import layer_url
 from data.metrics import ENVELOPE_MEASURES
 from data.schema import REFERENCE_DIR
@@ -232,10 +232,7 @@ def certainty_lines(projects: pd.DataFrame, lang: str) -> list[list[str]]:
     phrase per thing inferred rather than read (« MRC déduite »…). `projects` is prepared by
     data.metrics (its fqis_link and inferred columns)."""
     link_text = {"explicit": t("hover_link_explicit", lang), "inferred": t("hover_link_inferred", lang)}
-    phrases = {}
-    for cell in set(projects.inferred.tolist()):
-        phrases[cell] = [t(f"inferred_{part}", lang) if f"inferred_{part}" in TEXT else _escape(part)
-                         for part in str(cell).split(";") if part]
+    phrases = {cell: [_escape(p) for p in inferred_phrases(cell, lang)] for cell in set(projects.inferred.tolist())}
     return [[link_text.get(link, link_text["inferred"]), *phrases[cell]]
             for link, cell in zip(projects.fqis_link.tolist(), projects.inferred.tolist())]
 

@@ -219,6 +219,13 @@ def tn(key: str, count, lang: str, **values) -> str:
     return t(f"{key}_{form}", lang, n=number(count, lang), **values)
 
 
+def inferred_phrases(cell, lang: str) -> list[str]:
+    """A project's `inferred` cell (« mrc;cycle ») → « MRC déduite », « cycle déduit »; a word
+    without a phrase is kept as written, so nothing inferred goes unsaid."""
+    return [t(f"inferred_{part}", lang) if f"inferred_{part}" in TEXT else part
+            for part in str(cell or "").split(";") if part]
+
+
 def _plural_form(lang: str, count) -> str:
     from babel import Locale
     try:

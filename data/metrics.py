@@ -316,6 +316,29 @@ def choose_envelope_cycle(envelopes: pd.DataFrame | None, level: str, chosen: tu
     return coverage.envelope_cycle(known, chosen)
 
 
+def documented_by_cycle(projects: pd.DataFrame, envelopes: pd.DataFrame, level: str, territory_id: str) -> pd.DataFrame:
+    """For one territory, one row per cycle with an envelope or a documented amount: envelope,
+    documented, documented_share, share_over, territory_differs (as in aggregate), and
+    explicit_share: the share documented by projects whose tie to the FQIS is explicit."""
+    explicit = filter_mask(projects, Filters(explicit_only=True))
+    rows = {}
+    for cycle in vocabulary("cycles"):
+        every = aggregate(projects, level, envelopes, envelope_cycle=cycle)
+        if territory_id not in every.index:
+            return pd.DataFrame()
+        row = every.loc[territory_id]
+        if pd.isna(row.envelope) and pd.isna(row.documented):
+            continue
+        only_explicit = aggregate(projects, level, envelopes, envelope_cycle=cycle, mask=explicit).loc[territory_id]
+        rows[cycle] = {"envelope": row.envelope, "documented": row.documented,
+                       "documented_share": row.documented_share, "share_over": bool(row.share_over),
+                       "territory_differs": bool(row.territory_differs),
+                       "explicit_share": only_explicit.documented_share}
+    return pd.DataFrame.from_dict(rows, orient="index",
+                                  columns=["envelope", "documented", "documented_share", "share_over",
+                                           "territory_differs", "explicit_share"])
+
+
 @lru_cache(maxsize=None)
 def _territory_frame(level: str) -> tuple[pd.DataFrame, np.ndarray]:
     """The territories a `level` aggregation lists (name, population; indexed territory_id), and
