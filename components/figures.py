@@ -8,14 +8,17 @@ The map has three traces, always in this order, so a filter change can patch val
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from components.i18n import money_cents_many, money_compact, money_many, number_many, t
+from components.i18n import inferred_phrases, money_cents_many, money_compact, money_many, number_many, percent_many, t
 from components.urls import layer_url
+from data.metrics import ENVELOPE_MEASURES
+from data.schema import REFERENCE_DIR
 
 NO_DATA_COLOUR = "#c8c8c8"
 # ColorBrewer YlGnBu: readable by colour-blind people, and still ordered once printed in grey.
@@ -40,9 +43,10 @@ SEPARATORS = {"fr": ", ", "en": ".,"}
 # Sept-Îles and Chibougamau, where nearly all people and known projects are (a test checks it holds
 # the MRC where 95 % of Québec's people live); the north is one click (« Tout le Québec ») or one
 # zoom-out away. « montreal » is the Montréal metropolitan area: Montréal, Laval and Longueuil are
-# a few pixels wide in the southern frame.
+# a few pixels wide in the southern frame. A frame with "anchor": "south" keeps its southern edge
+# at the bottom of a screen taller than it needs: the extra room shows the north, not the United States.
 MAP_FRAMES = {
-    "south": {"west": -79.6, "east": -61.0, "south": 44.95, "north": 50.3},
+    "south": {"west": -79.6, "east": -61.0, "south": 44.95, "north": 50.3, "anchor": "south"},
     "montreal": {"west": -74.2, "east": -73.1, "south": 45.25, "north": 45.85},
     "quebec": {"west": -79.8, "east": -57.1, "south": 45.0, "north": 62.6},
 }
@@ -55,7 +59,27 @@ POINT_LIMIT = 800  # about 20 KB of gzip per update; beyond, a phone slows down 
 CLUSTER_DEGREES = 0.25
 SPREAD_DEGREES = 0.06
 CLUSTER_COLOUR = "#4a4a4a"
-MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope"}
+MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope",
+                  "envelope_per_capita": "envelope_per_capita", "documented_share": "documented_share"}
+SHARE_OVER_COLOUR = "#b2182b"  # bars of a share above 100 %: the sources disagree
+
+
+@lru_cache(maxsize=None)
+def _cycle_labels(lang: str) -> dict[str, str]:
+    cycles = pd.read_csv(REFERENCE_DIR / "cycles.csv", dtype=str, keep_default_na=False)
+    return dict(zip(cycles.cycle_id, cycles["label_en" if lang == "en" else "label_fr"]))
+
+
+def cycle_label(cycle: str, lang: str) -> str:
+    return _cycle_labels(lang).get(cycle, cycle)
+
+
+def measure_title(agg: pd.DataFrame, measure: str, lang: str) -> str:
+    """The measure's name; for an envelope measure, with the cycle `agg` read (never several)."""
+    label = t("measure_" + measure, lang)
+    if measure in ENVELOPE_MEASURES and agg.attrs.get("envelope_cycle"):
+        return t("measure_of_cycle", lang, measure=label, cycle=cycle_label(agg.attrs["envelope_cycle"], lang))
+    return label
 
 
 def measure_values(agg: pd.DataFrame, measure: str) -> pd.Series:
@@ -66,10 +90,12 @@ def measure_values(agg: pd.DataFrame, measure: str) -> pd.Series:
 
 
 def format_measure_many(values: pd.Series, measure: str, lang: str) -> pd.Series:
-    if measure in ("per_capita",):
+    if measure in ("per_capita", "envelope_per_capita"):
         return money_cents_many(values, lang)
     if measure == "count":
         return number_many(values, lang)
+    if measure == "documented_share":
+        return percent_many(values, lang)
     return money_many(values, lang)
 
 
@@ -83,7 +109,8 @@ def territory_hover(agg: pd.DataFrame, measure: str, lang: str) -> pd.Series:
     per_capita = money_cents_many(agg.per_capita, lang).to_numpy()
     has_per_capita = agg.per_capita.notna().to_numpy()
     population = number_many(agg.population, lang).to_numpy()
-    measure_label, projects_label = t("measure_" + measure, lang), t("hover_projects", lang)
+    envelope_lines = _envelope_hover_lines(agg, measure, lang)
+    measure_label, projects_label = measure_title(agg, measure, lang), t("hover_projects", lang)
     per_capita_label, population_label = t("hover_per_capita", lang), t("hover_population", lang)
     no_data = t("no_data_hover", lang)
     hover = []
@@ -91,13 +118,34 @@ def territory_hover(agg: pd.DataFrame, measure: str, lang: str) -> pd.Series:
         lines = [f"<b>{_escape(name)}</b>"]
         if values[i] == values[i]:  # not NaN: the territory has data
             lines += [f"{measure_label} : {shown[i]}", f"{projects_label} : {projects[i]}"]
-            if measure != "per_capita" and has_per_capita[i]:
+            if measure not in ("per_capita", *ENVELOPE_MEASURES) and has_per_capita[i]:
                 lines.append(f"{per_capita_label} : {per_capita[i]}")
         else:
             lines.append(no_data)
+        lines += envelope_lines[i]
         lines.append(f"{population_label} : {population[i]}")
         hover.append("<br>".join(lines))
     return pd.Series(hover, index=agg.index, dtype=object)
+
+
+def _envelope_hover_lines(agg: pd.DataFrame, measure: str, lang: str) -> list[list[str]]:
+    """Per territory, the lines an envelope measure adds: for the documented share, its two terms;
+    and the warnings (share above 100 %, an Alliance territory other than the one drawn)."""
+    lines: list[list[str]] = [[] for _ in range(len(agg))]
+    if measure not in ENVELOPE_MEASURES:
+        return lines
+    if measure == "documented_share":
+        documented = money_many(agg.documented, lang).to_numpy()
+        envelope = money_many(agg.envelope, lang).to_numpy()
+        known = agg.documented_share.notna().to_numpy()
+        for i in np.flatnonzero(known):
+            lines[i] += [f"{t('hover_documented', lang)} : {documented[i]}",
+                         f"{t('hover_envelope', lang)} : {envelope[i]}"]
+        for i in np.flatnonzero(agg.share_over.to_numpy(dtype=bool)):
+            lines[i].append(f"<b>{t('hover_share_over', lang)}</b>")
+    for i in np.flatnonzero(agg.territory_differs.to_numpy(dtype=bool)):
+        lines[i].append(t("hover_territory_differs", lang))
+    return lines
 
 
 def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> tuple[dict, dict]:
@@ -109,11 +157,14 @@ def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> t
     no_data = {"geojson": url, "locations": list(agg.index[~has]), "z": [0] * int((~has).sum()),
                "hovertext": list(hover[~has]), "name": t("no_data", lang)}
     top = float(values.max()) if has.any() else 1.0
+    share = measure == "documented_share"
+    if share:  # 0 to 100 %: a share above (sources that disagree) takes the darkest colour and is flagged
+        top = 1.0
+    suffix = "" if measure == "count" else " (%)" if share else " ($)"
     data = {"geojson": url, "locations": list(agg.index[has]), "z": [float(v) for v in values[has]],
             "hovertext": list(hover[has]), "zmin": 0, "zmax": top,
-            "colorbar": {"title": {"text": t("measure_" + measure, lang) + ("" if measure == "count" else " ($)"),
-                                   "side": "right"},
-                         "tickformat": ",.0f" if top >= 10 else ",.2f", "thickness": 14, "len": 0.6,
+            "colorbar": {"title": {"text": measure_title(agg, measure, lang) + suffix, "side": "right"},
+                         "tickformat": ".0%" if share else ",.0f" if top >= 10 else ",.2f", "thickness": 14, "len": 0.6,
                          "x": 0.99, "xanchor": "right", "bgcolor": "rgba(255,255,255,0.8)"}}
     return no_data, data
 
@@ -171,17 +222,18 @@ def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.S
     names = mrc_names.to_dict()
     precision_text = {p: t("precision_" + p, lang) for p in ("point", "municipality", "mrc", "region")}
     amount_label, source_line = t("hover_amount", lang), t("hover_source", lang)
+    certainty = certainty_lines(projects, lang)
     hover = []  # line by line in Python: at most POINT_LIMIT short strings
-    for title, promoter, amount, mrc, precision in zip(
+    for title, promoter, amount, mrc, precision, sure in zip(
             projects.title.astype(str).tolist(), projects.promoter.fillna("").astype(str).tolist(), amounts,
-            projects.counted_mrc.astype(object).tolist(), positions.precision.tolist()):
+            projects.counted_mrc.astype(object).tolist(), positions.precision.tolist(), certainty):
         lines = [f"<b>{_escape(title)}</b>"]
         if promoter:
             lines.append(_escape(promoter))
         lines.append(f"{amount_label} : {amount}")
         if isinstance(mrc, str) and names.get(mrc):
             lines.append(str(names[mrc]))
-        lines += [str(precision_text.get(precision, precision)), source_line]
+        lines += [str(precision_text.get(precision, precision)), *sure, source_line]
         hover.append("<br>".join(lines))
     colours = [THEME_COLOURS.get(theme, UNSTATED_THEME_COLOUR) for theme in projects.first_theme.astype(object).tolist()]
     sizes = marker_sizes(projects.amount_fqis)
@@ -193,6 +245,16 @@ def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.S
             "hovertext": [hover[i] for i in order],
             "marker": {"size": [sizes[i] for i in order], "color": [colours[i] for i in order]},
             "customdata": ids[order].tolist()}
+
+
+def certainty_lines(projects: pd.DataFrame, lang: str) -> list[list[str]]:
+    """Per project, how sure we are, in words: « lien avec le FQIS : déduit » (or explicit), then one
+    phrase per thing inferred rather than read (« MRC déduite »…). `projects` is prepared by
+    data.metrics (its fqis_link and inferred columns)."""
+    link_text = {"explicit": t("hover_link_explicit", lang), "inferred": t("hover_link_inferred", lang)}
+    phrases = {cell: [_escape(p) for p in inferred_phrases(cell, lang)] for cell in set(projects.inferred.tolist())}
+    return [[link_text.get(link, link_text["inferred"]), *phrases[cell]]
+            for link, cell in zip(projects.fqis_link.tolist(), projects.inferred.tolist())]
 
 
 def grid_cells(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -268,15 +330,21 @@ def ranking_figure(agg: pd.DataFrame, measure: str, lang: str, max_bars: int = 2
     A plain figure dict, not a go.Figure: it is rebuilt on every filter change, and validating a
     go.Figure cost more than the rest of the ranking (about 6 ms at each change)."""
     values = measure_values(agg, measure).dropna().sort_values(ascending=False).head(max_bars)
-    if measure == "amount":  # compact « 4,1 M$ » labels fit beside short bars
+    if measure in ("amount", "envelope"):  # compact « 4,1 M$ » labels fit beside short bars
         labels = [money_compact(v, lang) for v in values]
     else:
         labels = format_measure_many(values, measure, lang).tolist()
+    colours: str | list[str] = "#2c7fb8"
+    if measure == "documented_share":  # above 100 %: a warning sign and another colour, never hidden
+        over = agg.share_over.reindex(values.index).fillna(False).to_numpy(dtype=bool)
+        labels = [f"⚠ {label}" if flag else label for label, flag in zip(labels, over)]
+        colours = [SHARE_OVER_COLOUR if flag else "#2c7fb8" for flag in over]
     bars = {"type": "bar", "x": values.tolist(), "y": agg.name[values.index].tolist(), "orientation": "h",
-            "text": labels, "textposition": "auto", "marker": {"color": "#2c7fb8"}, "hoverinfo": "skip",
+            "text": labels, "textposition": "auto", "marker": {"color": colours}, "hoverinfo": "skip",
             "cliponaxis": False}
     return {"data": [bars], "layout": {
-        "title": {"text": f"{t('ranking', lang)}<br><sup>{t('measure_' + measure, lang)}</sup>", "font": {"size": 15}},
+        "title": {"text": f"{t('ranking', lang)}<br><sup>{measure_title(agg, measure, lang)}</sup>",
+                  "font": {"size": 15}},
         "height": max(220, 34 * len(values) + 70), "margin": {"l": 8, "r": 8, "t": 40, "b": 20},
         "yaxis": {"autorange": "reversed", "automargin": True}, "xaxis": {"visible": False},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "separators": SEPARATORS[lang],

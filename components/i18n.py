@@ -38,7 +38,42 @@ TEXT: dict[str, tuple[str, str]] = {
     "measure_amount": ("Montant FQIS des projets connus", "FQIS amount of known projects"),
     "measure_per_capita": ("Montant par habitant", "Amount per inhabitant"),
     "measure_count": ("Nombre de projets", "Number of projects"),
-    "measure_envelope": ("Enveloppes connues (2024–2029)", "Known envelopes (2024–2029)"),
+    "measure_envelope": ("Enveloppe connue", "Known envelope"),
+    "measure_envelope_per_capita": ("Enveloppe par habitant", "Envelope per inhabitant"),
+    "measure_documented_share": ("Part documentée de l'enveloppe", "Documented share of the envelope"),
+    "measure_of_cycle": ("{measure} — {cycle}", "{measure} — {cycle}"),
+    "envelope_cycle_default": (
+        "Enveloppes du cycle {cycle}, celui dont on connaît le plus de territoires à ce découpage ({n} sur {total}). "
+        "Choisissez un cycle dans les filtres pour en voir un autre ; les cycles ne s'additionnent jamais.",
+        "Envelopes of the {cycle} cycle, the one with the most areas known at this level ({n} of {total}). "
+        "Choose a cycle in the filters to see another; cycles are never added together."),
+    "envelope_cycle_several": ("Plusieurs cycles sont choisis : la carte montre celui dont on connaît le plus de "
+                               "territoires, {cycle}.",
+                               "Several cycles are chosen: the map shows the one with the most areas known, {cycle}."),
+    "share_rule": ("Part documentée : montant FQIS connu des projets du cycle ÷ enveloppe connue du même cycle et "
+                   "du même territoire, seulement là où les deux sont connus.",
+                   "Documented share: known FQIS amount of the cycle's projects ÷ known envelope of the same cycle "
+                   "and area, only where both are known."),
+    "hover_share_over": ("⚠ plus de 100 % : les sources ne concordent pas", "⚠ over 100 %: the sources disagree"),
+    "hover_documented": ("Montant des projets du cycle", "Amount of the cycle's projects"),
+    "hover_territory_differs": ("⚠ pendant ce cycle, l'Alliance couvrait un autre territoire que celui dessiné",
+                                "⚠ during this cycle, the Alliance covered another territory than the one drawn"),
+    "differs_note": ("⚠ {names} : pendant ce cycle, l'Alliance couvrait un autre territoire que celui dessiné "
+                     "(voir la méthodologie) ; son enveloppe ne correspond pas exactement à ce territoire.",
+                     "⚠ {names}: during this cycle, the Alliance covered another territory than the one drawn "
+                     "(see the methodology); its envelope does not match this territory exactly."),
+    "explicit_only": ("Seulement les liens explicites avec le FQIS", "Only explicit ties to the FQIS"),
+    "explicit_only_group": ("Certitude du lien avec le FQIS", "Certainty of the tie to the FQIS"),
+    "hover_link_explicit": ("lien avec le FQIS : explicite (la source le dit)",
+                            "tie to the FQIS: explicit (the source says so)"),
+    "hover_link_inferred": ("lien avec le FQIS : déduit", "tie to the FQIS: inferred"),
+    "inferred_mrc": ("MRC déduite", "MRC inferred"),
+    "inferred_municipality": ("municipalité déduite", "municipality inferred"),
+    "inferred_cycle": ("cycle déduit", "cycle inferred"),
+    "inferred_region": ("région déduite", "region inferred"),
+    "inferred_amount": ("montant déduit", "amount inferred"),
+    "col_certainty": ("Ce qui est déduit", "What is inferred"),
+    "certainty_all_read": ("rien : tout est lu dans la source", "nothing: all read in the source"),
     "basemap": ("Fond de carte en ligne", "Online basemap"),
     "language_switch": ("English", "Français"),
     "no_data": ("Aucune donnée connue (≠ zéro)", "No known data (≠ zero)"),
@@ -157,6 +192,31 @@ def t(key: str, lang: str, **values) -> str:
     return text(TEXT, key, lang, **values)
 
 
+def inferred_phrases(cell, lang: str) -> list[str]:
+    """A project's `inferred` cell (« mrc;cycle ») → « MRC déduite », « cycle déduit »; a word
+    without a phrase is kept as written, so nothing inferred goes unsaid."""
+    return [t(f"inferred_{part}", lang) if f"inferred_{part}" in TEXT else part
+            for part in str(cell or "").split(";") if part]
+
+
+def percent(value, lang: str) -> str:
+    """0.134 → « 13,4 % » (fr) or « 13.4% » (en); unknown → « — ». A share above zero but below
+    0,05 % is « < 0,1 % », never « 0,0 % », which would read as nothing."""
+    if not _missing(value) and 0 < value < 0.0005:
+        return "< " + percent(0.001, lang)
+    text = _format(value * 100 if not _missing(value) else value, lang, 1, currency=False)
+    if text == "—":
+        return text
+    return text + ("%" if lang == "en" else "\u00a0%")
+
+
+def percent_many(values, lang: str):
+    import pandas as pd
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype="float64")
+    return pd.Series([percent(v, lang) for v in series.to_numpy(dtype="float64", na_value=float("nan"))],
+                     index=series.index, dtype=object)
+
+
 def clean_lang(lang) -> str:
     """Only "en" switches to English; anything else (absent, repeated, forged) is French."""
     return "en" if lang == "en" else "fr"
@@ -176,14 +236,6 @@ def money_compact(value: float | None, lang: str) -> str:
     if _missing(value):
         return "—"
     return format_compact_currency(value, "CAD", locale=LOCALES.get(lang, "fr_CA"), fraction_digits=1)
-
-
-def percent(value: float | None, lang: str) -> str:
-    """0.0094 → « 0,9 % » (fr) or « 0.9% » (en); below 0,1 % but above zero → « < 0,1 % »; unknown → « — »."""
-    if _missing(value):
-        return "—"
-    shown = "< " + _format(0.1, lang, 1, currency=False) if 0 < value < 0.001 else _format(100 * value, lang, 1, currency=False)
-    return shown + "%" if lang == "en" else shown + "\u00a0%"
 
 
 def money_cents(value: float | None, lang: str) -> str:
@@ -287,6 +339,18 @@ PLURALS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "territories_with_data": (
         ("{n} {noun} sur {total} a une donnée connue", "{n} {noun} sur {total} ont une donnée connue"),
         ("{n} {noun} of {total} has known data", "{n} {noun} of {total} have known data")),
+    "envelope_cycle_chosen": (("Enveloppes du cycle {cycle} : {n} territoire connu sur {total}.",
+                               "Enveloppes du cycle {cycle} : {n} territoires connus sur {total}."),
+                              ("Envelopes of the {cycle} cycle: {n} area known of {total}.",
+                               "Envelopes of the {cycle} cycle: {n} areas known of {total}.")),
+    "share_over_note": (("⚠ {n} territoire dépasse 100 % ({names}) : les sources ne concordent pas (enveloppe "
+                         "publiée plus petite que les projets qu'on y rattache).",
+                         "⚠ {n} territoires dépassent 100 % ({names}) : les sources ne concordent pas "
+                         "(enveloppe publiée plus petite que les projets qu'on y rattache)."),
+                        ("⚠ {n} area is over 100 % ({names}): the sources disagree (published envelope smaller "
+                         "than the projects tied to it).",
+                         "⚠ {n} areas are over 100 % ({names}): the sources disagree (published envelope "
+                         "smaller than the projects tied to it).")),
     "noun_region": (("région", "régions"), ("region", "regions")),
     "noun_mrc": (("MRC", "MRC"), ("MRC", "MRCs")),
     "noun_alliance": (("Alliance", "Alliances"), ("Alliance", "Alliances")),
@@ -299,10 +363,18 @@ def _locale(lang: str):
     return Locale.parse(LOCALES.get(lang, "fr_CA"))
 
 
-def plural_form(count: float, lang: str) -> str:
+def plural_form(count, lang: str) -> str:
     """« one » or « other »: the CLDR category of `count` in `lang`, reduced to the two forms the
-    interface writes (French « many », for round millions, takes the « other » form)."""
-    return "one" if _locale(clean_lang(lang)).plural_form(abs(count)) == "one" else "other"
+    interface writes (French « many », for round millions, takes the « other » form; an unknown
+    count, the « other » form)."""
+    try:
+        value = abs(float(count))
+    except (TypeError, ValueError):
+        return "other"
+    if value != value:  # NaN
+        return "other"
+    category = _locale(clean_lang(lang)).plural_form(int(value) if value.is_integer() else value)
+    return "one" if category == "one" else "other"
 
 
 def plural(key: str, count: float, lang: str, **values) -> str:

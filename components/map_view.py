@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 from dash import html
 
-from components.figures import FRAME_ORDER, MAP_FRAMES, measure_values
+from components.figures import FRAME_ORDER, MAP_FRAMES, cycle_label, measure_title, measure_values
 from components.i18n import plural, t, text
 from components.permalink import view_to_query
 from components.state import View
@@ -41,9 +41,11 @@ def coverage_sentence(agg: pd.DataFrame, level: str, measure: str, lang: str, cy
     return plural(key, coloured, lang, noun=noun, total=len(agg), cycle=cycle_label or "")
 
 
-def sentence(view: View, agg: pd.DataFrame, cycle_label: str | None = None) -> list:
-    """The sentence above the map, and links to the same view with each other measure."""
+def sentence(view: View, agg: pd.DataFrame) -> list:
+    """The sentence above the map, and links to the same view with each other measure. For the
+    envelope measures it names the cycle the map shows (agg.attrs["envelope_cycle"])."""
     lang = view.lang
+    cycle = agg.attrs.get("envelope_cycle") if view.measure in ("envelope", "envelope_per_capita") else None
     level_word = LEVEL_WORDS[view.level][1 if lang == "en" else 0]
     coloured = int(measure_values(agg, view.measure).notna().sum())
     missing = tr("missing" if coloured < len(agg) else "none_missing", lang)
@@ -52,8 +54,8 @@ def sentence(view: View, agg: pd.DataFrame, cycle_label: str | None = None) -> l
         query = view_to_query(replace(view, measure=measure))
         links += ([" · "] if len(links) > 1 else []) + [html.A(t(f"measure_{measure}", lang), href="/?" + query
                                                                 if query else "/", className="other-view")]
-    coverage = coverage_sentence(agg, view.level, view.measure, lang, cycle_label)
-    return [html.Span(tr("shows", lang, measure=t(f"measure_{view.measure}", lang), level=level_word) + " "),
+    coverage = coverage_sentence(agg, view.level, view.measure, lang, cycle_label(cycle, lang) if cycle else None)
+    return [html.Span(tr("shows", lang, measure=measure_title(agg, view.measure, lang), level=level_word) + " "),
             html.Strong(coverage + (" ; " if lang == "fr" else "; ")),
             html.Span(missing[0].lower() + missing[1:] + " "), html.Span(links, className="other-views")]
 

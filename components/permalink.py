@@ -1,7 +1,7 @@
 """The whole view in the URL query, and back: short, readable, and safe to open.
 
 Keys are those of the read-only API (`region`, `mrc`, `theme`, `mandataire`, `cycle`, `amount_min`,
-`amount_max`, `q`, `lang`), plus `level`, `measure` and `sel` (the territory clicked on the map).
+`amount_max`, `q`, `link`, `lang`), plus `level`, `measure` and `sel` (the territory clicked on the map).
 Defaults are left out, so the plain page has a plain URL. Lists are comma-separated.
 
 Opening a URL never fails: what cannot be understood is dropped, the rest of the view is kept, and
@@ -16,7 +16,8 @@ from components.state import AMOUNT_STEPS, View, view_from_inputs
 from data.metrics import Filters
 
 LIST_KEYS = {"region": "regions", "mrc": "mrcs", "theme": "themes", "mandataire": "alliances", "cycle": "cycles"}
-KNOWN_KEYS = (*LIST_KEYS, "level", "measure", "amount_min", "amount_max", "q", "lang", "sel")
+KNOWN_KEYS = (*LIST_KEYS, "level", "measure", "amount_min", "amount_max", "q", "link", "lang", "sel")
+EXPLICIT_LINKS = "explicit"  # link=explicit: only the projects whose source states their tie to the FQIS
 MAX_QUERY = 4_000  # longer than any real view; anything longer is not read at all
 # URL-safe characters kept readable in the query (ids are slugs; commas separate list items).
 SAFE = ",-"
@@ -50,6 +51,8 @@ def view_to_query(view: View) -> str:
         pairs.append(("amount_max", f"{view.filters.amount_max:g}"))
     if view.filters.text:
         pairs.append(("q", view.filters.text))
+    if view.filters.explicit_only:
+        pairs.append(("link", EXPLICIT_LINKS))
     if view.selected:
         pairs.append(("sel", view.selected))
     if view.lang != default.lang:
@@ -94,11 +97,14 @@ def view_from_query(query: str | dict) -> tuple[View, list[str]]:
         high = len(AMOUNT_STEPS) - 1
     view = view_from_inputs(values.get("level"), values.get("measure"), lists["regions"], lists["mrcs"],
                             lists["themes"], lists["alliances"], lists["cycles"], [low, high],
-                            values.get("q"), values.get("sel"), values.get("lang"))
+                            values.get("q"), values.get("sel"), values.get("lang"),
+                            explicit=values.get("link") == EXPLICIT_LINKS)
     # Whatever the cleaning dropped is reported too, so a shared link never fails silently.
     for key, attribute in LIST_KEYS.items():
         kept = set(getattr(view.filters, attribute))
         ignored += [f"{key}={v[:40]}" for v in lists[attribute] if v not in kept]
+    if "link" in values and values["link"] != EXPLICIT_LINKS:
+        ignored.append(f"link={values['link'][:40]}")
     for key, kept in (("level", view.level), ("measure", view.measure), ("lang", view.lang), ("sel", view.selected)):
         if key in values and values[key] != kept:
             ignored.append(f"{key}={values[key][:40]}")

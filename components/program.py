@@ -15,8 +15,8 @@ from data.program import CycleTotal, cycle_totals
 from data.schema import REFERENCE_DIR
 
 TEXT = {
-    "program_title": ("Argent annoncé pour les Alliances (FQIS), et ce qu'en documentent les projets connus",
-                      "Money announced for the Alliances (FQIS), and how much of it known projects document"),
+    "program_title": ("Argent annoncé pour les Alliances (FQIS), et part documentée par les projets connus",
+                      "Money announced for the Alliances (FQIS), and the share documented by known projects"),
     "at_least": ("plus de {amount}", "more than {amount}"),
     "documented": ("documenté : {amount}, {share}", "documented: {amount}, {share}"),
     "documented_none": ("documenté : aucun montant connu", "documented: no known amount"),

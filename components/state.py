@@ -22,7 +22,9 @@ AMOUNT_STEPS = (0, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, Non
 @dataclass(frozen=True)
 class View:
     level: str = "region"
-    measure: str = "per_capita"
+    # The measure that colours the most territories with today's data (tests/test_state.py checks it
+    # against every other measure): envelopes per inhabitant, of the cycle with most envelopes known.
+    measure: str = "envelope_per_capita"
     filters: Filters = field(default_factory=Filters)
     selected: str | None = None  # a territory clicked on the map, of `level`
     lang: str = "fr"
@@ -77,8 +79,16 @@ def clean_amount_range(value) -> tuple[float | None, float | None]:
     return (AMOUNT_STEPS[low] or None), AMOUNT_STEPS[high]
 
 
+def clean_explicit(value) -> bool:
+    """The « Seulement les liens explicites » checklist (["explicit"] when ticked), or the URL's and
+    API's word `explicit`: anything else is unticked."""
+    if isinstance(value, (list, tuple)):
+        return "explicit" in value[:5]
+    return value is True or value == "explicit"
+
+
 def view_from_inputs(level=None, measure=None, regions=None, mrcs=None, themes=None, alliances=None,
-                     cycles=None, amount=None, text=None, selected=None, lang=None) -> View:
+                     cycles=None, amount=None, text=None, selected=None, lang=None, explicit=None) -> View:
     level = clean_choice(level, metrics.LEVELS, View.level)
     amount_min, amount_max = clean_amount_range(amount)
     filters = Filters(
@@ -90,6 +100,7 @@ def view_from_inputs(level=None, measure=None, regions=None, mrcs=None, themes=N
         amount_min=amount_min,
         amount_max=amount_max,
         text=clean_text(text),
+        explicit_only=clean_explicit(explicit),
     )
     selectable = known_ids()["mapped_alliance" if level == "alliance" else level]
     return View(

@@ -11,13 +11,13 @@ import dash_ag_grid as dag
 import pandas as pd
 
 from components import ids
-from components.i18n import t
+from components.i18n import inferred_phrases, t
 from data.schema import REFERENCE_DIR
 from geo import layers
 
 BLOCK_SIZE = 100
 MAX_BLOCK = 500  # a forged request cannot ask for more rows at once
-TEXT_COLUMNS = ("title", "promoter", "mrc", "region", "years", "priorities")
+TEXT_COLUMNS = ("title", "promoter", "mrc", "region", "years", "priorities", "certainty")
 SORTABLE = TEXT_COLUMNS + ("amount",)
 
 # AG Grid speaks English by default; these are the strings a visitor sees in our table.
@@ -61,6 +61,16 @@ def _years(start: pd.Series, end: pd.Series) -> list[str]:
     return [label(first, last) for first, last in zip(start.tolist(), end.tolist())]
 
 
+def certainty_text(projects: pd.DataFrame, lang: str) -> list[str]:
+    """What was inferred rather than read, per project: « lien avec le FQIS déduit ; MRC déduite »,
+    or « rien : tout est lu dans la source ». `projects` is prepared by data.metrics."""
+    link = t("hover_link_inferred", lang)
+    words = {cell: inferred_phrases(cell, lang) for cell in set(projects.inferred.tolist())}
+    everything_read = t("certainty_all_read", lang)
+    return ["; ".join(([link] if tie != "explicit" else []) + words[cell]) or everything_read
+            for tie, cell in zip(projects.fqis_link.tolist(), projects.inferred.tolist())]
+
+
 def table_frame(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table's columns for every project in view, as plain text and numbers.
 
@@ -80,6 +90,7 @@ def table_frame(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "amount": projects.amount_fqis.astype(float).tolist(),
         "years": _years(projects.start_year, projects.end_year),
         "priorities": _join_labels(projects.themes, _theme_labels(lang)),
+        "certainty": certainty_text(projects, lang),
         "source": [url if url.startswith(("http://", "https://")) else "" for url in sources],
     }, index=projects.index)
 
@@ -188,6 +199,7 @@ def columns(lang: str) -> list[dict]:
          "valueFormatter": {"function": f"formatMoney(params.value, '{lang}')"}},
         {"field": "years", "headerName": t("col_years", lang), "minWidth": 90},
         {"field": "priorities", "headerName": t("col_priorities", lang), "flex": 2, "minWidth": 150, **text_filter},
+        {"field": "certainty", "headerName": t("col_certainty", lang), "flex": 1, "minWidth": 150, **text_filter},
         {"field": "source", "headerName": t("col_source", lang), "minWidth": 100, "cellRenderer": "SourceLink",
          "sortable": False},
     ]

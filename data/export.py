@@ -26,8 +26,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from data.metrics import DEFAULT_ENVELOPE_CYCLE, LEVELS
-from data.schema import REFERENCE_DIR
+from data.metrics import DEFAULT_ENVELOPE_CYCLE, LEVELS, certainty
+from data.schema import REFERENCE_DIR, vocabulary
 from geo import layers
 
 LANGS = ("fr", "en")
@@ -40,7 +40,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 INTEGER_FORMAT = "#,##0"
 YEAR_FORMAT = "0"
-_FORMATS = {"money": MONEY_FORMAT, "integer": INTEGER_FORMAT, "year": YEAR_FORMAT}
+PERCENT_FORMAT = "0.0"  # the share is written in percent (13.0 for 13 %), as its header says
+_FORMATS = {"money": MONEY_FORMAT, "integer": INTEGER_FORMAT, "year": YEAR_FORMAT, "percent": PERCENT_FORMAT}
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Field:
     key: str
     fr: str
     en: str
-    kind: str = "text"  # text, money, integer, year or flag
+    kind: str = "text"  # text, money, integer, year, percent or flag
 
     def header(self, lang: str) -> str:
         return self.en if lang == "en" else self.fr
@@ -65,6 +66,8 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     Field("alliance_name", "Alliance", "Alliance"),
     Field("municipality", "Municipalité", "Municipality"),
     Field("location_precision", "Précision du lieu", "Location precision"),
+    Field("fqis_link", "Lien avec le FQIS", "Tie to the FQIS"),
+    Field("inferred", "Déduit plutôt que lu dans la source", "Inferred rather than read in the source"),
     Field("amount_fqis", "Montant FQIS ($)", "FQIS amount ($)", "money"),
     Field("total_cost", "Coût total ($)", "Total cost ($)", "money"),
     Field("start_year", "Année de début", "Start year", "year"),
@@ -85,7 +88,7 @@ _TERRITORY_ID_HEADERS = {
 
 
 def territory_fields(level: str, envelope_cycle: str = DEFAULT_ENVELOPE_CYCLE) -> tuple[Field, ...]:
-    """The columns of the territory table of `level`; the envelope header names its cycle."""
+    """The columns of the territory table of `level`; the envelope headers name their cycle."""
     _check_level(level)
     cycle_fr = _cycle_labels("fr").get(envelope_cycle, envelope_cycle)
     cycle_en = _cycle_labels("en").get(envelope_cycle, envelope_cycle)
@@ -99,7 +102,17 @@ def territory_fields(level: str, envelope_cycle: str = DEFAULT_ENVELOPE_CYCLE) -
         Field("n_with_amount", "Projets avec montant connu", "Projects with a known amount", "integer"),
         Field("amount", "Montant FQIS connu ($)", "Known FQIS amount ($)", "money"),
         Field("per_capita", "Montant par habitant ($)", "Amount per inhabitant ($)", "money"),
-        Field("envelope", f"Enveloppes connues {cycle_fr} ($)", f"Known envelopes {cycle_en} ($)", "money"),
+        Field("envelope", f"Enveloppe connue {cycle_fr} ($)", f"Known envelope {cycle_en} ($)", "money"),
+        Field("envelope_per_capita", f"Enveloppe {cycle_fr} par habitant ($)",
+              f"Envelope {cycle_en} per inhabitant ($)", "money"),
+        Field("documented", f"Montant FQIS connu des projets {cycle_fr} ($)",
+              f"Known FQIS amount of {cycle_en} projects ($)", "money"),
+        Field("documented_share", f"Part documentée de l'enveloppe {cycle_fr} (%)",
+              f"Documented share of the {cycle_en} envelope (%)", "percent"),
+        Field("share_over", "Plus de 100 % : les sources ne concordent pas",
+              "Over 100 %: the sources disagree", "flag"),
+        Field("territory_differs", f"Territoire de l'Alliance différent en {cycle_fr}",
+              f"Alliance territory different in {cycle_en}", "flag"),
         Field("source", "Sources", "Sources"),
     )
 
@@ -139,6 +152,13 @@ _KINDS = {
            "transition": "Transition", "balance": "Balance", "cap": "Per-project cap", "supplement": "Supplement"},
 }
 _FLAGS = {"fr": ("oui", "non"), "en": ("yes", "no")}
+_LINKS = {"fr": {"explicit": "explicite (la source le dit)", "inferred": "déduit"},
+          "en": {"explicit": "explicit (the source says so)", "inferred": "inferred"}}
+_INFERRED = {"fr": {"mrc": "MRC", "municipality": "municipalité", "cycle": "cycle", "region": "région",
+                    "amount": "montant"},
+             "en": {"mrc": "MRC", "municipality": "municipality", "cycle": "cycle", "region": "region",
+                    "amount": "amount"}}
+_NOTHING_INFERRED = {"fr": "rien", "en": "nothing"}
 
 _POPULATION_SOURCE = {
     "fr": "Population : Statistique Canada, Recensement de 2021 (tableau 98-10-0007-01)",
@@ -162,7 +182,8 @@ _AMOUNTS_DEMO = {
 _PROJECT_INPUT = ("project_id", "title", "promoter", "mrc_ids", "region_code", "alliance", "municipality",
                   "location_precision", "amount_fqis", "total_cost", "start_year", "end_year", "cycle",
                   "priorities_original", "themes", "source_url", "source_date", "note")
-_AGGREGATE_INPUT = ("name", "population", "n_projects", "n_with_amount", "amount", "per_capita", "envelope")
+_AGGREGATE_INPUT = ("name", "population", "n_projects", "n_with_amount", "amount", "per_capita", "envelope",
+                    "envelope_per_capita", "documented", "documented_share", "share_over", "territory_differs")
 _ENVELOPE_INPUT = ("envelope_id", "cycle", "territory_level", "territory_name", "alliance_id", "region_code",
                    "mrc_id", "mandataire", "amount", "kind", "period", "description", "source_url",
                    "source_date", "note")
@@ -257,6 +278,8 @@ def project_records(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     region_names = layers.territories("region").region_name
     alliance_names, cycles, themes = _alliance_names(lang), _cycle_labels(lang), _theme_labels(lang)
     precisions = _PRECISIONS[lang]
+    links, inferred = certainty(projects)
+    inferred_labels = _INFERRED[lang]
     records = pd.DataFrame({
         "project_id": projects.project_id.map(_text),
         "title": projects.title.map(_text),
@@ -266,6 +289,8 @@ def project_records(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "alliance_name": projects.alliance.map(lambda v: _label(v, alliance_names)),
         "municipality": projects.municipality.map(_text),
         "location_precision": projects.location_precision.map(lambda v: _label(v, precisions)),
+        "fqis_link": links.map(lambda v: _label(v, _LINKS[lang])),
+        "inferred": inferred.map(lambda v: _labels(v, inferred_labels) or _NOTHING_INFERRED[lang]),
         "amount_fqis": pd.to_numeric(projects.amount_fqis, errors="coerce").astype(float),
         "total_cost": pd.to_numeric(projects.total_cost, errors="coerce").astype(float),
         "start_year": pd.to_numeric(projects.start_year, errors="coerce").astype("Int64"),
@@ -319,17 +344,25 @@ def territory_records(agg: pd.DataFrame, level: str, lang: str, *, demo: bool = 
         # Rounded to remove float noise, not cents: a few dollars over a large region is 0.0001 $.
         "per_capita": agg.per_capita.astype(float).round(4).to_numpy(),
         "envelope": agg.envelope.astype(float).to_numpy(),
+        "envelope_per_capita": agg.envelope_per_capita.astype(float).round(4).to_numpy(),
+        "documented": agg.documented.astype(float).to_numpy(),
+        "documented_share": (agg.documented_share.astype(float) * 100).round(2).to_numpy(),
+        # Flags only where the share or the envelope they qualify is known.
+        "share_over": agg.share_over.astype("boolean").where(agg.documented_share.notna()).to_numpy(),
+        "territory_differs": agg.territory_differs.astype("boolean").where(agg.envelope.notna()).to_numpy(),
         "source": [_source_text(bool(e) if not pd.isna(e) else False, lang, demo) for e in estimated],
     })
     return records
 
 
 def territory_table(agg: pd.DataFrame, level: str, lang: str, *, demo: bool = False,
-                    envelope_cycle: str = DEFAULT_ENVELOPE_CYCLE) -> pd.DataFrame:
+                    envelope_cycle: str | None = None) -> pd.DataFrame:
     """The territory table as exported: `territory_records` with French (or English) headers.
 
-    `envelope_cycle` only names the cycle in the envelope header; pass the one given to `aggregate`.
+    `envelope_cycle` only names the cycle in the envelope headers; by default the one `aggregate`
+    read (kept in `agg.attrs`).
     """
+    envelope_cycle = envelope_cycle or agg.attrs.get("envelope_cycle", DEFAULT_ENVELOPE_CYCLE)
     return with_headers(territory_records(agg, level, lang, demo=demo), territory_fields(level, envelope_cycle), lang)
 
 
@@ -409,7 +442,8 @@ def _sheet_title(name: str) -> str:
 def _formats_by_header() -> dict[str, str]:
     fields = list(PROJECT_FIELDS) + list(ENVELOPE_FIELDS)
     for level in LEVELS:
-        fields += territory_fields(level)
+        for cycle in vocabulary("cycles"):
+            fields += territory_fields(level, cycle)
     return {f.header(lang): _FORMATS[f.kind] for f in fields if f.kind in _FORMATS for lang in LANGS}
 
 

@@ -14,7 +14,15 @@ So MRC totals of a region add up to at most the region's total; the difference i
 region-wide or multi-MRC projects, shown as such.
 
 Amounts per inhabitant are always a total divided by the population of the same territory, never
-a sum or an average of per-capita values.
+a sum or an average of per-capita values; so are envelopes per inhabitant.
+
+Envelopes are read one cycle at a time (data.coverage): the cycle the visitor chose, else the
+cycle with the most territories known at the level drawn. The documented share is the known
+amount of that cycle's projects over that cycle's envelope, territory by territory.
+
+How sure we are: a project's tie to the FQIS is `explicit` (its source says so) or `inferred`, and
+`inferred` lists what else was deduced rather than read (mrc, municipality, cycle, region, amount).
+A table without those columns (older curated files, a visitor's upload) is read as all explicit.
 """
 from __future__ import annotations
 
@@ -24,13 +32,18 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from data import coverage
 from data.schema import vocabulary
 from geo import layers
 from geo.names import fold
 
 LEVELS = ("mrc", "region", "alliance")
-MEASURES = ("amount", "per_capita", "count", "envelope")
-DEFAULT_ENVELOPE_CYCLE = "plan-2024-2029"
+MEASURES = ("amount", "per_capita", "count", "envelope", "envelope_per_capita", "documented_share")
+# The measures that read one cycle's envelopes (the others read the projects only).
+ENVELOPE_MEASURES = ("envelope", "envelope_per_capita", "documented_share")
+DEFAULT_ENVELOPE_CYCLE = coverage.FALLBACK_CYCLE  # only when no envelope is known at all
+FQIS_LINKS = ("explicit", "inferred")
+INFERRED_FIELDS = ("mrc", "municipality", "cycle", "region", "amount")
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Filters:
     amount_min: float | None = None
     amount_max: float | None = None
     text: str = ""
+    explicit_only: bool = False  # « Seulement les liens explicites »: projects whose source names the FQIS
 
     def is_default(self) -> bool:
         return self == Filters()
@@ -85,7 +99,34 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
     for column, (source, index) in _position_sources().items():
         out[column] = _positions_of(out[source], index)
     out["promoter_code"] = pd.factorize(out.promoter)[0].astype("int32")  # -1 where unknown
+    out["fqis_link"], out["inferred"] = certainty(out)
+    out["link_explicit"] = (out.fqis_link == "explicit").to_numpy(dtype=bool)
     return out
+
+
+def certainty(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """fqis_link (`explicit`|`inferred`) and inferred (";"-joined, in INFERRED_FIELDS order, "" when
+    everything was read) of every project. Absent columns mean a table from before these columns:
+    explicit, nothing inferred. An unknown word is kept as inferred: never read as certain."""
+    if "fqis_link" in projects:
+        link = projects.fqis_link.fillna("").astype(str).str.strip().str.lower()
+        link = link.where(link.isin(FQIS_LINKS) | (link == ""), "inferred").replace("", "explicit")
+    else:
+        link = pd.Series("explicit", index=projects.index, dtype=object)
+    if "inferred" in projects:
+        cells = projects.inferred.fillna("").astype(str)
+        codes, distinct = pd.factorize(cells)
+        tidy = np.array([_inferred_list(cell) for cell in distinct], dtype=object)
+        inferred = pd.Series(tidy[codes] if len(distinct) else "", index=projects.index, dtype=object)
+    else:
+        inferred = pd.Series("", index=projects.index, dtype=object)
+    return link.astype(object), inferred
+
+
+def _inferred_list(cell: str) -> str:
+    parts = {part.strip().lower() for part in cell.split(";") if part.strip()}
+    known = [field for field in INFERRED_FIELDS if field in parts]
+    return ";".join(known + sorted(parts - set(INFERRED_FIELDS)))
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +161,13 @@ def _among(positions: np.ndarray, index: pd.Index, wanted: tuple[str, ...]) -> n
     found = index.get_indexer(list(wanted))
     allowed[found[found >= 0]] = True
     return allowed[positions]
+
+
+def _explicit(projects: pd.DataFrame) -> np.ndarray:
+    """True for the projects whose source states their tie to the FQIS (see certainty)."""
+    if "link_explicit" in projects:
+        return projects.link_explicit.to_numpy(dtype=bool)
+    return (certainty(projects)[0] == "explicit").to_numpy(dtype=bool)
 
 
 def _derived_alliance(projects: pd.DataFrame) -> pd.Series:
@@ -164,6 +212,8 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
         if several.any():  # the few multi-MRC projects: is any of their MRC chosen?
             in_mrc[several] = _any_in(projects.mrc_ids[several], filters.mrcs).to_numpy()
         keep &= in_mrc
+    if filters.explicit_only:
+        keep &= _explicit(projects)
     if filters.themes:
         themes = vocabulary("themes")
         wanted = sum(1 << themes.index(theme) for theme in set(filters.themes) if theme in themes)
@@ -188,27 +238,40 @@ _LEVEL_POSITION = {"mrc": "mrc_pos", "region": "region_pos", "alliance": "allian
 
 
 def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None = None,
-              envelope_cycle: str = DEFAULT_ENVELOPE_CYCLE, mask: np.ndarray | None = None) -> pd.DataFrame:
+              envelope_cycle: str | None = None, mask: np.ndarray | None = None) -> pd.DataFrame:
     """One row per territory of `level` (all of them, with or without data), over the projects
     of `projects` (only those where `mask` is True, when given: no copy of the rows is made).
 
     Columns: name, population, n_projects, n_with_amount, amount (NaN when no project of known
-    amount: unknown, not zero), n_promoters, per_capita, envelope (known envelopes of
-    `envelope_cycle`, NaN when none is known), envelope_per_capita.
+    amount: unknown, not zero), n_promoters, per_capita; and for the envelopes of `envelope_cycle`
+    (by default the cycle with the most territories known, see choose_envelope_cycle):
+    envelope (NaN when none is known), envelope_per_capita, documented (known amount of the
+    projects of that cycle), documented_share (documented ÷ envelope, NaN unless both are known),
+    share_over (True where that share passes 100 %: the sources disagree) and territory_differs
+    (True where the Alliance covered other MRC during that cycle than the map draws).
+    The cycle is in `attrs["envelope_cycle"]`.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    if envelope_cycle is None:
+        envelope_cycle = choose_envelope_cycle(envelopes, level)
     every, shown = _territory_frame(level)
     position = _positions(projects, _LEVEL_POSITION[level])
     amount = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
     promoter = _promoter_codes(projects)
+    cycle = _positions(projects, "cycle_pos")
     if mask is not None:
-        position, amount, promoter = position[mask], amount[mask], promoter[mask]
+        position, amount, promoter, cycle = position[mask], amount[mask], promoter[mask], cycle[mask]
     size = len(shown)  # every territory of the layer, before leaving any out
     counted = position >= 0
     known = counted & ~np.isnan(amount)
     n_with_amount = np.bincount(position[known], minlength=size)
     total = np.bincount(position[known], weights=amount[known], minlength=size)
+    # The projects of the envelope's cycle, for the documented share.
+    of_cycle = known & (cycle == _cycle_position(envelope_cycle))
+    n_documented = np.bincount(position[of_cycle], minlength=size)
+    documented = np.where(n_documented > 0, np.bincount(position[of_cycle], weights=amount[of_cycle],
+                                                        minlength=size), np.nan)[shown]
     stated = counted & (promoter >= 0)
     # Distinct (territory, promoter) pairs, then pairs per territory: promoters counted once each.
     stride = int(promoter.max(initial=0)) + 1  # one (territory, promoter) pair ↔ one integer
@@ -217,7 +280,10 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     population = every.population.to_numpy()
     envelope = (_cached_envelope_totals(envelopes, level, envelope_cycle).reindex(every.index).to_numpy(dtype=float)
                 if envelopes is not None else np.full(len(every), np.nan))
-    return pd.DataFrame({
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(envelope > 0, documented / envelope, np.nan)
+    differs = every.index.isin(list(coverage.territory_differs(level, envelope_cycle))) & ~np.isnan(envelope)
+    frame = pd.DataFrame({
         "name": every.name.to_numpy(),
         "population": population,
         "n_projects": np.bincount(position[counted], minlength=size)[shown],
@@ -227,7 +293,50 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
         "per_capita": amount_total / population,
         "envelope": envelope,
         "envelope_per_capita": envelope / population,
+        "documented": documented,
+        "documented_share": share,
+        "share_over": np.nan_to_num(share, nan=0.0) > 1.0,
+        "territory_differs": differs,
     }, index=every.index)
+    frame.attrs["envelope_cycle"] = envelope_cycle
+    return frame
+
+
+def _cycle_position(cycle: str) -> int:
+    cycles = vocabulary("cycles")
+    return cycles.index(cycle) if cycle in cycles else -2  # -2 matches no project (unknown is -1)
+
+
+def choose_envelope_cycle(envelopes: pd.DataFrame | None, level: str, chosen: tuple[str, ...] = ()) -> str:
+    """The cycle whose envelopes a view of `level` shows, given the cycles the visitor chose
+    (see coverage.envelope_cycle); reads the cached totals, so it costs nothing per filter change."""
+    if envelopes is None:
+        return coverage.envelope_cycle({}, chosen)
+    known = {cycle: len(_cached_envelope_totals(envelopes, level, cycle)) for cycle in vocabulary("cycles")}
+    return coverage.envelope_cycle(known, chosen)
+
+
+def documented_by_cycle(projects: pd.DataFrame, envelopes: pd.DataFrame, level: str, territory_id: str) -> pd.DataFrame:
+    """For one territory, one row per cycle with an envelope or a documented amount: envelope,
+    documented, documented_share, share_over, territory_differs (as in aggregate), and
+    explicit_share: the share documented by projects whose tie to the FQIS is explicit."""
+    explicit = filter_mask(projects, Filters(explicit_only=True))
+    rows = {}
+    for cycle in vocabulary("cycles"):
+        every = aggregate(projects, level, envelopes, envelope_cycle=cycle)
+        if territory_id not in every.index:
+            return pd.DataFrame()
+        row = every.loc[territory_id]
+        if pd.isna(row.envelope) and pd.isna(row.documented):
+            continue
+        only_explicit = aggregate(projects, level, envelopes, envelope_cycle=cycle, mask=explicit).loc[territory_id]
+        rows[cycle] = {"envelope": row.envelope, "documented": row.documented,
+                       "documented_share": row.documented_share, "share_over": bool(row.share_over),
+                       "territory_differs": bool(row.territory_differs),
+                       "explicit_share": only_explicit.documented_share}
+    return pd.DataFrame.from_dict(rows, orient="index",
+                                  columns=["envelope", "documented", "documented_share", "share_over",
+                                           "territory_differs", "explicit_share"])
 
 
 @lru_cache(maxsize=None)
@@ -270,18 +379,8 @@ def _promoter_codes(projects: pd.DataFrame) -> np.ndarray:
 
 
 def envelope_totals(envelopes: pd.DataFrame, level: str, cycle: str) -> pd.Series:
-    """Known envelopes (kind "envelope" only: other kinds are different things) of `cycle` by territory.
-
-    At MRC level, MRC envelopes; at region and Alliance level, envelopes given to a whole Alliance
-    or region.
-    """
-    rows = envelopes[(envelopes.kind == "envelope") & (envelopes.cycle == cycle)]
-    if level == "mrc":
-        rows = rows[rows.territory_level == "mrc"]
-        return rows.groupby("mrc_id").amount.sum(min_count=1)
-    rows = rows[rows.territory_level.isin(("alliance", "region"))]
-    column = "region_code" if level == "region" else "alliance_id"
-    return rows.dropna(subset=[column]).groupby(column).amount.sum(min_count=1)
+    """Known envelopes of `cycle` by territory of `level` (see data.coverage.envelope_totals)."""
+    return coverage.envelope_totals(envelopes, level, cycle)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 For each territory: name, population, known FQIS amount, projects, promoters, amount per
 inhabitant (from `metrics.aggregate`, formatted as on the dashboard), the known envelopes and
-other amounts by cycle, and the priorities of its projects.
+other amounts by cycle, the documented share of each cycle's envelope, and the priorities of its
+projects.
 
 Honesty rules, the same as the rest of the site:
 - Envelope rows are listed one by one with their kind and source, never added up: kinds differ
@@ -40,6 +41,7 @@ from data.schema import REFERENCE_DIR
 from geo import layers
 from geo.names import fold
 from pages.presentation import dropdown_labels
+from pages.territory_page import documented_share_section
 
 PATH = "/comparer"
 LEVELS = ("region", "mrc")
@@ -194,6 +196,7 @@ def facts(level: str, territory: str, agg: pd.DataFrame | None = None) -> dict:
         "per_capita": None if pd.isna(row.per_capita) else float(row.per_capita),
         "envelopes": envelopes, "other_envelopes": parts,
         "projects": territory_projects(data.projects, level, territory),
+        "shares": metrics.documented_by_cycle(data.projects, data.envelopes, level, territory),
     }
 
 
@@ -221,6 +224,7 @@ def panel(level, value, lang: str, agg: pd.DataFrame | None = None) -> html.Div:
         _envelope_table(f["envelopes"], lang),
         html.P(tr("parts", lang, amounts=plural("other_known_amounts", f["other_envelopes"], lang)), className="cmp-note")
         if f["other_envelopes"] else None,
+        documented_share_section(level, territory, lang, heading=html.H3, css="cmp-shares", shares=f["shares"]),
         html.H3(tr("priorities", lang)),
         _priority_list(priorities(f["projects"], lang), lang),
     ], className="cmp-panel", **{"data-territory": territory})

@@ -37,9 +37,11 @@ from components.figures import (
     UNSTATED_THEME_COLOUR,
     choropleth_data,
     cluster_data,
+    cycle_label,
     format_measure_many,
     map_figure,
     map_patch,
+    measure_title,
     measure_values,
     points_data,
     ranking_figure,
@@ -107,7 +109,8 @@ def compute(view: View, data: Dataset | None = None) -> dict:
     projects = data.projects
     mask = metrics.filter_mask(projects, filters)
     n_projects = int(mask.sum())
-    agg = metrics.aggregate(projects, view.level, data.envelopes, mask=mask)
+    cycle = metrics.choose_envelope_cycle(data.envelopes, view.level, filters.cycles)
+    agg = metrics.aggregate(projects, view.level, data.envelopes, envelope_cycle=cycle, mask=mask)
     no_data, with_data = choropleth_data(agg, view.level, view.measure, view.lang)
     if n_projects > POINT_LIMIT:
         points = cluster_data(projects.map_cell.to_numpy()[mask], projects.map_lon.to_numpy()[mask],
@@ -133,15 +136,57 @@ def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
     return t("summary", view.lang, scope=scope, total=money(head.total, view.lang),
              projects=plural("n_known_projects", head.n_projects, view.lang),
              per_capita=money_cents(head.per_capita, view.lang))
+    return plural("summary", head.n_projects, view.lang, scope=scope, total=money(head.total, view.lang),
+              per_capita=money_cents(head.per_capita, view.lang))
+
+
+def envelope_notes(view: View, agg: pd.DataFrame, envelopes: pd.DataFrame) -> list[str]:
+    """For the envelope measures: which cycle the map shows and why, the shares above 100 % (the
+    sources disagree) and the territories an Alliance covered differently during that cycle."""
+    if view.measure not in metrics.ENVELOPE_MEASURES:
+        return []
+    lang, cycle = view.lang, agg.attrs["envelope_cycle"]
+    label = cycle_label(cycle, lang)
+    known = int(agg.envelope.notna().sum())
+    chosen = view.filters.cycles
+    if not chosen:
+        notes = [t("envelope_cycle_default", lang, cycle=label, n=number(known, lang), total=number(len(agg), lang))]
+    else:
+        notes = [plural("envelope_cycle_chosen", known, lang, cycle=label, total=number(len(agg), lang))]
+        if len(chosen) > 1:
+            notes.append(t("envelope_cycle_several", lang, cycle=label))
+    if view.measure == "documented_share":
+        notes.append(t("share_rule", lang))
+        over = agg.name[agg.share_over.to_numpy(dtype=bool)]
+        if len(over):
+            notes.append(plural("share_over_note", len(over), lang, names=", ".join(map(str, over))))
+    differs = agg.name[agg.territory_differs.to_numpy(dtype=bool)]
+    if len(differs):
+        notes.append(t("differs_note", lang, names=", ".join(map(str, differs))))
+    return notes
+
+
+def map_notes(view: View, result: dict, data: Dataset) -> str:
+    """The sentences under the map: envelope cycle and warnings, region-only money, clustering."""
+    notes = envelope_notes(view, result["agg"], data.envelopes)
+    if view.level == "mrc":
+        leftover = metrics.unattributed_total(data.projects, result["mask"])
+        if not pd.isna(leftover):
+            notes.append(t("regional_note", view.lang, amount=money(leftover, view.lang)))
+    if result["n_projects"] > POINT_LIMIT:
+        notes.append(t("clustered_note", view.lang, n=number(result["n_projects"], view.lang)))
+    return " ".join(notes)
 
 
 def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
     """The ranked territories as an HTML table: the map's text equivalent, for keyboards and screen readers."""
     values = measure_values(agg, measure)
     ranked = agg.assign(value=values).dropna(subset=["value"]).sort_values("value", ascending=False)
-    header = html.Tr([html.Th(t("col_territory", lang), scope="col"), html.Th(t(f"measure_{measure}", lang), scope="col"),
+    header = html.Tr([html.Th(t("col_territory", lang), scope="col"), html.Th(measure_title(agg, measure, lang), scope="col"),
                       html.Th(t("fig_projects", lang), scope="col"), html.Th(t("col_population", lang), scope="col")])
     shown = format_measure_many(ranked.value, measure, lang) if len(ranked) else pd.Series(dtype=object)
+    if measure == "documented_share":  # a share above 100 % is never shown without its warning
+        shown = shown.where(~ranked.share_over, "⚠ " + shown.astype(str) + " — " + t("hover_share_over", lang)[2:])
     rows = [html.Tr([html.Th(row["name"], scope="row"), html.Td(shown[tid]), html.Td(number(row.n_projects, lang)),
                      html.Td(number(row.population, lang))]) for tid, row in ranked.iterrows()]
     missing = len(agg) - len(ranked)
@@ -258,6 +303,11 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         _labelled(t("search", lang), dcc.Input(id=ids.SEARCH, type="search", debounce=True, maxLength=100,
                                                value=view.filters.text, placeholder=t("search_placeholder", lang),
                                                className="search"), ids.SEARCH),
+        html.Fieldset([html.Legend(t("explicit_only_group", lang), className="filter-label"),
+                       dcc.Checklist(id=ids.EXPLICIT, options=[{"label": " " + t("explicit_only", lang),
+                                                                "value": "explicit"}],
+                                     value=["explicit"] if view.filters.explicit_only else [], className="explicit")],
+                      className="filter explicit-filter"),
         html.Button(t("reset", lang), id=ids.RESET, className="reset", n_clicks=0),
         html.Label(t("basemap_group", lang), htmlFor=ids.BASEMAP, className="visually-hidden"),
         dcc.Checklist(id=ids.BASEMAP, options=[{"label": " " + t("basemap", lang), "value": "on"}], value=[],
@@ -275,7 +325,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
                           "modeBarButtonsToRemove": ["select2d", "lasso2d"], "locale": lang}),
         legend(lang),
         html.Button(t("map_image", lang), id=ids.MAP_IMAGE, className="map-image", n_clicks=0),
-        html.P(id=ids.REGIONAL_NOTE, className="regional-note"),
+        html.P(map_notes(view, initial, data), id=ids.REGIONAL_NOTE, className="regional-note"),
         html.P([t("attribution", lang), " : ", " · ".join(layers.attribution_lines())], className="attribution"),
     ], className="map-panel")
 
@@ -338,7 +388,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
 FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(ids.REGION, "value"),
                  Input(ids.MRC, "value"), Input(ids.THEME, "value"), Input(ids.ALLIANCE, "value"),
                  Input(ids.CYCLE, "value"), Input(ids.AMOUNT, "value"), Input(ids.SEARCH, "value"),
-                 Input(ids.SELECTED, "data")]
+                 Input(ids.SELECTED, "data"), Input(ids.EXPLICIT, "value")]
 # Which data the view shows: the public dataset or the visitor's own file (see components.upload).
 SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
 
@@ -352,12 +402,13 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"), State(ids.TABLE_KEY, "data"),
     prevent_initial_call=True,
 )
-def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
+def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, explicit,
                 source, uploaded, lang, shown_key=None):
     """The page for the view the controls describe. `shown_key` is the key of the view on screen:
     when it is this view already (the stores fire once as the page loads, with nothing changed),
     nothing is recomputed or sent."""
-    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
+    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
+                            explicit)
     data = upload.active_dataset(source, uploaded)
     if shown_key is not None and shown_key == view_key(view, data):
         raise PreventUpdate
@@ -369,19 +420,12 @@ def view_outputs(data: Dataset, view: View) -> tuple:
     """Every output of update_view for one view of one dataset. Cached: many visitors look at the
     same views (the default, one region…), and a view's outputs never change while its data do not."""
     result = compute(view, data)
-    notes = []
-    if view.level == "mrc":
-        leftover = metrics.unattributed_total(data.projects, result["mask"])
-        if not pd.isna(leftover):
-            notes.append(t("regional_note", view.lang, amount=money(leftover, view.lang)))
-    if result["n_projects"] > POINT_LIMIT:
-        notes.append(t("clustered_note", view.lang, n=number(result["n_projects"], view.lang)))
     count = plural("table_count", result["n_projects"], view.lang)
     links = page_links(view)
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),
-            count, view_key(view, data), selected_notice(view, result["agg"]), " ".join(notes),
+            count, view_key(view, data), selected_notice(view, result["agg"]), map_notes(view, result, data),
             links["permalink"], links["lang_href"], links["downloads"], links["caption"],
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["agg"], view.measure, view.lang),
@@ -431,9 +475,10 @@ def _table_for(data: Dataset, view: View) -> pd.DataFrame:
 @callback(Output(ids.TABLE, "getRowsResponse"), Input(ids.TABLE, "getRowsRequest"),
           *[State(i.component_id, i.component_property) for i in FILTER_INPUTS + SOURCE_INPUTS],
           State(ids.LANG, "data"), prevent_initial_call=True)
-def table_block(request, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
+def table_block(request, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, explicit,
                 source, uploaded, lang):
-    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang)
+    view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
+                            explicit)
     return table.rows_block(_table_for(upload.active_dataset(source, uploaded), view), request, view.lang)
 
 
@@ -465,11 +510,11 @@ def next_selection(trigger, click_data, level, current) -> str | None:
 @callback(Output(ids.REGION, "value"), Output(ids.MRC, "value"), Output(ids.THEME, "value"),
           Output(ids.ALLIANCE, "value"), Output(ids.CYCLE, "value"), Output(ids.AMOUNT, "value"),
           Output(ids.SEARCH, "value"), Output(ids.SELECTED, "data", allow_duplicate=True),
-          Input(ids.RESET, "n_clicks"), prevent_initial_call=True)
+          Output(ids.EXPLICIT, "value"), Input(ids.RESET, "n_clicks"), prevent_initial_call=True)
 def reset_filters(n_clicks):
     if not n_clicks:
-        return (no_update,) * 8
-    return [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None
+        return (no_update,) * 9
+    return [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, []
 
 
 @callback(Output(ids.MAP, "figure", allow_duplicate=True), Input(ids.BASEMAP, "value"), prevent_initial_call=True)

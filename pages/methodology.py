@@ -92,6 +92,47 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
                           "l'argent des projets régionaux ou multi-MRC, montré comme tel sur chaque page de région.",
                           "So the MRC totals of a region add up to at most the region's total; the difference is the "
                           "money of region-wide or multi-MRC projects, shown as such on each region page."),
+    "shares": ("Enveloppes par cycle et part documentée", "Envelopes by cycle and documented share"),
+    "shares_rule": ("La carte montre les enveloppes d'un seul cycle à la fois : celui choisi dans les filtres, sinon "
+                    "celui dont on connaît l'enveloppe du plus grand nombre de territoires au découpage affiché (la "
+                    "légende et la phrase sous la carte le nomment). Les cycles ne s'additionnent jamais. Seules les "
+                    "lignes de nature « enveloppe » comptent, et pour la transition 2023–2024 les lignes « transition », "
+                    "qui sont l'argent de chaque Alliance pour cette année-là. Une région à plusieurs Alliances "
+                    "(Nord-du-Québec) n'a d'enveloppe que si on connaît celle de chacune. L'enveloppe par habitant "
+                    "est l'enveloppe divisée par la population 2021 du même territoire.",
+                    "The map shows the envelopes of one cycle at a time: the one chosen in the filters, else the one "
+                    "whose envelope is known for the most areas at the level shown (the legend and the sentence under "
+                    "the map name it). Cycles are never added together. Only rows of kind « envelope » count, and "
+                    "for the 2023–2024 transition the « transition » rows, which are each Alliance's money for that "
+                    "year. A region with several Alliances (Nord-du-Québec) has an envelope only when each one's is "
+                    "known. The envelope per inhabitant is the envelope divided by the 2021 population of the same "
+                    "area."),
+    "share_definition": ("La part documentée d'un territoire pour un cycle est le montant FQIS connu de ses projets de "
+                         "ce cycle (comptés selon la règle multi-territoire ci-dessus) divisé par son enveloppe connue "
+                         "du même cycle ; elle n'est montrée que si les deux sont connus. Elle répond à la question « "
+                         "quelle part de l'argent des Alliances est publiée projet par projet ? », pas à « combien a "
+                         "été dépensé ». Au-delà de 100 %, les sources ne concordent pas (enveloppe lue trop basse, "
+                         "montant de projet qui inclut d'autres fonds, projet rangé dans un autre cycle) : la part est "
+                         "montrée telle quelle, avec un avertissement. Pendant le PAGIEPS 2017–2023, l'Alliance de la "
+                         "Montérégie couvrait aussi Brome-Missisquoi et La Haute-Yamaska : ses enveloppes de ce cycle "
+                         "sont signalées, car elles ne correspondent pas exactement à la région dessinée.",
+                         "The documented share of an area for a cycle is the known FQIS amount of its projects of that "
+                         "cycle (counted by the multi-area rule above) divided by its known envelope of the same "
+                         "cycle; it is shown only where both are known. It answers « how much of the Alliances' money "
+                         "is published project by project? », not « how much was spent ». Above 100 %, the sources "
+                         "disagree (an envelope read too low, a project amount that includes other funds, a project "
+                         "placed in another cycle): the share is shown as it is, with a warning. During the PAGIEPS "
+                         "2017–2023, the Montérégie Alliance also covered Brome-Missisquoi and La Haute-Yamaska: its "
+                         "envelopes of that cycle are flagged, since they do not match the drawn region exactly."),
+    "certainty": ("Ce qui est lu, ce qui est déduit", "What is read, what is inferred"),
+    "certainty_rule": ("Chaque projet dit si son lien avec le FQIS est écrit par sa source (explicite) ou déduit du "
+                       "contexte, et ce qui a été déduit plutôt que lu : MRC, municipalité, cycle, région ou montant. "
+                       "La bulle de chaque point, le tableau des projets, les pages des territoires, les exports et "
+                       "l'API le disent ; le filtre « Seulement les liens explicites » écarte les liens déduits.",
+                       "Each project says whether its tie to the FQIS is written by its source (explicit) or inferred "
+                       "from context, and what was inferred rather than read: MRC, municipality, cycle, region or "
+                       "amount. Each point's hover, the project table, the area pages, the exports and the API say "
+                       "so; the « Only explicit ties to the FQIS » filter leaves inferred ties out."),
     "per_capita": ("Montant par habitant et rang", "Amount per inhabitant and rank"),
     "per_capita_rule": ("Le montant par habitant est toujours le total connu d'un territoire divisé par la population "
                         "de ce même territoire ; on n'additionne ni ne fait jamais la moyenne de montants par habitant. "
@@ -292,6 +333,9 @@ def layout(lang: str = "fr", **_) -> html.Div:
                  html.Ul([html.Li(_t("multi_one", lang)), html.Li(_t("multi_many", lang))]),
                  html.P(_t("multi_consequence", lang)), anchor="multi-territoires"),
         _section(_t("per_capita", lang), html.P(_t("per_capita_rule", lang)), anchor="par-habitant"),
+        _section(_t("shares", lang), html.P(_t("shares_rule", lang)), html.P(_t("share_definition", lang)),
+                 anchor="part-documentee"),
+        _section(_t("certainty", lang), html.P(_t("certainty_rule", lang)), anchor="certitude"),
         _section(_t("population", lang), html.P(_t("population_rule", lang)), _estimated_population(lang),
                  anchor="population"),
         _section(_t("alliances", lang), html.P(_t("alliances_rule", lang)), html.P(_t("alliances_change", lang)),

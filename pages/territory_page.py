@@ -27,7 +27,8 @@ from components.document import (
     source_link,
     table,
 )
-from components.i18n import clean_lang, money, money_cents, number, plural, text
+from components.i18n import clean_lang, money, money_cents, number, percent, plural, t, text
+from components.table import certainty_text
 from components.page_text import with_shared
 from components.permalink import view_to_query
 from components.state import View
@@ -94,6 +95,24 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "col_per_capita": ("Par habitant", "Per inhabitant"),
     "choose_region": ("Les 17 régions :", "The 17 regions:"),
     "page_title": ("{name} — Carte des Alliances", "{name} — Map of the Alliances"),
+    "share_title": ("Part documentée des enveloppes", "Documented share of the envelopes"),
+    "share_intro": ("Pour chaque cycle : le montant FQIS connu des projets du cycle comptés dans ce territoire, "
+                    "divisé par l'enveloppe connue du même cycle. Une part basse veut dire que peu de projets "
+                    "financés sont publiés, pas que l'argent n'a pas été dépensé.",
+                    "For each cycle: the known FQIS amount of the cycle's projects counted in this area, divided "
+                    "by the known envelope of the same cycle. A low share means few funded projects are "
+                    "published, not that the money was not spent."),
+    "share_none": ("Aucune enveloppe ni aucun montant de projet connu pour ce territoire : aucune donnée connue.",
+                   "No envelope and no project amount known for this area: no known data."),
+    "col_cycle": ("Cycle", "Cycle"),
+    "col_envelope": ("Enveloppe connue", "Known envelope"),
+    "col_documented": ("Projets du cycle (montant connu)", "The cycle's projects (known amount)"),
+    "col_share": ("Part documentée", "Documented share"),
+    "col_explicit_share": ("dont liens explicites", "of which explicit ties"),
+    "col_warning": ("À savoir", "Note"),
+    "share_over": ("plus de 100 % : les sources ne concordent pas", "over 100 %: the sources disagree"),
+    "share_differs": ("l'Alliance couvrait alors un autre territoire", "the Alliance then covered another territory"),
+    "no_data_short": ("aucune donnée connue", "no known data"),
 })
 
 
@@ -206,13 +225,13 @@ def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.D
     headers = [_t("col_title", lang), _t("col_promoter", lang)]
     if with_mrc:
         headers.append(_t("col_mrc", lang))
-    headers += [_t("col_fqis", lang), _t("col_years", lang), _t("col_source", lang)]
+    headers += [_t("col_fqis", lang), _t("col_years", lang), t("col_certainty", lang), _t("col_source", lang)]
     rows = []
-    for row in ordered.itertuples():
+    for row, certainty in zip(ordered.itertuples(), certainty_text(ordered, lang)):
         cells = [row.title, row.promoter if isinstance(row.promoter, str) else "—"]
         if with_mrc:
             cells.append(mrc_names(row.mrc_ids, lang))
-        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year),
+        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year), certainty,
                   source_link(row.source_url, row.source_date, lang)]
         rows.append(cells)
     amount_column = 3 if with_mrc else 2
@@ -247,6 +266,34 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
             children += [html.H3(cycles.get(cycle_id, cycle_id)), table(headers, body, numeric={2}, css="envelopes")]
     children += extra or []
     return html.Section(children, className="doc-section", id="enveloppes")
+
+
+def documented_share_section(level: str, territory_id: str, lang: str, heading=html.H2,
+                             css: str = "doc-section", shares: pd.DataFrame | None = None) -> html.Section:
+    """Per cycle: the envelope, the known amount of the cycle's projects and their ratio, with the
+    share of explicit ties alone; a share is shown only where both terms are known. Also used by
+    the comparison page (with its own heading level and style, and the shares it computed)."""
+    if shares is None:
+        data = dataset.current()
+        shares = metrics.documented_by_cycle(data.projects, data.envelopes, level, territory_id)
+    children: list = [heading(_t("share_title", lang))]
+    if not len(shares):
+        children.append(html.P(_t("share_none", lang)))
+        return html.Section(children, className=css, id=f"part-documentee-{territory_id}")
+    cycles = reference_labels("cycles", lang)
+    no_data = _t("no_data_short", lang)
+    body = []
+    for cycle_id, row in shares.iterrows():
+        warnings = [_t("share_over", lang)] * bool(row.share_over) + [_t("share_differs", lang)] * bool(row.territory_differs)
+        body.append([cycles.get(cycle_id, cycle_id), amount_text(row.envelope, lang), amount_text(row.documented, lang),
+                     no_data if pd.isna(row.documented_share) else percent(row.documented_share, lang),
+                     no_data if pd.isna(row.explicit_share) else percent(row.explicit_share, lang),
+                     html.Strong("⚠ " + " ; ".join(warnings)) if warnings else "—"])
+    headers = [_t(k, lang) for k in ("col_cycle", "col_envelope", "col_documented", "col_share", "col_explicit_share",
+                                     "col_warning")]
+    children += [html.P(_t("share_intro", lang), className="note"),
+                 table(headers, body, numeric={1, 2, 3, 4}, css="shares")]
+    return html.Section(children, className=css, id=f"part-documentee-{territory_id}")
 
 
 def _priorities_section(alliance_ids: list[str], lang: str) -> html.Section:
@@ -382,6 +429,7 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
                      + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
                      className="doc-section", id="en-bref"),
         _envelopes_section(in_region, lang),
+        documented_share_section("region", region_id, lang),
         _priorities_section(alliance_ids, lang),
         html.Section([html.H2(_t("projects_title", lang)),
                       _projects_table(region_projects, lang, with_mrc=True) if len(region_projects)
@@ -490,6 +538,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
                      + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
                      className="doc-section", id="en-bref"),
         _envelopes_section(own_rows, lang, extra=[html.P([_t("envelopes_region", lang), region_link, "."])]),
+        documented_share_section("mrc", found, lang),
         _priorities_section(alliance_ids, lang),
         html.Section(project_children, className="doc-section", id="projets"),
     ]

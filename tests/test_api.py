@@ -171,7 +171,9 @@ def test_territories_one_row_per_territory(client, real, level, rows):
 
 
 @pytest.mark.parametrize("measure, key", [("amount", "amount"), ("per_capita", "per_capita"),
-                                          ("count", "n_projects"), ("envelope", "envelope")])
+                                          ("count", "n_projects"), ("envelope", "envelope"),
+                                          ("envelope_per_capita", "envelope_per_capita"),
+                                          ("documented_share", "documented_share")])
 def test_territories_sorted_by_measure_with_no_data_last(client, real, measure, key):
     body = client.get(f"/api/territories?level=region&measure={measure}").get_json()
     values = [r[key] for r in body["results"]]
@@ -193,6 +195,68 @@ def test_territories_totals_follow_the_filters(client, real):
     regional = metrics.unattributed_by_region(chosen).amount.sum(min_count=1)
     assert (body["amount_counted_at_region_only"] or 0) == pytest.approx(0 if pd.isna(regional) else regional)
     assert sum(amounts.values()) + (body["amount_counted_at_region_only"] or 0) == pytest.approx(body["total_amount"])
+
+
+def _region_envelopes_in_the_file(cycle: str) -> dict[str, float]:
+    """data/envelopes.csv read plainly: the region-level envelope amounts of `cycle` (one per region)."""
+    with open(load.ENVELOPES_PATH, encoding="utf-8", newline="") as handle:
+        return {row["region_code"]: float(row["amount"]) for row in csv.DictReader(handle)
+                if row["kind"] == "envelope" and row["cycle"] == cycle and row["territory_level"] == "region"
+                and row["amount"].strip()}
+
+
+def test_with_the_2017_2023_cycle_every_region_with_a_known_envelope_is_coloured_and_the_api_agrees(client, real):
+    from components.state import View
+    from pages import dashboard
+    cycle = "pagieps-2017-2023"
+    expected = _region_envelopes_in_the_file(cycle)
+    assert len(expected) >= 10, "the curated file holds the 2017–2023 envelopes of at least ten regions"
+    view = View(level="region", measure="envelope", filters=Filters(cycles=(cycle,)))
+    page_data = Dataset(dataset.prepare_for_map(load.load_projects()), real.envelopes, demo=False)
+    shown = dashboard.compute(view, page_data)["data"]
+    coloured = dict(zip(shown["locations"], shown["z"]))
+    assert set(expected) <= set(coloured)
+    for code, amount in expected.items():
+        assert coloured[code] >= amount  # more than one envelope row of a region would add up, never less
+    body = client.get(f"/api/territories?level=region&measure=envelope&cycle={cycle}").get_json()
+    assert body["envelope_cycle"] == cycle and body["envelope_cycle_chosen"] is True
+    from_api = {r["territory_id"]: r["envelope"] for r in body["results"] if r["envelope"] is not None}
+    assert from_api == pytest.approx(coloured)
+
+
+def test_with_no_cycle_chosen_envelopes_show_the_cycle_with_most_territories_known(client, real):
+    body = client.get("/api/territories?level=region&measure=envelope").get_json()
+    counts = {cycle: len(metrics.envelope_totals(real.envelopes, "region", cycle)) for cycle in
+              ("pagsis-2010-2015", "pagieps-2017-2023", "transition-2023-2024", "plan-2024-2029")}
+    assert counts[body["envelope_cycle"]] == max(counts.values()) and body["envelope_cycle_chosen"] is False
+    known = [r for r in body["results"] if r["envelope"] is not None]
+    assert len(known) == max(counts.values())
+
+
+def test_documented_share_in_the_api_is_documented_over_envelope(client, real):
+    body = client.get("/api/territories?level=region&measure=documented_share&cycle=pagieps-2017-2023").get_json()
+    shares = [r for r in body["results"] if r["documented_share"] is not None]
+    assert shares, "some region has both a 2017–2023 envelope and a project amount of that cycle"
+    for row in shares:
+        assert row["documented_share"] == pytest.approx(100 * row["documented"] / row["envelope"], abs=0.01)
+        assert row["share_over"] == (row["documented_share"] > 100)
+    assert all(r["documented_share"] is None for r in body["results"] if r["envelope"] is None)
+
+
+def test_link_explicit_keeps_only_explicit_ties(client, monkeypatch):
+    raw = small_projects().assign(fqis_link=["explicit", "inferred", "explicit", "inferred", "explicit"],
+                                  inferred=["", "mrc", "", "", "cycle"])
+    data = Dataset(metrics.prepare_projects(raw).set_index("project_id", drop=False),
+                   pd.DataFrame(columns=list(ENVELOPE_COLUMNS)), demo=False)
+    monkeypatch.setattr(dataset, "current", lambda: data)
+    body = client.get("/api/projects?link=explicit").get_json()
+    assert [r["project_id"] for r in body["results"]] == ["a", "c", "e"] and body["filters"]["link"] == "explicit"
+    assert {r["project_id"]: r["inferred"] for r in body["results"]}["e"] == "cycle"
+    every = client.get("/api/projects").get_json()["results"]
+    assert {r["project_id"]: r["fqis_link"] for r in every}["b"] == "déduit"
+    assert client.get("/api/projects?link=sometimes").status_code == 400
+    territories = client.get("/api/territories?level=region&measure=count&link=explicit").get_json()
+    assert {r["territory_id"]: r["n_projects"] for r in territories["results"]}["01"] == 2  # a and c, not b
 
 
 def test_territory_names_in_english(client, real):
@@ -268,7 +332,7 @@ def test_malformed_values_are_a_400_naming_the_parameter(client, small, query, p
 
 @pytest.mark.parametrize("query, parameter, allowed", [
     ("level=x", "level", ["mrc", "region", "alliance"]),
-    ("measure=<b>", "measure", ["amount", "per_capita", "count", "envelope"]),
+    ("measure=<b>", "measure", list(metrics.MEASURES)),
     ("format=html", "format", ["json", "csv", "xlsx"]),
 ])
 def test_unknown_words_are_a_400_listing_the_allowed_values(client, small, query, parameter, allowed):

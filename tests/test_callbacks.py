@@ -23,7 +23,7 @@ def small_dataset(monkeypatch):
 
 def _values(**changes) -> dict:
     values = dict(level="region", measure="amount", regions=[], mrcs=[], themes=[], alliances=[], cycles=[],
-                  amount=[0, len(AMOUNT_STEPS) - 1], text="", selected=None, source="public", uploaded=None,
+                  amount=[0, len(AMOUNT_STEPS) - 1], text="", selected=None, explicit=[], source="public", uploaded=None,
                   lang="fr")
     values.update(changes)
     return values
@@ -107,7 +107,7 @@ def test_clicking_a_territory_twice_clears_it_and_changing_level_clears_it():
 
 
 def test_reset_clears_every_filter():
-    assert list(dashboard.reset_filters(1)) == [[], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None]
+    assert list(dashboard.reset_filters(1)) == [[], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, []]
 
 
 def test_a_view_with_no_project_still_draws_every_territory_as_no_data():

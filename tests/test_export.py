@@ -68,6 +68,41 @@ def test_project_table_names_and_labels(prepared):
     assert fr.loc["d", "start_year"] == 2024 and fr.loc["d", "end_year"] == 2026
 
 
+def test_project_table_says_what_was_inferred():
+    raw = small_projects().assign(fqis_link=["explicit", "inferred", "", "explicit", "inferred"],
+                                  inferred=["", "mrc", "", "cycle;amount", "municipality"])
+    prepared = metrics.prepare_projects(raw).set_index("project_id", drop=False)
+    fr = export.project_records(prepared, "fr").set_index("project_id")
+    en = export.project_records(prepared, "en").set_index("project_id")
+    assert fr.loc["b", "fqis_link"] == "déduit" and en.loc["b", "fqis_link"] == "inferred"
+    assert fr.loc["a", "fqis_link"].startswith("explicite") and fr.loc["c", "fqis_link"].startswith("explicite")
+    assert fr.loc["d", "inferred"] == "cycle; montant" and en.loc["e", "inferred"] == "municipality"
+    assert fr.loc["a", "inferred"] == "rien" and en.loc["a", "inferred"] == "nothing"  # all read, said so
+    table = export.project_table(prepared, "fr")
+    assert "Lien avec le FQIS" in table.columns and "Déduit plutôt que lu dans la source" in table.columns
+
+
+def test_territory_table_gives_the_documented_share_in_percent_and_its_cycle():
+    envelopes = pd.DataFrame([
+        {"kind": "envelope", "cycle": "pagieps-2017-2023", "territory_level": "region", "region_code": "01",
+         "alliance_id": "bas-saint-laurent", "mrc_id": None, "amount": 1_000_000.0},
+        {"kind": "envelope", "cycle": "pagieps-2017-2023", "territory_level": "region", "region_code": "16",
+         "alliance_id": "monteregie", "mrc_id": None, "amount": 100.0}])
+    prepared = metrics.prepare_projects(small_projects())
+    agg = metrics.aggregate(prepared, "region", envelopes)
+    records = export.territory_records(agg, "region", "fr").set_index("territory_id")
+    # region 01: projects a, b (c has no amount) of 2017–2023: 150 000 of 1 000 000 → 15 %
+    assert records.loc["01", "documented_share"] == 15.0 and records.loc["01", "share_over"] == False  # noqa: E712
+    assert pd.isna(records.loc["02", "documented_share"]) and pd.isna(records.loc["02", "share_over"])
+    assert records.loc["16", "territory_differs"] == True and records.loc["01", "territory_differs"] == False  # noqa: E712
+    table = export.territory_table(agg, "region", "fr")
+    assert "Part documentée de l'enveloppe PAGIEPS 2017–2023 (%)" in table.columns
+    sheet = _xlsx_sheet(export.to_xlsx_bytes(table, "Territoires"))
+    header = [cell.value for cell in sheet[1]]
+    share = sheet.cell(row=2, column=header.index("Part documentée de l'enveloppe PAGIEPS 2017–2023 (%)") + 1)
+    assert share.value == 15.0 and share.number_format == export.PERCENT_FORMAT
+
+
 def test_unknown_amount_stays_empty_never_zero(prepared):
     table = export.project_table(prepared, "fr")
     assert pd.isna(table.loc[2, "Montant FQIS ($)"])
@@ -192,7 +227,7 @@ def test_territory_table_one_row_per_territory(prepared, level, rows):
     agg = metrics.aggregate(prepared, level, load.load_envelopes())
     table = export.territory_table(agg, level, "fr")
     assert len(table) == rows
-    assert list(table.columns) == [f.fr for f in export.territory_fields(level)]
+    assert list(table.columns) == [f.fr for f in export.territory_fields(level, agg.attrs["envelope_cycle"])]
     assert table["Sources"].str.contains("Statistique Canada").all()
     records = export.territory_records(agg, level, "fr")
     known = records.amount.notna()

@@ -20,7 +20,13 @@ from data.synthetic import generate_projects
 from geo import layers
 from geo.names import fold
 
-PROJECTS = prepare_for_map(generate_projects(4_000, seed=7))
+_RAW = generate_projects(4_000, seed=7)
+# The certainty columns of the curated file, drawn at random: about one tie in four inferred.
+_DRAW = np.random.default_rng(7)
+PROJECTS = prepare_for_map(_RAW.assign(
+    fqis_link=np.where(_DRAW.random(len(_RAW)) < 0.25, "inferred", "explicit"),
+    inferred=_DRAW.choice(["", "", "mrc", "cycle;amount"], size=len(_RAW))))
+SHARE_CYCLE = "pagieps-2017-2023"  # the cycle whose documented amounts are checked
 
 
 def _reference_mask(projects: pd.DataFrame, filters: Filters) -> pd.Series:
@@ -35,6 +41,8 @@ def _reference_mask(projects: pd.DataFrame, filters: Filters) -> pd.Series:
         keep &= projects.alliance.isin(filters.alliances)
     if filters.cycles:
         keep &= projects.cycle.isin(filters.cycles)
+    if filters.explicit_only:
+        keep &= projects.fqis_link == "explicit"
     if filters.amount_min is not None:
         keep &= projects.amount_fqis.ge(filters.amount_min).fillna(False)
     if filters.amount_max is not None:
@@ -46,9 +54,12 @@ def _reference_mask(projects: pd.DataFrame, filters: Filters) -> pd.Series:
 
 def _reference_aggregate(chosen: pd.DataFrame, level: str) -> pd.DataFrame:
     key = {"mrc": chosen.counted_mrc, "region": chosen.region_code, "alliance": chosen.alliance}[level]
-    grouped = chosen.assign(_key=key).dropna(subset=["_key"]).groupby("_key")
+    keyed = chosen.assign(_key=key).dropna(subset=["_key"])
+    grouped = keyed.groupby("_key")
+    of_cycle = keyed[keyed.cycle == SHARE_CYCLE].groupby("_key")
     return pd.DataFrame({"n_projects": grouped.size(), "n_with_amount": grouped.amount_fqis.count(),
-                         "amount": grouped.amount_fqis.sum(min_count=1), "n_promoters": grouped.promoter.nunique()})
+                         "amount": grouped.amount_fqis.sum(min_count=1), "n_promoters": grouped.promoter.nunique(),
+                         "documented": of_cycle.amount_fqis.sum(min_count=1)})
 
 
 def _some(ids) -> st.SearchStrategy:
@@ -65,6 +76,7 @@ FILTERS = st.builds(
     amount_min=st.none() | st.sampled_from([0.0, 10_000.0, 50_000.0]),
     amount_max=st.none() | st.sampled_from([25_000.0, 100_000.0]),
     text=st.sampled_from(["", "aide", "ÉPICERIE", "zz-nothing"]),
+    explicit_only=st.booleans(),
 )
 
 
@@ -73,15 +85,17 @@ FILTERS = st.builds(
 @example(filters=Filters(mrcs=("gatineau", "l-assomption")), level="region")  # multi-MRC projects are in
 @example(filters=Filters(alliances=("outaouais",), amount_min=10_000.0), level="mrc")
 @example(filters=Filters(), level="alliance")
+@example(filters=Filters(explicit_only=True, regions=("10",)), level="alliance")
 def test_fast_filters_and_aggregates_equal_plain_pandas(filters, level):
     mask = metrics.filter_mask(PROJECTS, filters)
     expected_mask = _reference_mask(PROJECTS, filters)
     assert mask.tolist() == expected_mask.tolist()
-    fast = metrics.aggregate(PROJECTS, level, mask=mask)
+    fast = metrics.aggregate(PROJECTS, level, envelope_cycle=SHARE_CYCLE, mask=mask)
     slow = _reference_aggregate(PROJECTS[expected_mask.to_numpy()], level).reindex(fast.index)
     counts = ["n_projects", "n_with_amount", "n_promoters"]
     assert fast[counts].to_numpy().tolist() == slow[counts].fillna(0).astype(int).to_numpy().tolist()
     np.testing.assert_allclose(fast.amount.to_numpy(), slow.amount.to_numpy(), rtol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(fast.documented.to_numpy(), slow.documented.to_numpy(), rtol=1e-9, equal_nan=True)
     head = metrics.headline(PROJECTS, filters, mask=mask)
     chosen = PROJECTS[mask]
     assert head.n_projects == len(chosen) and head.n_promoters == chosen.promoter.dropna().nunique()
@@ -90,10 +104,11 @@ def test_fast_filters_and_aggregates_equal_plain_pandas(filters, level):
 def test_a_frame_not_prepared_by_prepare_projects_gives_the_same_aggregates():
     """Callers may pass any validated frame with the derived string columns: positions are then
     computed on the fly."""
-    without_positions = PROJECTS.drop(columns=["region_pos", "mrc_pos", "alliance_pos", "cycle_pos", "promoter_code"])
+    without_positions = PROJECTS.drop(columns=["region_pos", "mrc_pos", "alliance_pos", "cycle_pos", "promoter_code",
+                                               "link_explicit"])
     for level in metrics.LEVELS:
         pd.testing.assert_frame_equal(metrics.aggregate(without_positions, level), metrics.aggregate(PROJECTS, level))
-    filters = Filters(regions=("06",), cycles=("plan-2024-2029",))
+    filters = Filters(regions=("06",), cycles=("plan-2024-2029",), explicit_only=True)
     assert (metrics.filter_mask(without_positions, filters) == metrics.filter_mask(PROJECTS, filters)).all()
 
 

@@ -5,6 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 from components.permalink import export_query, view_from_query, view_to_query
 from components.state import AMOUNT_STEPS, View, known_ids
+from data import metrics
 from data.metrics import Filters
 
 
@@ -22,9 +23,10 @@ def views(draw) -> View:
     selectable = sorted(known_ids()["mapped_alliance" if level == "alliance" else level])
     return View(
         level=level,
-        measure=draw(st.sampled_from(["amount", "per_capita", "count", "envelope"])),
+        measure=draw(st.sampled_from(list(metrics.MEASURES))),
         filters=Filters(draw(_ids("region")), draw(_ids("mrc")), draw(_ids("theme")), draw(_ids("alliance")),
-                        draw(_ids("cycle")), AMOUNT_STEPS[low] or None, AMOUNT_STEPS[high], text),
+                        draw(_ids("cycle")), AMOUNT_STEPS[low] or None, AMOUNT_STEPS[high], text,
+                        explicit_only=draw(st.booleans())),
         selected=draw(st.none() | st.sampled_from(selectable)),
         lang=draw(st.sampled_from(["fr", "en"])),
     )
@@ -57,6 +59,16 @@ def test_invalid_parts_are_dropped_and_named_while_the_rest_is_kept():
     assert view.level == "region" and view.filters.amount_min is None
     assert set(ignored) == {"region=99", "level=planet", "amount_min", "utm_source"}
     assert view_from_query("q=" + "x" * 5000)[1] == ["(URL trop longue)"]
+
+
+def test_explicit_links_only_is_one_short_key_and_the_bare_url_stays_the_default():
+    view = View(measure="documented_share", filters=Filters(cycles=("pagieps-2017-2023",), explicit_only=True))
+    assert view_to_query(view) == "measure=documented_share&cycle=pagieps-2017-2023&link=explicit"
+    assert view_from_query("link=explicit")[0].filters.explicit_only
+    assert view_from_query("")[0] == View() and not View().filters.explicit_only
+    restored, ignored = view_from_query("link=maybe")
+    assert not restored.filters.explicit_only and ignored == ["link=maybe"]
+    assert "link=explicit" in export_query(View(filters=Filters(explicit_only=True)))
 
 
 def test_downloads_carry_the_clicked_territory_as_a_filter():

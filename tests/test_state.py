@@ -24,7 +24,7 @@ def test_known_values_pass_through():
 def test_forged_values_fall_back_to_defaults():
     view = view_from_inputs("<script>", {"a": 1}, ["99", "05", "05"], "x" * 10_000, ["' OR 1=1 --"],
                             [None], 42, [0, 99], 12345, "../../etc/passwd", "de")
-    assert view.level == "region" and view.measure == "per_capita" and view.lang == "fr"
+    assert view.level == "region" and view.measure == View.measure == "envelope_per_capita" and view.lang == "fr"
     assert view.filters.regions == ("05",) and view.filters.mrcs == () and view.filters.themes == ()
     assert view.filters.amount_min is None and view.filters.amount_max is None
     assert view.filters.text == "" and view.selected is None
@@ -61,3 +61,16 @@ def test_clicking_toggles():
     assert toggle_selection("05", "06", "region") == "06"
     assert clicked_territory({"points": [{"curveNumber": 1, "location": "05"}]}) == "05"
     assert clicked_territory({"points": [{"curveNumber": 2, "location": "05"}]}) is None  # a project point
+
+
+def test_the_default_measure_colours_the_most_regions_of_any_measure():
+    """The first map a visitor sees is the most complete one: counted from the curated files, so a
+    new envelope or project can change which measure wins, and this test says so."""
+    from components.figures import measure_values
+    from data import metrics
+    from pages import dashboard
+
+    coloured = {measure: int(measure_values(dashboard.compute(View(measure=measure))["agg"], measure).notna().sum())
+                for measure in metrics.MEASURES}
+    assert coloured[View.measure] == max(coloured.values())
+    assert coloured[View.measure] > coloured["per_capita"]  # the old default: a few known projects

@@ -15,7 +15,7 @@ from dash.development.base_component import Component
 
 from components import dataset, document
 from components.dataset import Dataset, prepare_for_map
-from components.i18n import money, money_cents
+from components.i18n import money, money_cents, percent
 from data.load import ENVELOPES_PATH, PROJECTS_PATH, ROOT
 from data.schema import ENVELOPE_KINDS
 from geo import layers
@@ -354,3 +354,47 @@ def test_demo_data_is_announced_on_territory_pages(monkeypatch):
 
 def test_curated_data_has_no_demo_banner(lanaudiere):
     assert not with_class(lanaudiere, "demo-banner")
+
+
+# ---------------------------------------------------------------- documented share and certainty
+
+def test_region_page_gives_the_documented_share_of_each_cycle(lanaudiere, raw_projects, raw_envelopes):
+    """Worked out from the CSV files: the 2017–2023 projects of region 14 over its 2017–2023 envelope."""
+    cycle = "pagieps-2017-2023"
+    documented = raw_projects[(raw_projects.region_code == "14") & (raw_projects.cycle == cycle)].amount_fqis.sum()
+    envelope = float(raw_envelopes[(raw_envelopes.region_code == "14") & (raw_envelopes.cycle == cycle)
+                                   & (raw_envelopes.kind == "envelope")
+                                   & (raw_envelopes.territory_level == "region")].amount.iloc[0])
+    shares = section(lanaudiere, "part-documentee-14")
+    rows = {page_text(row.children[0]): [page_text(cell) for cell in row.children] for row in body_rows(shares)}
+    assert rows["PAGIEPS 2017–2023"][3] == percent(documented / envelope, "fr")
+    # 2024–2029: an envelope but no project amount of that cycle is known → no share, never 0 %
+    plan = raw_projects[(raw_projects.region_code == "14") & (raw_projects.cycle == "plan-2024-2029")]
+    if plan.amount_fqis.isna().all():
+        assert rows["Plan 2024–2029"][3] == "aucune donnée connue"
+
+
+def test_a_share_above_100_percent_is_flagged_on_the_page(monkeypatch):
+    projects = small_projects()  # region 01: 150 000 $ of 2017–2023 projects
+    envelopes = pd.DataFrame([{"envelope_id": "x", "cycle": "pagieps-2017-2023", "territory_level": "region",
+                               "territory_name": "Bas-Saint-Laurent", "alliance_id": "bas-saint-laurent",
+                               "region_code": "01", "mrc_id": None, "mandataire": None, "amount": 100_000.0,
+                               "kind": "envelope", "period": None, "description": "Enveloppe",
+                               "source_url": "https://example.org/e", "source_date": None, "note": None}])
+    data = Dataset(prepare_for_map(projects), envelopes, demo=False)
+    monkeypatch.setattr(dataset, "current", lambda: data)
+    shares = section(territory_page.region_layout(code="01"), "part-documentee-01")
+    (row,) = body_rows(shares)
+    assert page_text(row.children[3]) == percent(1.5, "fr")
+    assert "les sources ne concordent pas" in page_text(row.children[5])
+
+
+def test_project_lists_say_what_was_inferred(monkeypatch):
+    projects = small_projects().assign(fqis_link=["explicit", "inferred", "explicit", "explicit", "explicit"],
+                                       inferred=["", "mrc;cycle", "", "", ""])
+    data = Dataset(prepare_for_map(projects), dataset.current().envelopes, demo=False)
+    monkeypatch.setattr(dataset, "current", lambda: data)
+    page = territory_page.region_layout(code="01")
+    rows = {page_text(row.children[0]): page_text(row) for row in body_rows(section(page, "projets"))}
+    assert "lien avec le FQIS : déduit; MRC déduite; cycle déduit" in rows["Transport solidaire"]
+    assert "rien : tout est lu dans la source" in rows["Cuisine collective"]

@@ -44,7 +44,8 @@ PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire
 ENVELOPE_LISTS = {"region": "region", "mandataire": "alliance", "cycle": "cycle"}
 COMMON = ("lang", "format")
 PAGING = ("page", "per_page")
-PROJECT_PARAMETERS = (*PROJECT_LISTS, "amount_min", "amount_max", "q", *COMMON)
+PROJECT_PARAMETERS = (*PROJECT_LISTS, "amount_min", "amount_max", "q", "link", *COMMON)
+LINKS = ("all", "explicit")  # link=explicit: only projects whose source states their tie to the FQIS
 _AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{0,6})?")
 _INTEGER = re.compile(r"[0-9]{1,9}")
 
@@ -162,7 +163,7 @@ def _project_filters(query: Query) -> Filters:
     return Filters(
         regions=lists["region"], mrcs=lists["mrc"], themes=lists["theme"], alliances=lists["mandataire"],
         cycles=lists["cycle"], amount_min=query.amount("amount_min"), amount_max=query.amount("amount_max"),
-        text=query.text("q"),
+        text=query.text("q"), explicit_only=query.one_of("link", LINKS, "all") == "explicit",
     )
 
 
@@ -247,9 +248,11 @@ def territories() -> Response:
     query.unknown(("level", "measure", *PROJECT_PARAMETERS))
     data = _dataset.current()
     chosen = metrics.filter_projects(data.projects, filters)
-    agg = _ranked(metrics.aggregate(chosen, level, data.envelopes), measure)
+    # One cycle's envelopes, as on the page: the chosen cycle, else the one with most territories known.
+    cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
+    agg = _ranked(metrics.aggregate(chosen, level, data.envelopes, envelope_cycle=cycle), measure)
     if fmt != "json":
-        table = export.territory_table(agg, level, lang, demo=bool(data.demo))
+        table = export.territory_table(agg, level, lang, demo=bool(data.demo), envelope_cycle=cycle)
         return _ignored_header(_file(table, fmt, f"territoires-{level}", "Territoires"), query)
     head = metrics.headline(chosen, filters)
     regional_only = metrics.unattributed_by_region(chosen).amount.sum(min_count=1) if level == "mrc" else np.nan
@@ -259,13 +262,15 @@ def territories() -> Response:
         "total_amount": _number(head.total),
         # At MRC level, region-wide and multi-MRC projects count in no MRC (see data.metrics).
         "amount_counted_at_region_only": _number(float(regional_only)),
-        "envelope_cycle": metrics.DEFAULT_ENVELOPE_CYCLE,
+        "envelope_cycle": cycle,
+        "envelope_cycle_chosen": bool(filters.cycles),  # false: the cycle with the most territories known
         "filters": query.filters(), "ignored": query.ignored, "demo": bool(data.demo),
         "results": _json_rows(export.territory_records(agg, level, lang, demo=bool(data.demo))),
     })
 
 
-_MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope"}
+_MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope",
+                   "envelope_per_capita": "envelope_per_capita", "documented_share": "documented_share"}
 
 
 def _ranked(agg: pd.DataFrame, measure: str) -> pd.DataFrame:
