@@ -4,13 +4,12 @@
 //    map panel's data-frames). After that the visitor's own zoom and pan are kept (uirevision).
 // 2. The frame buttons (« Sud du Québec », « Grand Montréal », « Tout le Québec ») fit another frame
 //    in one click: Montréal, Laval and Longueuil are a few pixels wide at the southern frame.
-// 3. Project dots that fall within a few pixels of each other at the current zoom are spread on a
-//    small sunflower, in screen pixels, so none hides another; their true positions are kept and
-//    the spread is redone after every zoom and every new set of points.
+// 3. Project dots that fall within a few pixels of each other at the current zoom are pushed apart,
+//    in screen pixels, so none hides another; their true positions are kept and the spread is redone
+//    after every zoom and every new set of points.
 (function () {
   var DEFAULT_FRAME = "south";
-  var SPREAD_PX = 11; // distance between neighbouring dots of one group, in screen pixels
-  var GROUP_PX = 9; // dots closer than this to a group's first dot join the group
+  var MIN_GAP_PX = 10; // the least distance between two dots' centres, in screen pixels
 
   function mercatorY(lat) {
     var phi = (lat * Math.PI) / 180;
@@ -62,6 +61,59 @@
   }
 
   // ------------------------------------------------------------ dots that do not hide each other
+  // Dots closer than they are wide are pushed apart, in screen pixels, a few steps at a time, until
+  // each centre is clear of the others; far from any other, a dot stays exactly where it belongs.
+  function minimumGap(sizeA, sizeB) {
+    return Math.max(MIN_GAP_PX, (sizeA + sizeB) / 4 + 3);
+  }
+
+  function relax(pixels, sizes) {
+    var golden = Math.PI * (3 - Math.sqrt(5));
+    var cell = 2 * MIN_GAP_PX + 16;
+    for (var step = 0; step < 40; step++) {
+      var moved = false;
+      var grid = {};
+      pixels.forEach(function (p, i) {
+        var key = Math.floor(p.x / cell) + ":" + Math.floor(p.y / cell);
+        (grid[key] = grid[key] || []).push(i);
+      });
+      for (var i = 0; i < pixels.length; i++) {
+        var a = pixels[i];
+        var cx = Math.floor(a.x / cell), cy = Math.floor(a.y / cell);
+        for (var gx = cx - 1; gx <= cx + 1; gx++) {
+          for (var gy = cy - 1; gy <= cy + 1; gy++) {
+            (grid[gx + ":" + gy] || []).forEach(function (j) {
+              if (j <= i) {
+                return;
+              }
+              var b = pixels[j];
+              var dx = b.x - a.x, dy = b.y - a.y;
+              var distance = Math.sqrt(dx * dx + dy * dy);
+              var wanted = minimumGap(sizes[i], sizes[j]);
+              if (distance >= wanted) {
+                return;
+              }
+              if (distance < 0.01) { // the same place: part them along a direction of their own
+                dx = Math.cos(j * golden);
+                dy = Math.sin(j * golden);
+                distance = 1;
+              }
+              var push = (wanted - distance) / 2 + 0.2;
+              a.x -= (dx / distance) * push;
+              a.y -= (dy / distance) * push;
+              b.x += (dx / distance) * push;
+              b.y += (dy / distance) * push;
+              moved = true;
+            });
+          }
+        }
+      }
+      if (!moved) {
+        return;
+      }
+    }
+  }
+
   function spread(gd) {
     var trace = gd.data && gd.data[2];
     if (!ready(gd) || !trace || !trace.lon || !trace.customdata || !trace.customdata.length) {
@@ -73,40 +125,17 @@
     }
     var base = gd._carteBase;
     var map = gd._fullLayout.map._subplot.map;
-    var pixels = base.lon.map(function (lon, i) { return map.project([lon, base.lat[i]]); });
-    var groups = [];
-    pixels.forEach(function (p, i) {
-      var group = null;
-      for (var g = 0; g < groups.length && !group; g++) {
-        var first = pixels[groups[g][0]];
-        if (Math.abs(first.x - p.x) < GROUP_PX && Math.abs(first.y - p.y) < GROUP_PX) {
-          group = groups[g];
-        }
-      }
-      if (group) {
-        group.push(i);
-      } else {
-        groups.push([i]);
-      }
+    var sizes = (trace.marker && Array.isArray(trace.marker.size)) ? trace.marker.size : [];
+    var pixels = base.lon.map(function (lon, i) {
+      var p = map.project([lon, base.lat[i]]);
+      return { x: p.x, y: p.y };
     });
-    var lon = base.lon.slice();
-    var lat = base.lat.slice();
-    var golden = Math.PI * (3 - Math.sqrt(5));
-    groups.forEach(function (group) {
-      if (group.length < 2) {
-        return;
-      }
-      var cx = 0, cy = 0;
-      group.forEach(function (i) { cx += pixels[i].x; cy += pixels[i].y; });
-      cx /= group.length;
-      cy /= group.length;
-      group.forEach(function (i, rank) {
-        // Sunflower: equal spacing whatever the group's size; the first dot at the centre.
-        var radius = SPREAD_PX * Math.sqrt(rank) * 0.62;
-        var point = map.unproject([cx + radius * Math.cos(rank * golden), cy + radius * Math.sin(rank * golden)]);
-        lon[i] = Math.round(point.lng * 1e5) / 1e5;
-        lat[i] = Math.round(point.lat * 1e5) / 1e5;
-      });
+    relax(pixels, base.lon.map(function (_, i) { return sizes[i] || MIN_GAP_PX; }));
+    var lon = [], lat = [];
+    pixels.forEach(function (p) {
+      var point = map.unproject([p.x, p.y]);
+      lon.push(Math.round(point.lng * 1e5) / 1e5);
+      lat.push(Math.round(point.lat * 1e5) / 1e5);
     });
     gd._carteSpreadLon = lon;
     window.Plotly.restyle(gd, { lon: [lon], lat: [lat] }, [2]);

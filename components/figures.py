@@ -310,6 +310,9 @@ def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool
         uirevision="keep-view",  # the visitor's zoom and pan survive every filter change
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
         hoverlabel={"align": "left"},
+        # A project dot answers only under the pointer (Plotly's default is 20 px around it): a
+        # territory beside a dot stays clickable, in the Montréal area above all.
+        hoverdistance=2,
         separators=SEPARATORS[lang],
     )
     return fig
