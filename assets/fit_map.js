@@ -21,14 +21,9 @@
     var zx = Math.log2((width * 360) / (512 * (frame.east - frame.west)));
     var span = mercatorY(frame.north) - mercatorY(frame.south);
     var zy = Math.log2((height * 2 * Math.PI) / (512 * span));
-    var zoom = Math.min(zx, zy) - 0.05;
     var midY = (mercatorY(frame.north) + mercatorY(frame.south)) / 2;
-    var shown = (height * 2 * Math.PI) / (512 * Math.pow(2, zoom)); // the screen's height, in Mercator units
-    if (frame.anchor === "south" && shown > span) {
-      midY = mercatorY(frame.south) + shown / 2 - span * 0.04;
-    }
     return {
-      "map.zoom": zoom,
+      "map.zoom": Math.min(zx, zy) - 0.05,
       "map.center": { lat: (Math.atan(Math.sinh(midY)) * 180) / Math.PI, lon: (frame.west + frame.east) / 2 },
     };
   }

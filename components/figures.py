@@ -43,10 +43,11 @@ SEPARATORS = {"fr": ", ", "en": ".,"}
 # Sept-Îles and Chibougamau, where nearly all people and known projects are (a test checks it holds
 # the MRC where 95 % of Québec's people live); the north is one click (« Tout le Québec ») or one
 # zoom-out away. « montreal » is the Montréal metropolitan area: Montréal, Laval and Longueuil are
-# a few pixels wide in the southern frame. A frame with "anchor": "south" keeps its southern edge
-# at the bottom of a screen taller than it needs: the extra room shows the north, not the United States.
+# a few pixels wide in the southern frame. A frame is centred on the screen: on a phone held
+# upright the extra height shows the north above and the border below, and the frame stays in the
+# middle, in the first screen.
 MAP_FRAMES = {
-    "south": {"west": -79.6, "east": -61.0, "south": 44.95, "north": 50.3, "anchor": "south"},
+    "south": {"west": -79.6, "east": -61.0, "south": 44.95, "north": 50.3},
     "montreal": {"west": -74.2, "east": -73.1, "south": 45.25, "north": 45.85},
     "quebec": {"west": -79.8, "east": -57.1, "south": 45.0, "north": 62.6},
 }
@@ -163,9 +164,14 @@ def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> t
     suffix = "" if measure == "count" else " (%)" if share else " ($)"
     data = {"geojson": url, "locations": list(agg.index[has]), "z": [float(v) for v in values[has]],
             "hovertext": list(hover[has]), "zmin": 0, "zmax": top,
-            "colorbar": {"title": {"text": measure_title(agg, measure, lang) + suffix, "side": "right"},
-                         "tickformat": ".0%" if share else ",.0f" if top >= 10 else ",.2f", "thickness": 14, "len": 0.6,
-                         "x": 0.99, "xanchor": "right", "bgcolor": "rgba(255,255,255,0.8)"}}
+            # Across the bottom right, over the United States of the southern frame: a vertical bar
+            # on the right covered the Côte-Nord and, on a phone, a third of the map.
+            # The measure above its cycle: one line would not fit above the bar on a phone.
+            "colorbar": {"title": {"text": (measure_title(agg, measure, lang) + suffix).replace(" — ", "<br>"),
+                                   "side": "top"},
+                         "tickformat": ".0%" if share else ",.0f" if top >= 10 else ",.2f", "thickness": 10,
+                         "orientation": "h", "len": 0.7, "x": 0.99, "xanchor": "right", "y": 0.01, "yanchor": "bottom",
+                         "bgcolor": "rgba(255,255,255,0.85)"}}
     return no_data, data
 
 

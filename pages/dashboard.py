@@ -254,7 +254,11 @@ def page_links(view: View) -> dict:
 
 def map_caption(view: View) -> dict:
     """Title, source line and file name of the exported map image: what it shows, from where."""
-    parts = [t(f"measure_{view.measure}", view.lang), t(f"level_{view.level}", view.lang)]
+    measure = t(f"measure_{view.measure}", view.lang)
+    if view.measure in metrics.ENVELOPE_MEASURES:  # an image shown elsewhere must say which cycle it is
+        cycle = metrics.choose_envelope_cycle(dataset().envelopes, view.level, view.filters.cycles)
+        measure = t("measure_of_cycle", view.lang, measure=measure, cycle=cycle_label(cycle, view.lang))
+    parts = [measure, t(f"level_{view.level}", view.lang)]
     regions = layers.territories("region").region_name
     parts += [regions.get(code, code) for code in view.effective_filters().regions]
     if view.selected and view.level != "region":

@@ -296,7 +296,11 @@ def focus_data(region: str, step: int) -> tuple[dict, dict]:
 def presentation_figure(region: str, step: int, lang: str) -> go.Figure:
     """The map of `region` at `step`: MRC coloured by amount per inhabitant, the current one in focus."""
     no_data, with_data = region_map_data(region, lang)
-    with_data = {**with_data, "colorbar": {**with_data["colorbar"], "thickness": 26, "len": 0.7, "x": 1.0,
+    # A vertical bar in its own strip on the right: a region fills the projected map, with no empty
+    # corner for the dashboard's horizontal bar.
+    bar = with_data["colorbar"]
+    with_data = {**with_data, "colorbar": {**bar, "orientation": "v", "title": {**bar["title"], "side": "right"},
+                                           "y": 0.5, "yanchor": "middle", "thickness": 26, "len": 0.7, "x": 1.0,
                                            "xanchor": "right", "tickfont": {"size": PROJECTOR_FONT}}}
     points = {"lon": [], "lat": [], "hovertext": [], "marker": {"size": [], "color": []}, "customdata": []}
     fig = map_figure(no_data, with_data, points, lang)

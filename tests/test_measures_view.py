@@ -107,7 +107,7 @@ def test_share_legend_and_english(small_dataset):
     agg = _compute(measure="documented_share", lang="en")["agg"]
     _, data = choropleth_data(agg, "region", "documented_share", "en")
     assert data["colorbar"]["tickformat"] == ".0%"
-    assert data["colorbar"]["title"]["text"].startswith("Documented share of the envelope — PAGIEPS 2017–2023")
+    assert data["colorbar"]["title"]["text"].startswith("Documented share of the envelope<br>PAGIEPS 2017–2023")
 
 
 def _values(**changes) -> list:
