@@ -27,7 +27,7 @@ SETTINGS: dict[str, Setting] = {
     "geo_sources": Setting(
         "CARTE_GEO_SOURCES",
         str(ROOT.parent / "shared" / "geo"),
-        "Folder holding the official boundary and population files read by `python -m geo.build`.",
+        "Folder holding the official boundary, population and municipality files read by `python -m geo.build`.",
     ),
     "build_dir": Setting(
         "CARTE_BUILD_DIR",

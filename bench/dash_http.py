@@ -1,9 +1,13 @@
-"""A Dash client over plain HTTP that sends callbacks exactly as dash-renderer does.
+"""The one Dash client of the project: it sends callbacks exactly as dash-renderer does.
 
 Nothing here knows the app: the callback, its outputs, inputs and state come from
 `/_dash-dependencies`, and the starting values from `/_dash-layout` (and, for a multi-page app,
 from the page-content callback the browser fires first). So the same code measures the app and
-the naive baseline.
+the naive baseline (bench/), and drives the load test's visitors (scripts/locustfile.py).
+
+`DashApp` needs only an object with `request(method, path, body=None, headers=None) -> Reply`:
+`Http` below (one keep-alive connection, for the benchmark's timings) or the load test's adapter
+of Locust's client.
 """
 from __future__ import annotations
 
@@ -203,11 +207,23 @@ class DashApp:
         return self.http.request("POST", self.update_url(), body=body,
                                  headers={"Content-Type": "application/json", "Accept": "application/json"})
 
-    def find_callback(self, input_id: str, output_suffix: str) -> Callback:
+    def remember(self, reply: Reply) -> None:
+        """Keep the plain values a callback answer wrote (stores, selections), as the renderer keeps
+        them for the next request; figures arrive as patches and are not values to send back."""
+        if reply.status != 200:
+            return  # 204: Dash's « nothing to change »
+        for component_id, props in reply.json().get("response", {}).items():
+            for prop, value in props.items():
+                if isinstance(value, (str, int, float, type(None))):
+                    self.components.setdefault(component_id, {})[prop] = value
+
+    def find_callback(self, input_id: str, output_suffix: str, required: bool = True) -> Callback | None:
         """The callback that takes `input_id` and outputs `…output_suffix` (no duplicate output)."""
         found = [cb for cb in self.callbacks if input_id in cb.input_ids()
                  and any(f"{o['id']}.{o['property']}" == output_suffix for o in cb.outputs)]
         if not found:
+            if not required:
+                return None
             raise LookupError(f"no callback with input {input_id} and output {output_suffix} in /_dash-dependencies")
         return max(found, key=lambda cb: len(cb.inputs))
 

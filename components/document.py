@@ -21,7 +21,9 @@ from geo import layers
 METHODOLOGY_PATH = "/methodologie"
 CHANGELOG_PATH = load.DATA_DIR / "CHANGELOG.csv"
 GEO_REFERENCE_DIR = Path(geo.__file__).resolve().parent / "reference"
-CHANGELOG_COLUMNS = ("date", "change_fr", "change_en", "files", "source")
+# One line per operation on a data file; `data.importer`'s « add » command appends lines with this header.
+CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
+                     "source_url", "note")
 SITE_TITLE = ("Carte des Alliances pour la solidarité", "Map of the Alliances pour la solidarité")
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _SITE = {"site": SITE_TITLE}
@@ -39,8 +41,9 @@ KINDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
                            ("somme annoncée pour un ensemble de projets retenus",
                             "total announced for a set of selected projects")),
     "transition": (("Transition", "Transition"),
-                   ("financement de la prolongation d'un an du plan (2023–2024)",
-                    "funding of the plan's one-year extension (2023–2024)")),
+                   ("financement de la prolongation d'une entente au-delà de la fin prévue de son plan "
+                    "(surtout l'année 2023–2024)",
+                    "funding of an agreement's extension past its plan's planned end (mostly the year 2023–2024)")),
     "balance": (("Solde", "Balance"),
                 ("ce qui restait d'une enveloppe à un moment donné", "what remained of an envelope at a given time")),
     "cap": (("Plafond par projet", "Per-project cap"),

@@ -144,6 +144,10 @@ def _envelope_hover_lines(agg: pd.DataFrame, measure: str, lang: str) -> list[li
                          f"{t('hover_envelope', lang)} : {envelope[i]}"]
         for i in np.flatnonzero(agg.share_over.to_numpy(dtype=bool)):
             lines[i].append(f"<b>{t('hover_share_over', lang)}</b>")
+    for i in np.flatnonzero(agg.envelope_summed.to_numpy(dtype=bool)):
+        lines[i].append(t("hover_envelope_summed", lang))
+    for i in np.flatnonzero(agg.envelope_disputed.to_numpy(dtype=bool)):
+        lines[i].append(t("hover_envelope_disputed", lang))
     for i in np.flatnonzero(agg.territory_differs.to_numpy(dtype=bool)):
         lines[i].append(t("hover_territory_differs", lang))
     return lines

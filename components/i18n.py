@@ -56,6 +56,11 @@ TEXT: dict[str, tuple[str, str]] = {
                    "and area, only where both are known."),
     "hover_share_over": ("⚠ plus de 100 % : les sources ne concordent pas", "⚠ over 100 %: the sources disagree"),
     "hover_documented": ("Montant des projets du cycle", "Amount of the cycle's projects"),
+    "hover_envelope_summed": ("somme des enveloppes de chacune de ses Alliances",
+                              "sum of the envelopes of each of its Alliances"),
+    "hover_envelope_disputed": ("⚠ les sources donnent des montants différents pour cette enveloppe (voir la page "
+                                "du territoire)",
+                                "⚠ the sources give different amounts for this envelope (see the area's page)"),
     "hover_territory_differs": ("⚠ pendant ce cycle, l'Alliance couvrait un autre territoire que celui dessiné",
                                 "⚠ during this cycle, the Alliance covered another territory than the one drawn"),
     "differs_note": ("⚠ {names} : pendant ce cycle, l'Alliance couvrait un autre territoire que celui dessiné "

@@ -48,28 +48,46 @@ def envelope_totals(envelopes: pd.DataFrame, level: str, cycle: str) -> pd.Serie
 
     MRC level reads MRC rows; region and Alliance levels read region and Alliance rows, through the
     equivalences of the module docstring. Sub-regions are read at no level: their limits are not MRC.
+    `attrs["disputed"]` lists the territories whose envelope rests on a row the sources disagree on
+    (`amount_disputed`), `attrs["summed"]` the regions added up from their several Alliances.
     """
     rows = envelopes[envelopes.kind.isin(envelope_kinds(cycle)) & (envelopes.cycle == cycle)
                      & envelopes.amount.notna()]
+    disputed_rows = (rows.amount_disputed.fillna("").astype(str) == "yes" if "amount_disputed" in rows
+                     else pd.Series(False, index=rows.index))
+    rows = rows.assign(_disputed=disputed_rows.astype(bool))
+
+    def by(territory_level: str, column: str) -> tuple[dict[str, float], set[str]]:
+        chosen = rows[rows.territory_level == territory_level].dropna(subset=[column])
+        grouped = chosen.groupby(column)
+        return (grouped.amount.sum().astype(float).to_dict(),
+                set(grouped._disputed.any().loc[lambda flags: flags].index))
+
+    summed: list[str] = []  # regions whose envelope is the sum of their several Alliances' (said in the hover)
     if level == "mrc":
-        rows = rows[rows.territory_level == "mrc"].dropna(subset=["mrc_id"])
-        return rows.groupby("mrc_id").amount.sum().astype(float)
-    by_region = (rows[rows.territory_level == "region"].dropna(subset=["region_code"])
-                 .groupby("region_code").amount.sum().astype(float))
-    by_alliance = (rows[rows.territory_level == "alliance"].dropna(subset=["alliance_id"])
-                   .groupby("alliance_id").amount.sum().astype(float))
-    regions = _alliances_of_regions()
-    if level == "region":
-        totals = by_region.to_dict()
-        for code, alliances in regions.items():
-            if code not in totals and alliances and all(a in by_alliance.index for a in alliances):
-                totals[code] = float(by_alliance[list(alliances)].sum())
-        return pd.Series(totals, dtype=float).sort_index()
-    totals = by_alliance.to_dict()
-    for code, alliances in regions.items():
-        if len(alliances) == 1 and alliances[0] not in totals and code in by_region.index:
-            totals[alliances[0]] = float(by_region[code])
-    return pd.Series(totals, dtype=float).sort_index()
+        totals, disputed = by("mrc", "mrc_id")
+    else:
+        by_region, region_disputed = by("region", "region_code")
+        by_alliance, alliance_disputed = by("alliance", "alliance_id")
+        regions = _alliances_of_regions()
+        if level == "region":
+            totals, disputed = dict(by_region), set(region_disputed)
+            for code, alliances in regions.items():
+                if code not in totals and alliances and all(a in by_alliance for a in alliances):
+                    totals[code] = float(sum(by_alliance[a] for a in alliances))
+                    disputed |= {code} if alliance_disputed & set(alliances) else set()
+                    if len(alliances) > 1:
+                        summed.append(code)
+        else:
+            totals, disputed = dict(by_alliance), set(alliance_disputed)
+            for code, alliances in regions.items():
+                if len(alliances) == 1 and alliances[0] not in totals and code in by_region:
+                    totals[alliances[0]] = by_region[code]
+                    disputed |= {alliances[0]} if code in region_disputed else set()
+    result = pd.Series(totals, dtype=float).sort_index()
+    result.attrs["summed"] = tuple(sorted(summed))
+    result.attrs["disputed"] = tuple(sorted(disputed))
+    return result
 
 
 def envelope_cycle(known_by_cycle: dict[str, int], chosen: tuple[str, ...] = ()) -> str:

@@ -132,6 +132,7 @@ ENVELOPE_FIELDS: tuple[Field, ...] = (
     Field("description", "Description", "Description"),
     Field("source_url", "Source (adresse)", "Source (URL)"),
     Field("source_date", "Date de la source", "Source date"),
+    Field("amount_disputed", "Sources en désaccord sur le montant", "Sources disagree on the amount", "flag"),
     Field("note", "Note", "Note"),
 )
 
@@ -186,7 +187,7 @@ _AGGREGATE_INPUT = ("name", "population", "n_projects", "n_with_amount", "amount
                     "envelope_per_capita", "documented", "documented_share", "share_over", "territory_differs")
 _ENVELOPE_INPUT = ("envelope_id", "cycle", "territory_level", "territory_name", "alliance_id", "region_code",
                    "mrc_id", "mandataire", "amount", "kind", "period", "description", "source_url",
-                   "source_date", "note")
+                   "source_date", "amount_disputed", "note")
 
 
 # ---------------------------------------------------------------- checks and reference labels
@@ -390,6 +391,8 @@ def envelope_records(envelopes: pd.DataFrame, lang: str) -> pd.DataFrame:
         "description": envelopes.description.map(_text),
         "source_url": envelopes.source_url.map(_text),
         "source_date": envelopes.source_date.map(_text),
+        # A flag, never empty: « non » means no source found that gives another amount.
+        "amount_disputed": envelopes.amount_disputed.eq("yes").astype(bool),
         "note": envelopes.note.map(_text),
     }, columns=[f.key for f in ENVELOPE_FIELDS])
     return records.reset_index(drop=True)

@@ -40,6 +40,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "{file}: too many rows (more than {max}); split the file."),
     # whole-file problems once read (exit 1)
     "missing_column": ("colonne obligatoire absente : « {label} »", "required column missing: « {label} »"),
+    "missing_title_description": ("colonne obligatoire absente : « {label} » (« {column} » décrit le projet : ce n'est pas son titre)",
+                                  "required column missing: « {label} » (« {column} » describes the project: it is not its title)"),
     "missing_location_columns": ("aucune colonne de localisation : il faut une colonne MRC, Municipalité, Région ou Longitude et Latitude",
                                  "no location column: an MRC, Municipality, Region or Longitude and Latitude column is needed"),
     "missing_pair_column": ("colonne « {present} » sans colonne « {missing} »",
@@ -80,8 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "region_unknown": ("région inconnue : « {value} »", "unknown region: « {value} »"),
     "region_mismatch": ("la région « {value} » ne correspond pas à la MRC {mrc} (région {expected})",
                         "the region « {value} » does not match the MRC {mrc} (region {expected})"),
-    "municipality_unplaced": ("municipalité « {value} » impossible à placer avec certitude : indiquez sa MRC (colonne « MRC »)",
-                              "municipality « {value} » cannot be placed for sure: give its MRC (« MRC » column)"),
+    "municipality_unplaced": ("municipalité « {value} » absente du Répertoire des municipalités du Québec : indiquez sa MRC (colonne « MRC »)",
+                              "municipality « {value} » is not in Québec's Répertoire des municipalités: give its MRC (« MRC » column)"),
+    "municipality_ambiguous": ("plusieurs municipalités s'appellent « {value} » : MRC {options} ; indiquez la MRC (colonne « MRC ») ou la région",
+                               "several municipalities are called « {value} »: MRC {options}; give the MRC (« MRC » column) or the region"),
     "municipality_mismatch": ("la municipalité « {value} » est dans la MRC {found}, pas dans {given}",
                               "the municipality « {value} » is in the MRC {found}, not in {given}"),
     "no_location": ("aucune localisation : indiquez la MRC, la municipalité, la région ou les coordonnées",
@@ -90,12 +94,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_columns": ("colonnes ignorées (non reconnues) : {columns}", "ignored columns (not recognised): {columns}"),
     "duplicate_column": ("deux colonnes pour la même information : « {used} » est lue, « {ignored} » est ignorée",
                          "two columns for the same information: « {used} » is read, « {ignored} » is ignored"),
+    "stand_in_column": ("« {column} » est lue comme « {label} », faute d'une colonne « {label} » : vérifiez que c'est bien le montant accordé",
+                        "« {column} » is read as « {label} », for want of a « {label} » column: check that it is the amount granted"),
     "columns_beyond_limit": ("les colonnes au-delà de la {max}e sont ignorées", "columns beyond the {max}th are ignored"),
     "other_sheets": ("seule la feuille « {sheet} » est lue (le classeur en compte {count})",
                      "only the sheet « {sheet} » is read (the workbook has {count})"),
     "no_rows": ("aucune ligne de projet sous l'en-tête", "no project rows below the header"),
-    "municipality_region_only": ("municipalité « {value} » non placée dans une MRC : le projet est placé à l'échelle de la région",
-                                 "municipality « {value} » not placed in an MRC: the project is placed at the region level"),
+    "municipality_region_only": ("municipalité « {value} » absente du Répertoire des municipalités du Québec : le projet est placé à l'échelle de la région",
+                                 "municipality « {value} » is not in Québec's Répertoire des municipalités: the project is placed at the region level"),
     "source_not_url": ("source qui n'est pas une adresse web, gardée en note : « {value} »",
                        "source that is not a web address, kept as a note: « {value} »"),
     "amount_above_total": ("le montant FQIS ({amount}) dépasse le coût total ({total})",
@@ -113,6 +119,33 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
     "row": ("ligne", "row"),
     "column": ("colonne", "column"),
     "all_valid": ("Toutes les lignes sont valides.", "Every row is valid."),
+    "or": (" ou ", " or "),
+}
+# The `add` command's words. Counted words have their singular and plural forms: (fr one, fr many,
+# en one, en many); French uses the singular for 0 and 1, English for 1 only.
+ADD_WORDS: dict[str, tuple[str, str]] = {
+    "bad_url": ("--source-url : « {value} » n'est pas une adresse web http(s)",
+                "--source-url: « {value} » is not an http(s) web address"),
+    "bad_date": ("--source-date : « {value} » n'est pas une date AAAA, AAAA-MM ou AAAA-MM-JJ",
+                 "--source-date: « {value} » is not a date YYYY, YYYY-MM or YYYY-MM-DD"),
+    "dry_run": ("Simulation (--dry-run) : rien n'est écrit.", "Dry run (--dry-run): nothing is written."),
+    "target": ("Ajout à {target} (source : {url})", "Adding to {target} (source: {url})"),
+    "added": ("{count} :", "{count}:"),
+    "would_add": ("{count} à ajouter :", "{count} to add:"),
+    "none_added": ("Aucun projet ajouté.", "No project added."),
+    "duplicates": ("{count}, non ajoutés :", "{count}, not added:"),
+    "duplicate_existing": ("ligne {row} : « {title} » est déjà dans {target} ({id})",
+                           "row {row}: « {title} » is already in {target} ({id})"),
+    "duplicate_upload": ("ligne {row} : « {title} » répète la ligne {first} du fichier",
+                         "row {row}: « {title} » repeats row {first} of the file"),
+    "rejected": ("{count} (voir les erreurs ci-dessus), non ajoutées.", "{count} (see the errors above), not added."),
+    "logged": ("Journal : une ligne ajoutée à {log}.", "Log: one line added to {log}."),
+}
+COUNTED: dict[str, tuple[str, str, str, str]] = {
+    "project_added": ("projet ajouté", "projets ajoutés", "project added", "projects added"),
+    "project": ("projet", "projets", "project", "projects"),
+    "duplicate": ("doublon", "doublons", "duplicate", "duplicates"),
+    "row_rejected": ("ligne rejetée", "lignes rejetées", "row rejected", "rows rejected"),
 }
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Nom du projet", "Project name"),
@@ -157,3 +190,16 @@ def money_text(amount: float, lang: str) -> str:
     locale, pattern = ("fr_CA", "#,##0\u00a0¤") if lang == "fr" else ("en_CA", "¤#,##0")
     return format_currency(amount, "CAD", locale=locale, format=pattern, currency_digits=False)
 
+
+
+def add_word(key: str, lang: str, **params: Any) -> str:
+    """A sentence of the `add` command's report (ADD_WORDS)."""
+    return ADD_WORDS[key][LANGS.index(lang)].format(**params)
+
+
+def counted(n: int, key: str, lang: str) -> str:
+    """« 1 projet ajouté », « 2 projets ajoutés », « 0 doublon »; « 1 duplicate », « 0 duplicates »."""
+    fr_one, fr_many, en_one, en_many = COUNTED[key]
+    if lang == "fr":
+        return f"{n} {fr_one if n < 2 else fr_many}"
+    return f"{n} {en_one if n == 1 else en_many}"

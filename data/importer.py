@@ -1,6 +1,10 @@
 """Loading a coordinator's spreadsheet (CSV or XLSX) into the validated project table.
 
     python -m data.importer check FILE [--json] [--lang fr|en]
+    python -m data.importer add FILE --source-url URL [--source-date D] [--dry-run] [--into PATH] [--lang fr|en]
+
+`add` runs the same checks, then appends the valid rows that are not already there to
+data/projects.csv (or `--into PATH`) and a line to the CHANGELOG.csv beside it (see `data.append`).
 
 The core, `import_spreadsheet(data, file_name)`, takes bytes and a file name, touches no disk and is
 what the app's upload calls. Every non-empty row of the file ends either in `projects` (the
@@ -25,10 +29,11 @@ from typing import Any
 
 import pandas as pd
 
-from data import schema, spreadsheet
+from data import append, schema, spreadsheet
 from data.gazetteer import place_municipality
 from data.import_messages import label as _label
-from data.import_messages import LANGS, message, money_text as _money, size_text, word as _word
+from data.import_messages import LANGS, add_word, counted, message, money_text as _money, size_text, word as _word
+from data.load import PROJECTS_PATH
 from data.parsing import (MAX_AMOUNT, YEAR_RANGE, cell_text, is_http_url, parse_amount, parse_coordinate,
                           parse_year)
 from data.spreadsheet import Table, UnreadableFile, read_spreadsheet
@@ -262,8 +267,17 @@ class _Reader:
     # whole-file checks
 
     def missing_columns(self) -> list[Issue]:
-        issues = [self.issue(None, None, "missing_column", label=_label(f, self.lang))
-                  for f in ("title", "promoter") if f not in self.fields]
+        issues = []
+        for name in ("title", "promoter"):
+            if name in self.fields:
+                continue
+            description = next((label for label in self.table.header.labels.values()
+                                if name == "title" and fold(label).startswith("description")), None)
+            if description:
+                issues.append(self.issue(None, None, "missing_title_description", label=_label(name, self.lang),
+                                         column=description))
+            else:
+                issues.append(self.issue(None, None, "missing_column", label=_label(name, self.lang)))
         if not {"mrc", "municipality", "region", "lon", "lat"} & set(self.fields):
             issues.append(self.issue(None, None, "missing_location_columns"))
         for present, missing in (("lon", "lat"), ("lat", "lon")):
@@ -277,6 +291,8 @@ class _Reader:
         if header.unknown:
             names = ", ".join(f"« {header.labels[i]} »" for i in header.unknown)
             warns.append(self.issue(None, None, "unknown_columns", columns=names))
+        for name, index in header.stand_ins:
+            warns.append(self.issue(None, None, "stand_in_column", column=header.labels[index], label=_label(name, self.lang)))
         for _, used, ignored in header.duplicates:
             warns.append(self.issue(None, None, "duplicate_column", used=header.labels[used], ignored=header.labels[ignored]))
         if self.table.truncated_columns:
@@ -391,9 +407,9 @@ class _Reader:
                         continue
                     row.location_ok = False
                     place = place_municipality(part)
-                    if place.found:
+                    if place.candidates:
                         row.errors.append(self.issue(number, "mrc", "mrc_is_municipality", value=part,
-                                                     mrc=self.mrc_name(place.mrc_id)))
+                                                     mrc=self._names(list(place.candidates), "or")))
                     elif "ambigu" in match.reason:  # geo.lookup says why; its French reason names the options
                         options = match.reason.split("désigner ", 1)[-1]
                         row.errors.append(self.issue(number, "mrc", "mrc_ambiguous", value=part,
@@ -433,13 +449,20 @@ class _Reader:
         placed = mrc_ids or ([point_mrc] if point_mrc else [])
         precision = "point" if point_mrc else None
         if municipality:
-            place = place_municipality(municipality)
-            if place.found and placed and place.mrc_id not in placed:
+            candidates = list(place_municipality(municipality).candidates)
+            if placed and candidates and not set(candidates) & set(placed):
                 row.errors.append(self.issue(number, "municipality", "municipality_mismatch", value=municipality,
-                                             found=self.mrc_name(place.mrc_id), given=self._names(placed)))
+                                             found=self._names(candidates, "or"), given=self._names(placed)))
                 return
-            if not placed and place.found:
-                placed = [place.mrc_id]
+            if not placed and candidates:
+                # A name several municipalities share is settled by the region column, never guessed.
+                in_region = [m for m in candidates if self.mrc.loc[m, "region_code"] == region] if region else []
+                if len(in_region) == 1 or len(candidates) == 1:
+                    placed = in_region or candidates
+                else:
+                    row.errors.append(self.issue(number, "municipality", "municipality_ambiguous", value=municipality,
+                                                 options=self._places(in_region or candidates)))
+                    return
             if placed:
                 precision = precision or "municipality"
             elif region:
@@ -469,8 +492,16 @@ class _Reader:
             return
         v.update(placed=placed, region_code=region, precision=precision)
 
-    def _names(self, mrc_ids: list[str]) -> str:
-        return ", ".join(self.mrc_name(m) for m in mrc_ids)
+    def _names(self, mrc_ids: list[str], joined_by: str = ",") -> str:
+        if joined_by == ",":
+            return ", ".join(self.mrc_name(m) for m in mrc_ids)
+        return _word("or", self.lang).join(self.mrc_name(m) for m in mrc_ids)
+
+    def _places(self, mrc_ids: list[str]) -> str:
+        """« Abitibi-Ouest (08 Abitibi-Témiscamingue) ou Charlevoix-Est (03 Capitale-Nationale) »."""
+        return _word("or", self.lang).join(
+            f"{self.mrc_name(m)} ({self.mrc.loc[m, 'region_code']} {self._region_name(self.mrc.loc[m, 'region_code'])})"
+            for m in mrc_ids)
 
     @staticmethod
     def _region_name(code: str) -> str:
@@ -509,6 +540,11 @@ class _Reader:
             "themes": themes_for(v["priority"]),
             "source_url": source if is_http_url(source) else f"import:{self.file_name}",
             "source_date": None,
+            # The coordinator who uploads the file declares these FQIS projects; the MRC the importer finds
+            # from a municipality or a point is a lookup in the official lists, not an inference.
+            "fqis_link": "explicit",
+            "inferred": None,
+            "other_source_urls": None,
             "note": note,
         }
 
@@ -602,15 +638,25 @@ def import_file(path: str | Path, lang: str = "fr") -> ImportResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m data.importer check FILE [--json] [--lang fr|en]`: exit 0 all valid, 1 rows rejected, 2 unreadable."""
+    """`check FILE` or `add FILE --source-url URL`: exit 0 all valid, 1 rows rejected, 2 unreadable or refused."""
     parser = argparse.ArgumentParser(prog="python -m data.importer",
-                                     description="Vérifie un tableur de projets (CSV ou XLSX) avant son import.")
+                                     description="Vérifie un tableur de projets (CSV ou XLSX) ; l'ajoute aux données curées.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="lire le fichier et lister les lignes valides et les erreurs")
     check.add_argument("file", help="fichier .csv ou .xlsx")
     check.add_argument("--json", action="store_true", help="sortie JSON (projets valides, erreurs, avertissements)")
     check.add_argument("--lang", choices=LANGS, default="fr", help="langue des messages (fr par défaut)")
+    add = commands.add_parser("add", help="vérifier le fichier puis ajouter ses lignes valides à data/projects.csv")
+    add.add_argument("file", help="fichier .csv ou .xlsx")
+    add.add_argument("--source-url", required=True, help="adresse http(s) publique d'où viennent les lignes")
+    add.add_argument("--source-date", default="", help="date de la source : AAAA, AAAA-MM ou AAAA-MM-JJ")
+    add.add_argument("--dry-run", action="store_true", help="montrer ce qui serait ajouté, sans rien écrire")
+    add.add_argument("--into", type=Path, default=PROJECTS_PATH,
+                     help="fichier de projets à compléter (data/projects.csv par défaut)")
+    add.add_argument("--lang", choices=LANGS, default="fr", help="langue des messages (fr par défaut)")
     args = parser.parse_args(argv)
+    if args.command == "add":
+        return _add(args)
     try:
         result = import_file(args.file, args.lang)
     except UnreadableFile as failure:
@@ -623,6 +669,60 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(result.report())
     return 0 if result.ok else 1
+
+
+def _add(args: argparse.Namespace) -> int:
+    """The `add` command: the checks of `check`, then the valid, new rows appended (data.append)."""
+    lang = args.lang
+    if not is_http_url(args.source_url):
+        print(add_word("bad_url", lang, value=args.source_url), file=sys.stderr)
+        return 2
+    if not append.valid_source_date(args.source_date):
+        print(add_word("bad_date", lang, value=args.source_date), file=sys.stderr)
+        return 2
+    try:
+        data = import_file(args.file, "fr")  # the rows written: their notes in French, as in data/
+        result = data if lang == "fr" else import_file(args.file, lang)  # the report, in the reader's language
+        plan = append.plan_add(data, args.into, args.source_url, args.source_date)
+    except (UnreadableFile, append.AddRefused) as failure:
+        print(str(failure), file=sys.stderr)
+        return 2
+    rejected = result.rows_read - result.rows_valid
+    log = None
+    if not args.dry_run:
+        try:
+            log = append.write_add(plan, result, rejected)
+        except append.AddRefused as failure:
+            print(str(failure), file=sys.stderr)
+            return 2
+    print(result.report())
+    print()
+    print(_add_report(plan, rejected, args.dry_run, log, lang))
+    return 0 if result.ok else 1
+
+
+def _add_report(plan: append.AddPlan, rejected: int, dry_run: bool, log: Path | None, lang: str) -> str:
+    target = append.display_name(plan.target)
+    lines = [add_word("dry_run", lang)] if dry_run else []
+    lines.append(add_word("target", lang, target=target, url=plan.source_url))
+    if plan.rows:
+        count = counted(len(plan.rows), "project" if dry_run else "project_added", lang)
+        lines.append(add_word("would_add" if dry_run else "added", lang, count=count))
+        lines.extend(f"  - {_word('row', lang)} {row} → {new['project_id']}" for row, new in zip(plan.upload_rows, plan.rows))
+    else:
+        lines.append(add_word("none_added", lang))
+    if plan.duplicates:
+        lines.append(add_word("duplicates", lang, count=counted(len(plan.duplicates), "duplicate", lang)))
+        for d in plan.duplicates:
+            if d.existing_id:
+                lines.append("  - " + add_word("duplicate_existing", lang, row=d.row, title=d.title, target=target, id=d.existing_id))
+            else:
+                lines.append("  - " + add_word("duplicate_upload", lang, row=d.row, title=d.title, first=d.upload_row))
+    if rejected:
+        lines.append(add_word("rejected", lang, count=counted(rejected, "row_rejected", lang)))
+    if log is not None:
+        lines.append(add_word("logged", lang, log=append.display_name(log)))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

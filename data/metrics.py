@@ -247,8 +247,10 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     (by default the cycle with the most territories known, see choose_envelope_cycle):
     envelope (NaN when none is known), envelope_per_capita, documented (known amount of the
     projects of that cycle), documented_share (documented ÷ envelope, NaN unless both are known),
-    share_over (True where that share passes 100 %: the sources disagree) and territory_differs
-    (True where the Alliance covered other MRC during that cycle than the map draws).
+    share_over (True where that share passes 100 %: the sources disagree), territory_differs
+    (True where the Alliance covered other MRC during that cycle than the map draws) and
+    envelope_summed (True where a region's envelope is the sum of its several Alliances'),
+    envelope_disputed (True where the sources give different amounts for that envelope).
     The cycle is in `attrs["envelope_cycle"]`.
     """
     if level not in LEVELS:
@@ -278,8 +280,11 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     pairs = pd.unique(position[stated].astype("int64") * stride + promoter[stated])
     amount_total = np.where(n_with_amount > 0, total, np.nan)[shown]
     population = every.population.to_numpy()
-    envelope = (_cached_envelope_totals(envelopes, level, envelope_cycle).reindex(every.index).to_numpy(dtype=float)
-                if envelopes is not None else np.full(len(every), np.nan))
+    totals = _cached_envelope_totals(envelopes, level, envelope_cycle) if envelopes is not None else None
+    envelope = (totals.reindex(every.index).to_numpy(dtype=float) if totals is not None
+                else np.full(len(every), np.nan))
+    def flagged(name: str) -> np.ndarray:  # territories that envelope_totals marks in attrs[name]
+        return every.index.isin(list(totals.attrs.get(name, ()))) if totals is not None else np.zeros(len(every), bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(envelope > 0, documented / envelope, np.nan)
     differs = every.index.isin(list(coverage.territory_differs(level, envelope_cycle))) & ~np.isnan(envelope)
@@ -297,6 +302,8 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
         "documented_share": share,
         "share_over": np.nan_to_num(share, nan=0.0) > 1.0,
         "territory_differs": differs,
+        "envelope_summed": flagged("summed"),  # a region's envelope added up from each of its Alliances' own
+        "envelope_disputed": flagged("disputed"),  # the sources give different amounts for it
     }, index=every.index)
     frame.attrs["envelope_cycle"] = envelope_cycle
     return frame

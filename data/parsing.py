@@ -22,24 +22,43 @@ MAX_AMOUNT = 50_000_000
 
 # Every name people give each column, French and English. Compared folded (no case, no accents, no
 # punctuation) and without any parenthesised part, so « Montant accordé ($) » is « montant accorde ».
+# Deliberately absent: « Description du projet » (a description is not a title; it stays an ignored
+# column and the missing-title message says so), « Site web » (an organisation's site is not a source).
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "title": ("Nom du projet", "Projet", "Titre", "Titre du projet", "Project", "Project name",
-              "Project title"),
+    "title": ("Nom du projet", "Projet", "Titre", "Titre du projet", "Titre de l'initiative", "Initiative",
+              "Nom de l'initiative", "Intitulé du projet", "Project", "Project name", "Project title", "Title",
+              "Initiative name"),
     "promoter": ("Organisme porteur", "Organisme", "Organisme promoteur", "Nom de l'organisme", "Porteur",
-                 "Porteur du projet", "Promoteur", "Promoter", "Organization", "Organisation"),
-    "mrc": ("MRC", "MRC/TE", "MRC ou TE", "Territoire", "Territoire de MRC"),
-    "municipality": ("Municipalité", "Ville", "Localité", "Municipality", "City", "Town"),
+                 "Porteur du projet", "Promoteur", "Nom de l'organisme promoteur", "Nom de l'organisme porteur",
+                 "Organisme bénéficiaire", "Bénéficiaire", "Organisme responsable", "Promoter", "Organization",
+                 "Organisation", "Organization name", "Organisation name", "Recipient", "Recipient organization",
+                 "Grantee", "Sponsor"),
+    "mrc": ("MRC", "MRC/TE", "MRC ou TE", "Territoire", "Territoire de MRC", "MRC / Territoire", "Territoire MRC",
+            "RCM", "Territory", "Regional county municipality"),
+    "municipality": ("Municipalité", "Ville", "Localité", "Municipalité / Ville", "Ville / Municipalité",
+                     "Localisation", "Lieu", "Municipality", "City", "Town", "City / Town", "Location"),
     "region": ("Région", "Région administrative", "Region", "Administrative region"),
-    "amount": ("Montant accordé", "Montant FQIS", "Montant octroyé", "Montant", "Subvention",
-               "Contribution FQIS", "Aide financière", "Aide financière accordée", "Amount",
-               "Amount granted", "Grant"),
-    "total_cost": ("Coût total", "Coût total du projet", "Coût du projet", "Total cost", "Project cost"),
-    "priority": ("Priorité", "Priorités", "Axe", "Axes", "Axe d'intervention", "Priority", "Priorities"),
-    "start_year": ("Année", "Année de début", "Year", "Start year"),
+    "amount": ("Montant accordé", "Montant FQIS", "Montant octroyé", "Montant", "Montant accordé par le FQIS",
+               "Montant octroyé par le FQIS", "Subvention", "Subvention FQIS", "Contribution FQIS",
+               "Contribution du FQIS", "Aide financière", "Aide financière accordée", "Financement",
+               "Financement FQIS", "Amount", "Amount granted", "Amount awarded", "FQIS amount", "Grant",
+               "Grant amount", "Funding", "FQIS funding", "FQIS contribution", "Contribution"),
+    "total_cost": ("Coût total", "Coût total du projet", "Coût du projet", "Budget total", "Total cost",
+                   "Project cost", "Total project cost", "Total budget"),
+    "priority": ("Priorité", "Priorités", "Axe", "Axes", "Axe d'intervention", "Thème", "Thèmes", "Volet",
+                 "Priority", "Priorities", "Theme", "Themes"),
+    "start_year": ("Année", "Année de début", "Année d'octroi", "Année de l'octroi", "Année financière",
+                   "Year", "Start year", "Year awarded", "Fiscal year"),
     "end_year": ("Année de fin", "End year"),
     "lon": ("Longitude", "Lon", "Long", "Lng"),
     "lat": ("Latitude", "Lat"),
-    "source": ("Source", "Lien", "URL", "Link"),
+    "source": ("Source", "Lien", "URL", "Link", "Source URL", "Adresse de la source"),
+}
+# Headers read only when the file has no column of the field's own names, and then with a warning:
+# the amount asked of the FQIS is the granted amount only if the file lists funded projects.
+FALLBACK_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "amount": ("Montant demandé au FQIS", "Montant demandé", "Montant demandé FQIS", "Amount requested",
+               "Amount requested from FQIS"),
 }
 FIELDS = tuple(COLUMN_SYNONYMS)
 
@@ -53,22 +72,31 @@ def header_key(text: object) -> str:
     return fold(_PARENTHESES.sub(" ", text))
 
 
-def _field_by_key() -> dict[str, str]:
+def _field_by_key(*tables: dict[str, tuple[str, ...]]) -> dict[str, str]:
     by_key: dict[str, str] = {}
-    for name, synonyms in COLUMN_SYNONYMS.items():
-        for synonym in synonyms:
-            key = header_key(synonym)
-            if by_key.setdefault(key, name) != name:  # a header must never mean two things
-                raise ValueError(f"header synonym {synonym!r} names both {by_key[key]} and {name}")
+    for table in tables:
+        for name, synonyms in table.items():
+            for synonym in synonyms:
+                key = header_key(synonym)
+                if by_key.setdefault(key, name) != name:  # a header must never mean two things
+                    raise ValueError(f"header synonym {synonym!r} names both {by_key[key]} and {name}")
     return by_key
 
 
-_FIELD_BY_KEY = _field_by_key()
+_FIELD_BY_KEY = _field_by_key(COLUMN_SYNONYMS)
+_FALLBACK_BY_KEY = _field_by_key(FALLBACK_SYNONYMS)
+if set(_FIELD_BY_KEY) & set(_FALLBACK_BY_KEY):  # a header is a field's name or a stand-in, never both
+    raise ValueError(f"header synonyms both names and stand-ins: {sorted(set(_FIELD_BY_KEY) & set(_FALLBACK_BY_KEY))}")
 
 
 def header_field(text: object) -> str | None:
     """The field a header cell names (« Organisme porteur » → "promoter"), or None."""
     return _FIELD_BY_KEY.get(header_key(text))
+
+
+def fallback_field(text: object) -> str | None:
+    """The field a header stands in for when the file has no column of its own names, or None."""
+    return _FALLBACK_BY_KEY.get(header_key(text))
 
 
 @dataclass
@@ -79,6 +107,7 @@ class HeaderMatch:
     labels: dict[int, str] = field(default_factory=dict)  # column index -> header text, every non-empty cell
     unknown: list[int] = field(default_factory=list)  # column indexes with a header nobody knows
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)  # (field, used column, ignored column)
+    stand_ins: list[tuple[str, int]] = field(default_factory=list)  # (field, column read under FALLBACK_SYNONYMS)
 
     @property
     def count(self) -> int:
@@ -100,6 +129,12 @@ def match_header(cells: tuple | list) -> HeaderMatch:
             match.duplicates.append((name, match.fields[name], index))
         else:
             match.fields[name] = index
+    for index in list(match.unknown):
+        name = fallback_field(match.labels[index])
+        if name is not None and name not in match.fields:
+            match.fields[name] = index
+            match.stand_ins.append((name, index))
+            match.unknown.remove(index)
     return match
 
 

@@ -25,18 +25,30 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 LOCATION_PRECISIONS = ("point", "municipality", "mrc", "region")
 TERRITORY_LEVELS = ("province", "alliance", "region", "sub_region", "mrc")
 # envelope: money reserved for a territory for a cycle; call: money offered in one call for projects;
-# projects_announced: the total of a set of funded projects; transition: 2023–2024 bridge money;
+# projects_announced: the total of a set of funded projects; transition: money for the extension of an
+# agreement past its plan's end (mostly the 2023–2024 year; also e.g. Montréal's 2015–2016 extension);
 # balance: what remained; cap: a per-project maximum; supplement: an add-on (e.g. for coordination).
 ENVELOPE_KINDS = ("envelope", "call", "projects_announced", "transition", "balance", "cap", "supplement")
 PROJECT_COLUMNS = (
     "project_id", "title", "promoter", "alliance_id", "region_code", "mrc_ids", "municipality",
     "location_precision", "lon", "lat", "amount_fqis", "total_cost", "start_year", "end_year",
-    "cycle", "priorities_original", "themes", "source_url", "source_date", "note",
+    "cycle", "priorities_original", "themes", "source_url", "source_date", "fqis_link", "inferred",
+    "other_source_urls", "note",
 )
+# How the source ties a project to the FQIS / an Alliance: `explicit` (the source names the fund or the Alliance
+# and the project) or `inferred` (the tie is a deduction, e.g. the source names only a regional fund of the old plan).
+FQIS_LINKS = ("explicit", "inferred")
+# What in a row was inferred rather than read (";"-separated in `inferred`; empty = everything was read).
+# Looking an MRC up from a municipality the source names, in the official list, is reading, not inferring.
+INFERABLE = ("mrc", "municipality", "cycle", "region", "amount")
 ENVELOPE_COLUMNS = (
     "envelope_id", "cycle", "territory_level", "territory_name", "alliance_id", "region_code",
-    "mrc_id", "mandataire", "amount", "kind", "period", "description", "source_url", "source_date", "note",
+    "mrc_id", "mandataire", "amount", "kind", "period", "description", "source_url", "source_date",
+    "amount_disputed", "note",
 )
+# `amount_disputed` is "yes" when public sources give different amounts for the row: the row keeps one
+# figure (the official announcement or the most precise) and its note names the other and its source.
+AMOUNT_DISPUTED_VALUES = ("yes",)
 
 
 @dataclass(frozen=True)
@@ -82,12 +94,25 @@ def _ids_in(allowed_name: str) -> pa.Check:
     return pa.Check(check, element_wise=False, error=f"identifiant inconnu (voir data/reference/{allowed_name}.csv)")
 
 
+def _parts_in(allowed: tuple[str, ...], shown: str) -> pa.Check:
+    """Check that every ";"-separated part of a cell is one of `allowed`, each at most once (empty cell allowed)."""
+    def check(series: pd.Series) -> pd.Series:
+        def ok(cell) -> bool:
+            parts = [p.strip() for p in str(cell).split(";") if p.strip()]
+            return all(p in allowed for p in parts) and len(parts) == len(set(parts))
+        return series.fillna("").map(ok)
+    return pa.Check(check, element_wise=False, error=f"valeur non reconnue (permis : {shown}, séparés par « ; »)")
+
+
 # Row-wide checks, and the column a person should look at when one fails.
 _END_BEFORE_START = "l'année de fin précède l'année de début"
 _POINT_WITHOUT_COORDINATES = "précision « point » sans longitude ni latitude"
 _ROW_CHECK_COLUMN = {_END_BEFORE_START: "end_year", _POINT_WITHOUT_COORDINATES: "lon"}
 
 _URL = r"^(https?://\S+|import:.+|synthetic:.+)$"
+# Further sources, separated by one space; an address glued to the next one (« …/a,https://… ») is refused.
+_ONE_URL = r"https?://(?:(?!https?://)\S)+"
+_URLS = rf"^{_ONE_URL}( {_ONE_URL})*$"
 _YEAR = pa.Check.in_range(2000, 2035)
 _TEXT = pa.Check.str_length(1, 500)
 _MONEY = [pa.Check.ge(0), pa.Check.le(50_000_000)]
@@ -115,6 +140,9 @@ def project_schema() -> pa.DataFrameSchema:
             "themes": pa.Column(str, _ids_in("themes"), nullable=True),
             "source_url": pa.Column(str, pa.Check.str_matches(_URL)),
             "source_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$"), nullable=True),
+            "fqis_link": pa.Column(str, pa.Check.isin(FQIS_LINKS)),
+            "inferred": pa.Column(str, _parts_in(INFERABLE, "mrc, municipality, cycle, region, amount"), nullable=True),
+            "other_source_urls": pa.Column(str, pa.Check.str_matches(_URLS), nullable=True),
             "note": pa.Column(str, nullable=True),
         },
         checks=[
@@ -146,6 +174,7 @@ def envelope_schema() -> pa.DataFrameSchema:
             "description": pa.Column(str, _TEXT),
             "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$")),
             "source_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$"), nullable=True),
+            "amount_disputed": pa.Column(str, pa.Check.isin(AMOUNT_DISPUTED_VALUES), nullable=True),
             "note": pa.Column(str, nullable=True),
         },
         strict=True,

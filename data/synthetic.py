@@ -267,6 +267,9 @@ def generate_projects(n: int, seed: int = 0) -> pd.DataFrame:
         "themes": themes,
         "source_url": _take([f"synthetic:seed-{seed}"], np.zeros(n, np.int64)),
         "source_date": missing,
+        "fqis_link": _take(["explicit"], np.zeros(n, np.int64)),  # made-up rows claim no inference
+        "inferred": missing,
+        "other_source_urls": missing,
         "note": _take([NOTE], np.zeros(n, np.int64)),
     }, copy=False)  # every column is freshly made here: copying them again costs a third of the time
     return frame[list(PROJECT_COLUMNS)]

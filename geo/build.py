@@ -6,6 +6,8 @@ What it writes (into the git-ignored build folder, `config.geo_build_dir()`):
 - `alliance_mrc.csv`: which MRC make up each Alliance, per cycle;
 - `mrc.geojson`, `region.geojson`, `alliance.geojson`: simplified browser layers (≤ 300 KB each),
   feature `id` = territory id;
+- `municipality.csv`: each of the 1 130 municipalities with its MRC/TE (`geo.municipalities`), for
+  placing a project known by its town;
 - `mrc_land.fgb`: full-resolution, shoreline-clipped MRC polygons for point lookups (never sent to browsers);
 - `attribution.json`, `manifest.json` (hash of the inputs: an unchanged input means no rebuild).
 """
@@ -24,6 +26,7 @@ import pandas as pd
 import shapely
 
 import config
+from geo.municipalities import MunicipalitySourceError, municipality_table, read_source
 from geo.names import slugify
 from geo.sources import SourceError, attributions, source_path
 
@@ -65,6 +68,13 @@ def _read_population(path: Path) -> pd.Series:
         return table.set_index("CDUID")["pop_2021"].astype(int)
     except Exception as exc:
         raise SourceError(f"fichier source illisible : {path} ({type(exc).__name__}: {exc})") from exc
+
+
+def _read_municipalities(path: Path, mrc: pd.DataFrame) -> pd.DataFrame:
+    try:
+        return municipality_table(read_source(path), mrc)
+    except (MunicipalitySourceError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise SourceError(f"fichier source illisible : {path} ({exc})") from exc
 
 
 def _read_reference(name: str) -> pd.DataFrame:
@@ -184,7 +194,7 @@ def alliance_membership(mrc: pd.DataFrame) -> pd.DataFrame:
 
 def _inputs_digest(sources: Path) -> str:
     digest = hashlib.sha256(BUILD_VERSION.encode())
-    files = [source_path(sources, key) for key in ("mrc", "cd", "population")]
+    files = [source_path(sources, key) for key in ("mrc", "cd", "population", "municipalities")]
     files += sorted(REFERENCE_DIR.glob("*.csv")) + [Path(__file__)]
     for f in files:
         digest.update(f.name.encode())
@@ -226,6 +236,7 @@ def build(sources: Path, out: Path, force: bool = False) -> dict:
         raise SourceError(f"{source_path(sources, 'population')} : division(s) de recensement absente(s) {sorted(missing_cd)}")
     mrc["population_2021"] = split_population(cd_population, mrc.cduid, mrc_src.pop_2016_isq)
     mrc["population_estimated"] = mrc.cduid.map(mrc.cduid.value_counts()) > 1
+    municipalities = _read_municipalities(source_path(sources, "municipalities"), mrc.set_index("mrc_id", drop=False))
 
     land = clip_to_land(mrc_src, cd_src)
     land.index = mrc.mrc_id
@@ -276,11 +287,12 @@ def build(sources: Path, out: Path, force: bool = False) -> dict:
     regions.to_csv(out / "region.csv", index=False)
     alliances.to_csv(out / "alliance.csv", index=False)
     membership.to_csv(out / "alliance_mrc.csv", index=False)
+    municipalities.to_csv(out / "municipality.csv", index=False)
     for level, text in layers.items():
         (out / f"{level}.geojson").write_text(text)
     gpd.GeoDataFrame({"mrc_id": mrc.mrc_id.values}, geometry=land.values, crs=WGS84).to_file(out / "mrc_land.fgb", driver="FlatGeobuf")
     (out / "attribution.json").write_text(json.dumps(attributions(), ensure_ascii=False, indent=1))
-    files = ["mrc.csv", "region.csv", "alliance.csv", "alliance_mrc.csv", "mrc_land.fgb", "attribution.json"] + [f"{lv}.geojson" for lv in layers]
+    files = ["mrc.csv", "region.csv", "alliance.csv", "alliance_mrc.csv", "municipality.csv", "mrc_land.fgb", "attribution.json"] + [f"{lv}.geojson" for lv in layers]
     manifest = {
         "inputs": digest,
         "files": files,

@@ -48,6 +48,13 @@ def alliance_membership(folder: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(_built_file("alliance_mrc.csv", folder), dtype=str, keep_default_na=False)
 
 
+@lru_cache(maxsize=None)
+def municipalities(folder: Path | None = None) -> pd.DataFrame:
+    """The 1 130 municipalities: mcode, name, type, mrc_id, region_code, population (MAMH Répertoire)."""
+    return pd.read_csv(_built_file("municipality.csv", folder), dtype={"mcode": str, "region_code": str},
+                       keep_default_na=False, na_values={"population": [""]})
+
+
 def land_polygons_path(folder: Path | None = None) -> Path:
     return _built_file("mrc_land.fgb", folder)
 

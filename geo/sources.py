@@ -20,6 +20,7 @@ class SourceFile:
     what: str
     published_at: str
     attribution: str
+    on_map: bool = True  # False: used by the importer only, not credited under the map
 
 
 SOURCES: dict[str, SourceFile] = {
@@ -51,6 +52,15 @@ SOURCES: dict[str, SourceFile] = {
             "Population : Statistique Canada, Recensement de 2021, tableau 98-10-0007-01 "
             "(Licence du gouvernement ouvert – Canada) ; parts 2016 par MRC : Institut de la statistique du Québec.",
         ),
+        SourceFile(
+            "municipalities",
+            "municipalities_mamh_2023.csv",
+            "the 1 130 local municipalities and their MRC (MAMH, Répertoire des municipalités)",
+            "Gouvernement du Québec, ministère des Affaires municipales et de l'Habitation, "
+            "« Répertoire des municipalités du Québec » (https://www.donneesquebec.ca/recherche/dataset/repertoire-des-municipalites-du-quebec)",
+            "Municipalités et leur MRC : Gouvernement du Québec, MAMH, Répertoire des municipalités du Québec.",
+            on_map=False,
+        ),
     )
 }
 
@@ -69,5 +79,5 @@ def source_path(folder: Path, key: str) -> Path:
 
 
 def attributions() -> list[str]:
-    """One attribution line per source, shown under the map and in exports."""
-    return [s.attribution for s in SOURCES.values()]
+    """One attribution line per source of the map layers, shown under the map and in exports."""
+    return [s.attribution for s in SOURCES.values() if s.on_map]

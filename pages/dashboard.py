@@ -234,7 +234,7 @@ def legend(lang: str) -> html.Div:
     return html.Div([html.P(t("legend_points", lang)), html.Ul(items, className="legend-list")], className="map-legend")
 
 
-def page_links(view: View) -> dict:
+def page_links(view: View, agg: pd.DataFrame | None = None) -> dict:
     """The URLs that follow the view: its permalink, the other language, the downloads."""
     other = "fr" if view.lang == "en" else "en"
     query = view_to_query(view)
@@ -249,15 +249,14 @@ def page_links(view: View) -> dict:
             ("download_territories_xlsx", "territories", territory_query, "xlsx"))
     ]
     return {"permalink": query, "lang_href": "/?" + view_to_query(replace(view, lang=other)),
-            "downloads": downloads, "caption": map_caption(view)}
+            "downloads": downloads, "caption": map_caption(view, agg)}
 
 
-def map_caption(view: View) -> dict:
-    """Title, source line and file name of the exported map image: what it shows, from where."""
-    measure = t(f"measure_{view.measure}", view.lang)
-    if view.measure in metrics.ENVELOPE_MEASURES:  # an image shown elsewhere must say which cycle it is
-        cycle = metrics.choose_envelope_cycle(dataset().envelopes, view.level, view.filters.cycles)
-        measure = t("measure_of_cycle", view.lang, measure=measure, cycle=cycle_label(cycle, view.lang))
+def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
+    """Title, source line and file name of the exported map image: what it shows, from where (an
+    envelope measure names its cycle, read from `agg`, the aggregation drawn)."""
+    measure = (measure_title(agg, view.measure, view.lang) if agg is not None
+               else t(f"measure_{view.measure}", view.lang))
     parts = [measure, t(f"level_{view.level}", view.lang)]
     regions = layers.territories("region").region_name
     parts += [regions.get(code, code) for code in view.effective_filters().regions]
@@ -284,7 +283,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     lang = view.lang
     options = filter_options(lang)
     initial = compute(view, data)
-    links = page_links(view)
+    links = page_links(view, initial["agg"])
     other = "fr" if lang == "en" else "en"
     filters_panel = html.Aside([
         html.H2(t("filters", lang)),
@@ -425,7 +424,7 @@ def view_outputs(data: Dataset, view: View) -> tuple:
     same views (the default, one region…), and a view's outputs never change while its data do not."""
     result = compute(view, data)
     count = plural("table_count", result["n_projects"], view.lang)
-    links = page_links(view)
+    links = page_links(view, result["agg"])
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),
             ranking_figure(result["agg"], view.measure, view.lang),

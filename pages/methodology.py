@@ -204,6 +204,12 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "gap_more": ("Le détail, source par source, est dans data/README.md (« Lacunes connues »).",
                  "Details, source by source, are in data/README.md (« Lacunes connues »)."),
     "envelope_2024": ("Enveloppe 2024–2029", "2024–2029 envelope"),
+    "operation_curate": ("Curation", "Curation"),
+    "operation_schema": ("Changement de schéma", "Schema change"),
+    "operation_add": ("Ajout", "Addition"),
+    "count_added": ("lignes ajoutées : {n}", "rows added: {n}"),
+    "count_duplicate": ("doublons fusionnés : {n}", "duplicates merged: {n}"),
+    "count_dropped": ("lignes écartées : {n}", "rows dropped: {n}"),
     "transition_2023": ("Montant de transition 2023–2024", "2023–2024 transition amount"),
     "changes": ("Journal des modifications des données", "Log of data changes"),
     "changes_none": ("Le journal des modifications (data/CHANGELOG.csv) est introuvable.",
@@ -274,7 +280,9 @@ def known_gaps(lang: str) -> list[str]:
     regions = layers.territories("region").region_name
     alliances = layers.territories("alliance")
     cycles = _cycle_labels(lang)
-    whole = envelopes[envelopes.territory_level.isin(("region", "alliance"))]
+    # Region rows only: in Nord-du-Québec and Gaspésie–Îles-de-la-Madeleine one Alliance's amount is
+    # not the region's (the regions with a single Alliance have their amounts at region level).
+    whole = envelopes[envelopes.territory_level == "region"]
 
     def regions_with(kind: str, cycle: str) -> list[str]:
         rows = whole[(whole.kind == kind) & (whole.cycle == cycle)]
@@ -306,13 +314,25 @@ def known_gaps(lang: str) -> list[str]:
     return gaps
 
 
+def _change_text(row, lang: str) -> list:
+    """What an operation did, with its counts in the page's language; the note is written in French only."""
+    operation = _t(f"operation_{row.operation}", lang) if f"operation_{row.operation}" in _TEXT else row.operation
+    counts = [_t(key, lang, n=number(int(getattr(row, column)), lang))
+              for column, key in (("rows_added", "count_added"), ("rows_duplicate", "count_duplicate"),
+                                  ("rows_dropped", "count_dropped"))
+              if str(getattr(row, column)).strip().isdigit()]
+    separator = "; " if lang == "en" else " ; "
+    summary = operation + (" — " + separator.join(counts) if counts else "") + (". " if row.note else "")
+    note = html.Span(row.note, lang="fr") if lang == "en" else row.note
+    return [summary, note]
+
+
 def _changes(lang: str):
     log = changelog()
     if not len(log):
         return html.P(_t("changes_none", lang))
-    column = "change_en" if lang == "en" else "change_fr"
-    rows = [[html.Span(row.date, className="nowrap"), getattr(row, column),
-             row.files, source_link(row.source, lang=lang) if is_http(row.source) else row.source]
+    rows = [[html.Span(row.date, className="nowrap"), _change_text(row, lang),
+             row.target_file, source_link(row.source_url, lang=lang) if is_http(row.source_url) else row.source_url]
             for row in log.itertuples()]
     return table([_t(k, lang) for k in ("col_date", "col_what", "col_files", "col_source")], rows, css="changelog")
 

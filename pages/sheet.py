@@ -629,7 +629,10 @@ def _projects(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
 
 def _projects_reserve_mm(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
                          extra: str | None, rows: int = 4) -> float:
-    """Room kept for the projects while the envelopes take theirs: the chrome and the first `rows` rows."""
+    """Room kept for the projects while the envelopes take theirs: the chrome and the first `rows` rows
+    (or, with no project, the sentence that says so)."""
+    if not len(projects):
+        return _projects_chrome_mm(0, lang, page_path, extra) + _paragraph_mm(_t("projects_none", lang), above=0)
     head = sheet_projects(projects).head(MAX_PROJECTS)
     with_years = bool(head.start_year.notna().any() or head.end_year.notna().any())
     columns = project_columns(with_mrc, with_years)

@@ -9,7 +9,8 @@ from data.schema import PROJECT_COLUMNS, project_schema, validate
 
 def project(**values) -> dict:
     row = {column: None for column in PROJECT_COLUMNS}
-    row.update(location_precision="mrc", source_url="https://example.org/source", cycle="pagieps-2017-2023")
+    row.update(location_precision="mrc", source_url="https://example.org/source", cycle="pagieps-2017-2023",
+               fqis_link="explicit")
     row.update(values)
     return row
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.dash_http import Callback, split_output
+from bench.dash_http import Callback, DashApp, Reply, split_output
 from bench.updates import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +92,15 @@ def test_payload_leaves_out_undefined_values_like_json_stringify():
     assert body["inputs"] == [{"id": "filter-region", "property": "value"}]
     assert body["state"] == [{"id": "lang-store", "property": "data", "value": "fr"}]
     assert body["changedPropIds"] == ["filter-region.value"]
+
+
+def test_the_client_keeps_the_plain_values_an_answer_wrote_as_the_renderer_does():
+    app = DashApp(http=None, components={"table-key": {"data": "old"}})
+    answer = b'{"response": {"table-key": {"data": "new"}, "map": {"figure": {"__dash_patch_update": []}}}}'
+    app.remember(Reply(200, {}, answer, answer, 0.0, 0.0))
+    assert app.components["table-key"] == {"data": "new"} and "figure" not in app.components.get("map", {})
+    app.remember(Reply(204, {}, b"", b"", 0.0, 0.0))  # Dash's « nothing to change »: nothing kept
+    assert app.components["table-key"] == {"data": "new"}
 
 
 def test_percentile_interpolates_like_numpy():

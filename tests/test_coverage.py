@@ -106,6 +106,8 @@ def test_a_region_of_several_alliances_has_an_envelope_only_when_all_are_known()
     partial = ENVELOPES[ENVELOPES.alliance_id != "kativik"]
     assert "10" not in metrics.envelope_totals(partial, "region", PAGIEPS).index
     assert metrics.envelope_totals(ENVELOPES, "region", PAGIEPS)["10"] == 1_000_000
+    agg = metrics.aggregate(_projects(), "region", ENVELOPES, envelope_cycle=PAGIEPS)
+    assert agg.envelope_summed.to_dict() == {code: code == "10" for code in agg.index}  # said in the hover
     # and a region row of a multi-Alliance region is never given to one of its Alliances
     region_row = pd.DataFrame([_envelope(PAGIEPS, "region", 900_000.0, region="10")])
     assert metrics.envelope_totals(region_row, "alliance", PAGIEPS).empty
@@ -127,6 +129,15 @@ def test_the_default_cycle_is_the_one_with_most_territories_known(projects):
     assert metrics.choose_envelope_cycle(ENVELOPES, "mrc", (PLAN, TRANSITION)) == PLAN  # none known: latest
     agg = metrics.aggregate(projects, "region", ENVELOPES)
     assert agg.attrs["envelope_cycle"] == PAGIEPS and agg.loc["04", "envelope"] == 5_000_000
+
+
+def test_an_envelope_the_sources_disagree_on_is_flagged_at_every_level_that_reads_it():
+    envelopes = ENVELOPES.assign(amount_disputed=[None, None, "yes", None, None, None, "yes", None, None])
+    by_region = metrics.aggregate(_projects(), "region", envelopes, envelope_cycle=PAGIEPS)
+    assert by_region.envelope_disputed.to_dict() == {code: code in ("04", "10") for code in by_region.index}
+    by_alliance = metrics.aggregate(_projects(), "alliance", envelopes, envelope_cycle=PAGIEPS)
+    assert set(by_alliance.index[by_alliance.envelope_disputed]) == {"mauricie", "kativik"}
+    assert not metrics.aggregate(_projects(), "region", ENVELOPES, envelope_cycle=PAGIEPS).envelope_disputed.any()
 
 
 def test_per_inhabitant_envelope_is_the_envelope_over_the_same_population(projects):
@@ -153,8 +164,8 @@ def test_explicit_only_keeps_the_projects_whose_source_states_the_tie(projects):
 
 
 def test_a_table_without_the_certainty_columns_is_read_as_explicit():
-    bare = metrics.prepare_projects(_projects().drop(columns=["fqis_link", "inferred"]).reset_index(drop=True)
-                                    [list(PROJECT_COLUMNS)])
+    older = [column for column in PROJECT_COLUMNS if column not in ("fqis_link", "inferred")]
+    bare = metrics.prepare_projects(_projects().reset_index(drop=True)[older])
     assert (bare.fqis_link == "explicit").all() and (bare.inferred == "").all()
     assert metrics.filter_mask(bare, Filters(explicit_only=True)).all()
 

@@ -121,7 +121,7 @@ def test_project_table_refuses_unprepared_projects():
 def test_real_projects_export_every_row():
     projects = metrics.prepare_projects(load.load_projects()).set_index("project_id", drop=False)
     table = export.project_table(projects, "fr")
-    assert len(table) == len(projects) == 35
+    assert len(table) == len(projects) == len(pd.read_csv(load.PROJECTS_PATH, dtype=str)) > 0
     assert table["Montant FQIS ($)"].sum() == pytest.approx(projects.amount_fqis.sum())
     assert table["Source (adresse)"].str.startswith("http").all()
 
@@ -263,3 +263,6 @@ def test_envelope_table_labels_and_amounts():
     assert table["Montant ($)"].sum() == pytest.approx(envelopes.amount.sum())
     data = export.to_xlsx_bytes(table, "Enveloppes")
     assert _xlsx_sheet(data).max_row == len(envelopes) + 1
+    # A disputed amount is flagged « oui » on its own row only; every other row says « non ».
+    flag = table["Sources en désaccord sur le montant"]
+    assert list(flag == "oui") == list(envelopes.amount_disputed == "yes") and set(flag) == {"oui", "non"}

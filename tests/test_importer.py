@@ -326,8 +326,15 @@ def test_a_municipality_typed_in_the_mrc_column_gets_a_hint_not_a_guess():
     ("Ville de Québec", "", "quebec", None),
     ("St-Georges", "", "beauce-sartigan", None),
     ("Clermont", "", None, "Municipalité"),          # two Clermont: not placed
-    ("Clermont", "Capitale-Nationale", None, None),  # placed at the region, with a warning
+    ("Clermont", "Capitale-Nationale", "charlevoix-est", None),  # the region says which Clermont
+    ("Clermont", "Estrie", None, "Municipalité"),    # neither Clermont is in Estrie
     ("Saint-Inconnu", "", None, "Municipalité"),
+    ("Saint-Inconnu", "Estrie", None, None),         # unknown: placed at the region, with a warning
+    ("Baie-D'Urfé", "", "montreal", None),           # a city outside any MRC: its TE
+    ("Chibougamau", "", "jamesie", None),            # in Jamésie, one of three TE of census division 2499
+    ("Chisasibi", "", "eeyou-istchee", None),        # a Cree village: Eeyou Istchee
+    ("Ange-Gardien", "", "rouville", None),          # not one of the two « L'Ange-Gardien »
+    ("Municipalité de Saint-Ferdinand", "", "l-erable", None),
     ("Sherbrooke", "Estrie", "sherbrooke", None),
     ("Sherbrooke", "Outaouais", None, "Région"),
 ])
@@ -571,6 +578,18 @@ def test_city_territories_and_seats_are_placed():
         assert place_municipality(seat).mrc_id == mrc_id, seat
 
 
+def test_every_municipality_of_the_repertoire_is_placed_in_its_mrc_or_reported_as_shared():
+    municipalities = layers.municipalities()
+    assert len(municipalities) == 1130 and municipalities.mcode.is_unique
+    assert set(municipalities.mrc_id) == set(layers.territories("mrc").mrc_id)  # every MRC/TE has some
+    placements = [place_municipality(name) for name in municipalities.name]
+    for (name, mrc_id), place in zip(zip(municipalities.name, municipalities.mrc_id), placements):
+        assert place.mrc_id == mrc_id or (place.ambiguous and mrc_id in place.candidates), name
+    shared = municipalities[[p.ambiguous for p in placements]]
+    by_name = shared.groupby("name").mrc_id.nunique()
+    assert len(shared) > 0 and (by_name >= 2).all()  # a name is ambiguous only across MRC
+
+
 def test_the_gazetteer_never_guesses():
     clermont = place_municipality("Clermont")
     assert not clermont.found and clermont.ambiguous and set(clermont.candidates) == {"charlevoix-est", "abitibi-ouest"}
@@ -690,3 +709,99 @@ def test_columns_beyond_the_limit_are_announced(monkeypatch):
     result = import_spreadsheet(xlsx_bytes(rows), "large.xlsx")
     assert valid_rows(result) == [2] and math.isnan(project(result, 2).amount_fqis)
     assert any("au-delà" in w.message for w in result.warnings)
+
+
+# --- coordinators' own wording, municipalities anywhere in Québec ---------------------------------
+
+ENGLISH = FIXTURES / "coordinator_english.csv"
+FRENCH_WORDS = FIXTURES / "coordinator_french_words.csv"
+# row → (mrc_ids, location_precision) of every valid row; and the exact cells in error.
+ENGLISH_VALID = {2: ("sept-rivieres", "municipality"), 3: ("pontiac", "mrc"),
+                 4: ("les-collines-de-l-outaouais", "municipality"), 6: ("la-cote-de-beaupre", "municipality"),
+                 7: ("longueuil", "municipality"), 9: ("pontiac", "mrc")}
+ENGLISH_ERRORS = [(5, "City / Town"), (8, "RCM")]
+FRENCH_VALID = {3: ("la-mitis", "municipality"), 4: ("charlevoix-est", "municipality"),
+                6: ("les-moulins", "municipality"), 7: ("beauce-sartigan", "municipality"),
+                8: ("beauce-sartigan", "municipality")}
+FRENCH_ERRORS = [(5, "Municipalité / Ville"), (9, "Municipalité / Ville"), (10, "Municipalité / Ville"),
+                 (11, "Montant demandé au FQIS")]
+
+
+def _placed(result) -> dict[int, tuple]:
+    return {int(p.project_id.removeprefix("import-")): (p.mrc_ids, p.location_precision)
+            for p in result.projects.itertuples()}
+
+
+@pytest.mark.parametrize("as_xlsx", [False, True])
+def test_english_headers_and_shared_municipality_names(as_xlsx):
+    result = (import_spreadsheet(xlsx_bytes(FIXTURE_SCRIPT.ENGLISH_ROWS), "coordinator_english.xlsx") if as_xlsx
+              else importer.import_file(ENGLISH))
+    assert _placed(result) == ENGLISH_VALID
+    assert error_cells(result) == ENGLISH_ERRORS
+    pantry = project(result, 2)
+    assert (pantry.amount_fqis, pantry.total_cost, pantry.start_year, pantry.themes) == \
+        (12500.0, 20000.0, 2021, "securite-alimentaire")
+    assert "La Mitis (01 Bas-Saint-Laurent) ou Matawinie (14 Lanaudière)" in result.errors[0].message
+    assert [w.message for w in result.warnings] == ["colonnes ignorées (non reconnues) : « Project description »"]
+
+
+@pytest.mark.parametrize("as_xlsx", [False, True])
+def test_french_headers_in_a_coordinators_own_words(as_xlsx):
+    result = (import_spreadsheet(xlsx_bytes(FIXTURE_SCRIPT.FRENCH_ROWS), "coordinator_french_words.xlsx") if as_xlsx
+              else importer.import_file(FRENCH_WORDS))
+    assert result.header_row == 2
+    assert _placed(result) == FRENCH_VALID
+    assert error_cells(result) == FRENCH_ERRORS
+    messages = [e.message for e in result.errors]
+    assert "« Clermont »" in messages[0] and "Abitibi-Ouest (08 Abitibi-Témiscamingue) ou Charlevoix-Est" in messages[0]
+    assert "Saint-Inconnu-du-Lac" in messages[1] and "Gatineau" in messages[2] and "Pontiac" in messages[2]
+    assert project(result, 3).amount_fqis == 25000 and project(result, 4).themes == "logement"
+    warnings = [w.message for w in result.warnings]
+    assert any("« Description du projet »" in w for w in warnings)  # a description is not a title
+    assert any(w.startswith("« Montant demandé au FQIS » est lue comme « Montant accordé »") for w in warnings)
+
+
+def test_shared_municipality_names_in_english():
+    result = import_spreadsheet(ENGLISH.read_bytes(), "coordinator_english.csv", lang="en")
+    assert result.errors[0].message == ("several municipalities are called « Saint-Donat »: MRC La Mitis "
+                                        "(01 Bas-Saint-Laurent) or Matawinie (14 Lanaudière); give the MRC "
+                                        "(« MRC » column) or the region")
+
+
+def test_a_description_column_is_not_read_as_the_title():
+    result = run([["Description du projet", "Organisme", "MRC"], ["Un long texte", "B", "La Mitis"]])
+    assert result.rows_valid == 0 and error_cells(result) == [(None, None)]
+    assert "« Description du projet » décrit le projet" in result.errors[0].message
+
+
+def test_a_requested_amount_gives_way_to_a_granted_one():
+    result = run([["Projet", "Organisme", "MRC", "Montant demandé au FQIS", "Montant accordé"],
+                  ["A", "B", "La Mitis", "9 000 $", "5 000 $"]])
+    assert project(result, 2).amount_fqis == 5000
+    assert any("« Montant demandé au FQIS »" in w.message and "ignorées" in w.message for w in result.warnings)
+
+
+@pytest.mark.parametrize("header,name", [
+    ("RCM", "mrc"), ("Grant", "amount"), ("City", "municipality"), ("Town", "municipality"), ("Theme", "priority"),
+    ("Thème", "priority"), ("Organization", "promoter"), ("Organisme bénéficiaire", "promoter"),
+    ("Amount ($)", "amount"), ("Montant ($)", "amount"), ("Nom de l'organisme promoteur", "promoter"),
+    ("Titre de l'initiative", "title"), ("Initiative", "title"), ("Municipalité / Ville", "municipality"),
+    ("Localisation", "municipality"), ("Year awarded", "start_year"), ("Funding", "amount"),
+    ("FQIS contribution", "amount"), ("Région administrative", "region"), ("Territory", "mrc"),
+    ("Description du projet", None), ("Montant demandé au FQIS", None),
+])
+def test_header_words_of_bilingual_coordinators(header, name):
+    assert header_field(header) == name
+    assert header_field(header.upper()) == name
+
+
+def test_no_header_synonym_names_two_fields():
+    keys = [(parsing.header_key(s), name) for name, synonyms in COLUMN_SYNONYMS.items() for s in synonyms]
+    keys += [(parsing.header_key(s), "fallback:" + name) for name, synonyms in parsing.FALLBACK_SYNONYMS.items()
+             for s in synonyms]
+    fields_by_key: dict[str, set] = {}
+    for key, name in keys:
+        fields_by_key.setdefault(key, set()).add(name)
+    assert {k: v for k, v in fields_by_key.items() if len(v) > 1} == {}
+    with pytest.raises(ValueError, match="names both"):
+        parsing._field_by_key({"title": ("Projet",), "promoter": ("projet",)})

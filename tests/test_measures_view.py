@@ -143,3 +143,16 @@ def test_the_page_built_from_a_link_ticks_the_checkbox():
     page = str(dashboard.layout(link="explicit", measure="documented_share"))
     assert "'value': ['explicit']" in page or "value=['explicit']" in page
     assert "Seulement les liens explicites" in page
+
+
+def test_an_envelope_the_sources_disagree_on_says_so_in_its_hover(monkeypatch, small_dataset):
+    disputed = Dataset(small_dataset.projects, ENVELOPES.assign(amount_disputed=["yes", None, None]), demo=False)
+    monkeypatch.setattr(dashboard, "dataset", lambda: disputed)
+    result = _compute(measure="envelope")
+    hover = dict(zip(result["data"]["locations"], result["data"]["hovertext"]))
+    assert TEXT["hover_envelope_disputed"][0] in hover["01"] and TEXT["hover_envelope_disputed"][0] not in hover["16"]
+
+
+def test_the_exported_map_image_names_the_envelope_cycle():
+    outputs = dashboard.update_view(*_values(measure="documented_share"))
+    assert outputs[10]["title"].startswith("Part documentée de l'enveloppe — PAGIEPS 2017–2023 — Région")

@@ -118,8 +118,16 @@ def test_region_rank_is_among_the_regions_with_a_known_amount(lanaudiere, raw_pr
     assert figure(lanaudiere, "per_capita")[1] == f"rang : {ordinal} sur {len(per_capita)} régions avec montant connu"
 
 
-def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero():
-    page = sheet.region_sheet(code="16")
+def _regions_where(raw_projects, keep) -> list[str]:
+    """Region codes (of the map layer) whose projects satisfy `keep(projects of the region)`."""
+    return [code for code in sorted(layers.territories("region").index)
+            if keep(raw_projects[raw_projects.region_code == code])]
+
+
+def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero(raw_projects):
+    without = _regions_where(raw_projects, lambda mine: mine.amount_fqis.isna().all())
+    assert without, "every region has a known amount: this test needs one without"
+    page = sheet.region_sheet(code=without[0])
     assert figure(page, "amount")[0] == "—"
     assert figure(page, "per_capita") == ("—", "non classé : aucun montant connu")
     assert "Aucune donnée connue n'est pas zéro" in page_text(page)
@@ -208,9 +216,13 @@ def test_envelopes_come_newest_cycle_first_under_their_cycle(raw_envelopes):
 
 
 def test_region_with_few_envelopes_shows_them_all_without_a_more_line(raw_envelopes):
-    page = sheet.region_sheet(code="10")
+    # The region with the fewest amounts (but some), read from the data rather than named.
+    counts = {code: len(region_rows(raw_envelopes, code)) for code in layers.territories("region").index}
+    code = min((c for c in counts if counts[c]), key=counts.get)
+    assert counts[code] <= sheet.MAX_ENVELOPES
+    page = sheet.region_sheet(code=code)
     envelopes = section(page, "fiche-enveloppes")
-    assert len(body_rows(envelopes)) == len(region_rows(raw_envelopes, "10")) <= sheet.MAX_ENVELOPES
+    assert len(body_rows(envelopes)) == counts[code]
     assert more_count(envelopes, "montant") == 0
 
 
@@ -229,6 +241,9 @@ def test_priorities_are_themes_counted_over_the_projects(raw_projects):
     expected = mine.themes.dropna().str.split(";").explode().value_counts()
     items = of_type(section(page, "fiche-priorites"), html.Li)
     shown = {item.to_plotly_json()["props"]["data-theme"]: page_text(item) for item in items}
+    unthemed = int(mine.themes.isna().sum())
+    if unthemed:  # projects with no theme are counted on a line of their own
+        assert shown.pop("none").endswith(f"{unthemed} projet(s)")
     assert set(shown) == set(expected.index)
     for theme, n in expected.items():
         assert shown[theme].endswith(f"{n} projet(s)")
@@ -246,14 +261,22 @@ def test_projects_are_the_largest_known_amounts_and_the_rest_is_counted(raw_proj
 
 
 def test_projects_of_unknown_amount_come_after_and_show_a_dash(raw_projects):
-    page = sheet.region_sheet(code="05")  # Estrie: no amount known
+    unknown = _regions_where(raw_projects, lambda mine: len(mine) > 0 and mine.amount_fqis.isna().all())
+    assert unknown, "no region has only projects of unknown amount: this test needs one"
+    page = sheet.region_sheet(code=unknown[0])
     rows = body_rows(section(page, "fiche-projets"))
     assert rows and all(cells(r)[3] == "—" for r in rows)
-    assert more_count(section(page, "fiche-projets"), "projet") == (raw_projects.region_code == "05").sum() - len(rows)
+    assert more_count(section(page, "fiche-projets"), "projet") == (raw_projects.region_code == unknown[0]).sum() - len(rows)
+    # In a region with both, every known amount is listed before the first unknown one.
+    mixed = _regions_where(raw_projects, lambda mine: mine.amount_fqis.notna().any() and mine.amount_fqis.isna().any())
+    shown = [cells(r)[3] for r in body_rows(section(sheet.region_sheet(code=mixed[0]), "fiche-projets"))]
+    assert shown == sorted(shown, key=lambda text: text == "—")
 
 
-def test_region_without_projects_says_so():
-    page = sheet.region_sheet(code="10")
+def test_region_without_projects_says_so(raw_projects):
+    without = _regions_where(raw_projects, lambda mine: mine.empty)
+    assert without, "every region has a project: this test needs one without"
+    page = sheet.region_sheet(code=without[0])
     assert "Aucun projet connu pour ce territoire." in page_text(section(page, "fiche-projets"))
     assert "Aucun projet connu, donc aucune priorité à compter." in page_text(section(page, "fiche-priorites"))
 

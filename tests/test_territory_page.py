@@ -138,12 +138,18 @@ def test_region_page_gives_its_rank_among_regions_with_data(lanaudiere, raw_proj
     assert facts(lanaudiere)["Rang par habitant parmi les 17 régions"] == f"{ordinal} sur {n} territoires avec données"
 
 
-def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero():
-    page = territory_page.region_layout(code="16")
+def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero(raw_projects):
+    with_amount = set(raw_projects.region_code[raw_projects.amount_fqis.notna()])
+    without = sorted(set(layers.territories("region").index) - with_amount)
+    assert without, "every region has a known amount: this test needs another region without one"
+    page = territory_page.region_layout(code=without[0])
     assert facts(page)["Rang par habitant parmi les 17 régions"] == "non classé : aucun montant connu"
     assert "Aucune donnée connue n'est pas zéro" in page_text(page)
+
+
+def test_monteregie_page_names_the_mrc_its_2017_2023_alliance_also_covered():
     # The 2017–2023 Montérégie Alliance also covered two MRC now in Estrie.
-    assert "Brome-Missisquoi" in facts(page)["Alliance"]
+    assert "Brome-Missisquoi" in facts(territory_page.region_layout(code="16"))["Alliance"]
 
 
 def test_region_page_links_back_to_the_map_filtered_on_it_and_to_its_mrc(lanaudiere):
@@ -287,7 +293,7 @@ def test_region_level_money_and_multi_mrc_projects(small_dataset):
     region = territory_page.region_layout(code="01")
     # Project b serves two MRC and c the whole region: both count at region level only.
     assert facts(region)["Comptés à l'échelle de la région seulement"].startswith(money(50_000, "fr") + " — ")
-    assert "2 projet(s)" in facts(region)["Comptés à l'échelle de la région seulement"]
+    assert "2 projets régionaux" in facts(region)["Comptés à l'échelle de la région seulement"]
     mrc = territory_page.mrc_layout(mrc_id="la-mitis")
     assert "Projets multi-MRC qui servent aussi cette MRC" in page_text(mrc)
     assert "Transport solidaire" in page_text(mrc)
@@ -309,7 +315,9 @@ def test_methodology_page_defines_every_kind_and_lists_estimated_populations(lan
         assert name in text
     assert "Brome-Missisquoi" in text and "La Haute-Yamaska" in text
     for entry in document.changelog().itertuples():
-        assert entry.date in text
+        assert entry.date in text and entry.note in text  # the note is in French on both pages
+        if entry.rows_added:
+            assert (f"rows added: {entry.rows_added}" if lang == "en" else f"lignes ajoutées : {entry.rows_added}") in text
 
 
 def test_methodology_page_in_french_by_default_and_states_the_rules():
@@ -317,7 +325,9 @@ def test_methodology_page_in_french_by_default_and_states_the_rules():
     assert heading(methodology.layout()) == "Méthodologie"
     assert "plus petit territoire qui contient tous les lieux" in text
     assert "Ce ne sont pas des paiements" in text
-    assert "35 sont documentés ici, dont 20 avec une part FQIS connue" in text
+    projects = pd.read_csv(PROJECTS_PATH, dtype=str)
+    n, known = len(projects), int(projects.amount_fqis.notna().sum())
+    assert f"{n} sont documentés ici, dont {known} avec une part FQIS connue" in text
 
 
 def test_changelog_is_dated_and_names_existing_files():
@@ -326,22 +336,28 @@ def test_changelog_is_dated_and_names_existing_files():
     assert len(log) >= 2
     for entry in log.itertuples():
         date.fromisoformat(entry.date)
-        assert entry.change_fr.strip() and entry.change_en.strip() and entry.source.strip()
-        for name in entry.files.split(";"):
+        assert entry.operation.strip() and entry.note.strip() and entry.source_url.strip()
+        for name in entry.target_file.split(";"):
             assert (ROOT / name.strip()).is_file(), name
-    first = log.iloc[0]
-    assert first.date == "2026-11-21"
+        for count in (entry.rows_added, entry.rows_duplicate, entry.rows_dropped):
+            assert count == "" or count.isdigit()
+    # The projects file holds what the curations added to it.
     projects = pd.read_csv(PROJECTS_PATH, dtype=str)
     envelopes = pd.read_csv(ENVELOPES_PATH, dtype=str)
-    assert f"{len(projects)} projets" in first.change_fr and f"{len(envelopes)} lignes" in first.change_fr
-    assert "call" in " ".join(log.change_fr)
+    added = log[log.target_file == "data/projects.csv"].rows_added.replace("", "0").astype(int).sum()
+    assert added == len(projects)
+    # An envelope curation may also merge away a row it finds repeated: its note gives the file's count.
+    latest_envelopes = log[log.target_file == "data/envelopes.csv"].iloc[-1]
+    assert f"{len(envelopes)} lignes" in latest_envelopes.note
+    assert "call" in " ".join(log.note)
 
 
 def test_every_page_source_line_dates_the_data():
     for page in (methodology.layout(), territory_page.region_layout(code="14"),
                  territory_page.mrc_layout(mrc_id="les-moulins")):
         (footer,) = with_class(page, "print-source")
-        assert "données au 2026-11-21" in page_text(footer)
+        assert f"données au {document.data_as_of()}" in page_text(footer)
+    assert document.data_as_of() == max(pd.read_csv(ROOT / "data" / "CHANGELOG.csv", dtype=str).date)
 
 
 def test_demo_data_is_announced_on_territory_pages(monkeypatch):

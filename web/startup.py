@@ -43,7 +43,7 @@ def _check_layers() -> None:
     build = config.geo_build_dir()
     readers = [(f"{level}.csv", lambda level=level: layers.territories(level)) for level in layers.LEVELS]
     readers += [("alliance_mrc.csv", layers.alliance_membership), ("attribution.json", layers.attribution_lines),
-                ("mrc_land.fgb", layers.land_polygons_path)]
+                ("municipality.csv", layers.municipalities), ("mrc_land.fgb", layers.land_polygons_path)]
     for name, read in readers:
         try:
             read()
