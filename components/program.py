@@ -44,12 +44,18 @@ def documented_text(row: CycleTotal, lang: str) -> str:
     return tr("documented", lang, amount=money(row.documented, lang), share=percent(row.share, lang))
 
 
+@lru_cache(maxsize=8)
+def _totals(data: Dataset) -> tuple[CycleTotal, ...]:
+    """Once per dataset: a page is built per distinct address, the totals never change."""
+    return tuple(cycle_totals(data.envelopes, data.projects))
+
+
 def strip(data: Dataset, lang: str) -> html.Section:
     """One entry per cycle with a published total; the public data only (the program is the same
     whatever file a visitor drops)."""
     labels = _cycle_labels()["label_en" if lang == "en" else "label_fr"]
     entries = []
-    for row in cycle_totals(data.envelopes, data.projects):
+    for row in _totals(data):
         entries.append(html.Li([
             html.Span(labels.get(row.cycle, row.cycle), className="program-cycle"),
             html.Span(total_text(row, lang), className="program-total"),
