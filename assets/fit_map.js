@@ -115,12 +115,16 @@
       return; // grouped clusters (many projects) are already one dot per area
     }
     if (trace.lon !== gd._carteSpreadLon) {
-      // New points from the server: their positions are the true ones.
-      gd._carteBase = { lon: trace.lon.slice(), lat: trace.lat.slice() };
+      // New points from the server: their positions and sizes are the true ones.
+      var given = (trace.marker && Array.isArray(trace.marker.size)) ? trace.marker.size : [];
+      gd._carteBase = { lon: trace.lon.slice(), lat: trace.lat.slice(), size: given.slice() };
     }
     var base = gd._carteBase;
     var map = gd._fullLayout.map._subplot.map;
-    var sizes = (trace.marker && Array.isArray(trace.marker.size)) ? trace.marker.size : [];
+    // On a narrow map (a phone) dots are drawn smaller, in proportion: full size they would cover
+    // the south of the province. Their order of size, and so of amount, is kept.
+    var scale = Math.min(1, Math.max(0.55, map.getCanvas().clientWidth / 700));
+    var sizes = base.size.map(function (size) { return Math.round(size * scale * 10) / 10; });
     var pixels = base.lon.map(function (lon, i) {
       var p = map.project([lon, base.lat[i]]);
       return { x: p.x, y: p.y };
@@ -133,7 +137,11 @@
       lat.push(Math.round(point.lat * 1e5) / 1e5);
     });
     gd._carteSpreadLon = lon;
-    window.Plotly.restyle(gd, { lon: [lon], lat: [lat] }, [2]);
+    var update = { lon: [lon], lat: [lat] };
+    if (sizes.length === lon.length) {
+      update["marker.size"] = [sizes];
+    }
+    window.Plotly.restyle(gd, update, [2]);
   }
 
   function watch(gd) {

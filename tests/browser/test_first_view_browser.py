@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import map_state
@@ -69,25 +70,39 @@ def _click_inside(page, mrc_id: str, territory: str) -> None:
     the map's hover shows `territory` (the MRC, or its region at region level)."""
     # The whole map on screen (a phone shows its top under the program, the rest one scroll down).
     page.evaluate("() => document.querySelector('#map').scrollIntoView({block: 'center'})")
-    px = page.evaluate(
-        """(points) => { const gd = document.querySelector('#map .js-plotly-plot');
-        const map = gd._fullLayout.map._subplot.map; const canvas = map.getCanvas();
-        const dots = (gd.data[2].lon || []).map((lon, i) => map.project([lon, gd.data[2].lat[i]]));
-        for (const [lon, lat] of points) {
-          const p = map.project([lon, lat]);
-          const onScreen = p.x > 20 && p.y > 20 && p.x < canvas.clientWidth - 60 && p.y < canvas.clientHeight - 20;
-          if (onScreen && dots.every(d => Math.hypot(d.x - p.x, d.y - p.y) > 22)) { return [p.x, p.y]; }
-        }
-        return null; }""", _inside_points(mrc_id))
-    assert px, f"no free spot inside {mrc_id} at this frame"
-    canvas = page.locator("#map canvas").first.bounding_box()
-    x, y = canvas["x"] + px[0], canvas["y"] + px[1]
-    # As a person does: point, see the territory's hover, click (a redraw in between drops a click).
-    page.mouse.move(x - 3, y - 3)
-    page.mouse.move(x, y)
-    page.wait_for_function("(id) => { const h = document.querySelector('#map .js-plotly-plot')._hoverdata;"
-                           " return h && h.length && h[0].curveNumber <= 1 && h[0].location === id; }", arg=territory)
-    page.mouse.click(x, y)
+    points = _inside_points(mrc_id)
+    for _attempt in range(3):
+        # The points of the last update, already spread: a later update would move them under the mouse.
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => { const gd = document.querySelector('#map .js-plotly-plot');"
+                               " return gd._carteSpreadLon === gd.data[2].lon; }")
+        px = page.evaluate(FREE_SPOT_JS, points)
+        assert px, f"no free spot inside {mrc_id} at this frame"
+        canvas = page.locator("#map canvas").first.bounding_box()
+        x, y = canvas["x"] + px[0], canvas["y"] + px[1]
+        # As a person does: point, see the territory's hover, click (a redraw in between drops a click).
+        page.mouse.move(x - 3, y - 3)
+        page.mouse.move(x, y)
+        try:
+            page.wait_for_function("(id) => { const h = document.querySelector('#map .js-plotly-plot')._hoverdata;"
+                                   " return h && h.length && h[0].curveNumber <= 1 && h[0].location === id; }",
+                                   arg=territory, timeout=5_000)
+        except PlaywrightTimeout:
+            continue  # the map changed under the pointer: look again
+        page.mouse.click(x, y)
+        return
+    raise AssertionError(f"{territory} never showed its hover inside {mrc_id}")
+
+
+FREE_SPOT_JS = """(points) => { const gd = document.querySelector('#map .js-plotly-plot');
+    const map = gd._fullLayout.map._subplot.map; const canvas = map.getCanvas();
+    const dots = (gd.data[2].lon || []).map((lon, i) => map.project([lon, gd.data[2].lat[i]]));
+    for (const [lon, lat] of points) {
+      const p = map.project([lon, lat]);
+      const onScreen = p.x > 20 && p.y > 20 && p.x < canvas.clientWidth - 60 && p.y < canvas.clientHeight - 20;
+      if (onScreen && dots.every(d => Math.hypot(d.x - p.x, d.y - p.y) > 22)) { return [p.x, p.y]; }
+    }
+    return null; }"""
 
 
 def _show_greater_montreal(page) -> None:
