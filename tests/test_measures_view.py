@@ -10,7 +10,6 @@ from components.dataset import Dataset, prepare_for_map
 from components.figures import choropleth_data, ranking_figure
 from components.i18n import TEXT, percent, plural
 from components.state import AMOUNT_STEPS, View
-from data import metrics
 from data.metrics import Filters
 from pages import dashboard
 from tests.fixtures_projects import small_projects
