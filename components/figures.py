@@ -168,13 +168,13 @@ def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> t
     suffix = "" if measure == "count" else " (%)" if share else " ($)"
     data = {"geojson": url, "locations": list(agg.index[has]), "z": [float(v) for v in values[has]],
             "hovertext": list(hover[has]), "zmin": 0, "zmax": top,
-            # Across the bottom right, over the United States of the southern frame: a vertical bar
-            # on the right covered the Côte-Nord and, on a phone, a third of the map.
+            # Across the bottom right, over Maine and New Brunswick in the southern frame: a vertical
+            # bar on the right covered the Côte-Nord and, on a phone, a third of the map.
             # The measure above its cycle: one line would not fit above the bar on a phone.
             "colorbar": {"title": {"text": (measure_title(agg, measure, lang) + suffix).replace(" — ", "<br>"),
                                    "side": "top"},
                          "tickformat": ".0%" if share else ",.0f" if top >= 10 else ",.2f", "thickness": 10,
-                         "orientation": "h", "len": 0.7, "x": 0.99, "xanchor": "right", "y": 0.01, "yanchor": "bottom",
+                         "orientation": "h", "len": 0.5, "x": 0.99, "xanchor": "right", "y": 0.01, "yanchor": "bottom",
                          "bgcolor": "rgba(255,255,255,0.85)"}}
     return no_data, data
 
