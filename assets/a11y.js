@@ -55,7 +55,21 @@
       set(focus, "aria-expanded", button.getAttribute("aria-expanded") || "false");
       set(focus, "aria-label", name);
     });
-    // 4. dcc.Upload's file input has no label of its own: it takes the drop zone's words.
+    // 4. Dash 4.4 names a dropdown's button by its current value only (« Toutes »): a screen reader
+    //    would not say which filter it is. Its label comes first: « Région Toutes ».
+    document.querySelectorAll(".dash-dropdown-wrapper button.dash-dropdown[id]").forEach(function (button) {
+      var label = document.querySelector("label[for='" + button.id + "']");
+      if (!label) {
+        return;
+      }
+      if (!label.id) {
+        label.id = button.id + "-label";
+      }
+      var own = (button.getAttribute("aria-labelledby") || button.id + "-value").split(/\s+/)
+        .filter(function (id) { return id && id !== label.id; });
+      set(button, "aria-labelledby", [label.id].concat(own).join(" "));
+    });
+    // 5. dcc.Upload's file input has no label of its own: it takes the drop zone's words.
     document.querySelectorAll(".upload-box input[type='file']:not([aria-label])").forEach(function (input) {
       set(input, "aria-label", input.closest(".upload-box").textContent.trim());
     });
@@ -72,5 +86,5 @@
     }
   }
   new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true, attributes: true,
-                                                                   attributeFilter: ["role", "lang", "aria-expanded"] });
+                                                                   attributeFilter: ["role", "lang", "aria-expanded", "aria-labelledby"] });
 })();

@@ -1,57 +1,211 @@
-// Fit the map to its territories once, when it first appears, whatever the screen or frame size
-// (phone, laptop, projector, a 600 × 450 iframe). The dashboard's map (#map) shows Québec; a map
-// inside an element marked data-fit-map (the embed page) shows the box in its data-bounds
-// ([west, south, east, north]) or Québec without one. After that the visitor's own zoom and pan
-// are kept (the figure's uirevision).
+// The map's framing, whatever the screen (phone, laptop, projector):
+// 1. When the map first appears it is fitted to southern Québec, where the people and nearly all
+//    known projects are (the frames come from the server, components/figures.py MAP_FRAMES, in the
+//    map panel's data-frames). After that the visitor's own zoom and pan are kept (uirevision).
+// 2. The frame buttons (« Sud du Québec », « Grand Montréal », « Tout le Québec ») fit another frame
+//    in one click: Montréal, Laval and Longueuil are a few pixels wide at the southern frame.
+// 3. Project dots that fall within a few pixels of each other at the current zoom are pushed apart,
+//    in screen pixels, so none hides another; their true positions are kept and the spread is redone
+//    after every zoom and every new set of points.
+// 4. A map inside an element marked data-fit-map (the embed page, any frame size) is fitted once to
+//    the box in its data-bounds ([west, south, east, north]), or to Québec without one.
 (function () {
-  var QUEBEC = [-79.8, 45.0, -57.1, 62.6];
+  var DEFAULT_FRAME = "south";
+  var MIN_GAP_PX = 10; // the least distance between two dots' centres, in screen pixels
 
   function mercatorY(lat) {
     var phi = (lat * Math.PI) / 180;
     return Math.log(Math.tan(Math.PI / 4 + phi / 2));
   }
 
-  function fittingZoom(bounds, width, height, margin) {
+  var QUEBEC = { west: -79.8, south: 45.0, east: -57.1, north: 62.6 };
+
+  function fittingView(frame, width, height, margin) {
     // MapLibre draws the world 512 px wide at zoom 0.
-    var zx = Math.log2((width * 360) / (512 * (bounds[2] - bounds[0])));
-    var span = mercatorY(bounds[3]) - mercatorY(bounds[1]);
+    var zx = Math.log2((width * 360) / (512 * (frame.east - frame.west)));
+    var span = mercatorY(frame.north) - mercatorY(frame.south);
     var zy = Math.log2((height * 2 * Math.PI) / (512 * span));
-    return Math.min(zx, zy) - margin;
+    var midY = (mercatorY(frame.north) + mercatorY(frame.south)) / 2;
+    return {
+      "map.zoom": Math.min(zx, zy) - (margin === undefined ? 0.05 : margin),
+      "map.center": { lat: (Math.atan(Math.sinh(midY)) * 180) / Math.PI, lon: (frame.west + frame.east) / 2 },
+    };
   }
 
-  function boundsOf(element) {
-    var holder = element.closest("[data-bounds]");
-    if (!holder) {
-      return { box: QUEBEC, margin: 0.05 };
-    }
+  function frames() {
+    var holder = document.querySelector("[data-frames]");
     try {
-      var box = JSON.parse(holder.getAttribute("data-bounds"));
-      if (box && box.length === 4) {
-        return { box: box, margin: 0.2 }; // a region: a little room around its outline
-      }
-    } catch (error) {}
-    return { box: QUEBEC, margin: 0.05 };
+      return holder ? JSON.parse(holder.getAttribute("data-frames")) : {};
+    } catch (error) {
+      return {};
+    }
   }
 
-  function fitOne(gd) {
-    if (!gd || gd.dataset.fitted || !gd._fullLayout || !gd._fullLayout.map || !window.Plotly) {
+  function graph() {
+    return document.querySelector("#map .js-plotly-plot");
+  }
+
+  function ready(gd) {
+    return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && window.Plotly;
+  }
+
+  function showFrame(gd, name) {
+    var frame = frames()[name];
+    if (!frame) {
+      return Promise.resolve();
+    }
+    var box = gd.getBoundingClientRect();
+    gd.dataset.frame = name;
+    return window.Plotly.relayout(gd, fittingView(frame, box.width, box.height));
+  }
+
+  // ------------------------------------------------------------ dots that do not hide each other
+  // Dots closer than they are wide are pushed apart, in screen pixels, a few steps at a time, until
+  // each centre is clear of the others; far from any other, a dot stays exactly where it belongs.
+  function minimumGap(sizeA, sizeB) {
+    return Math.max(MIN_GAP_PX, (sizeA + sizeB) / 4 + 3);
+  }
+
+  function relax(pixels, sizes) {
+    var golden = Math.PI * (3 - Math.sqrt(5));
+    var cell = 2 * MIN_GAP_PX + 16;
+    for (var step = 0; step < 40; step++) {
+      var moved = false;
+      var grid = {};
+      pixels.forEach(function (p, i) {
+        var key = Math.floor(p.x / cell) + ":" + Math.floor(p.y / cell);
+        (grid[key] = grid[key] || []).push(i);
+      });
+      for (var i = 0; i < pixels.length; i++) {
+        var a = pixels[i];
+        var cx = Math.floor(a.x / cell), cy = Math.floor(a.y / cell);
+        for (var gx = cx - 1; gx <= cx + 1; gx++) {
+          for (var gy = cy - 1; gy <= cy + 1; gy++) {
+            (grid[gx + ":" + gy] || []).forEach(function (j) {
+              if (j <= i) {
+                return;
+              }
+              var b = pixels[j];
+              var dx = b.x - a.x, dy = b.y - a.y;
+              var distance = Math.sqrt(dx * dx + dy * dy);
+              var wanted = minimumGap(sizes[i], sizes[j]);
+              if (distance >= wanted) {
+                return;
+              }
+              if (distance < 0.01) { // the same place: part them along a direction of their own
+                dx = Math.cos(j * golden);
+                dy = Math.sin(j * golden);
+                distance = 1;
+              }
+              var push = (wanted - distance) / 2 + 0.2;
+              a.x -= (dx / distance) * push;
+              a.y -= (dy / distance) * push;
+              b.x += (dx / distance) * push;
+              b.y += (dy / distance) * push;
+              moved = true;
+            });
+          }
+        }
+      }
+      if (!moved) {
+        return;
+      }
+    }
+  }
+
+  function spread(gd) {
+    var trace = gd.data && gd.data[2];
+    if (!ready(gd) || !trace || !trace.lon || !trace.customdata || !trace.customdata.length) {
+      return; // grouped clusters (many projects) are already one dot per area
+    }
+    if (trace.lon !== gd._carteSpreadLon) {
+      // New points from the server: their positions and sizes are the true ones.
+      var given = (trace.marker && Array.isArray(trace.marker.size)) ? trace.marker.size : [];
+      gd._carteBase = { lon: trace.lon.slice(), lat: trace.lat.slice(), size: given.slice() };
+    }
+    var base = gd._carteBase;
+    var map = gd._fullLayout.map._subplot.map;
+    // On a narrow map (a phone) dots are drawn smaller, in proportion: full size they would cover
+    // the south of the province. Their order of size, and so of amount, is kept.
+    var scale = Math.min(1, Math.max(0.55, map.getCanvas().clientWidth / 700));
+    var sizes = base.size.map(function (size) { return Math.round(size * scale * 10) / 10; });
+    var pixels = base.lon.map(function (lon, i) {
+      var p = map.project([lon, base.lat[i]]);
+      return { x: p.x, y: p.y };
+    });
+    relax(pixels, base.lon.map(function (_, i) { return sizes[i] || MIN_GAP_PX; }));
+    var lon = [], lat = [];
+    pixels.forEach(function (p) {
+      var point = map.unproject([p.x, p.y]);
+      lon.push(Math.round(point.lng * 1e5) / 1e5);
+      lat.push(Math.round(point.lat * 1e5) / 1e5);
+    });
+    gd._carteSpreadLon = lon;
+    var update = { lon: [lon], lat: [lat] };
+    if (sizes.length === lon.length) {
+      update["marker.size"] = [sizes];
+    }
+    window.Plotly.restyle(gd, update, [2]);
+  }
+
+  function watch(gd) {
+    if (gd._carteWatched) {
       return;
     }
-    gd.dataset.fitted = "1";
-    var rect = gd.getBoundingClientRect();
-    var wanted = boundsOf(gd);
-    var b = wanted.box;
-    var midY = (mercatorY(b[3]) + mercatorY(b[1])) / 2;
-    var centerLat = (Math.atan(Math.sinh(midY)) * 180) / Math.PI;
-    window.Plotly.relayout(gd, {
-      "map.zoom": fittingZoom(b, rect.width, rect.height, wanted.margin),
-      "map.center": { lat: centerLat, lon: (b[0] + b[2]) / 2 },
+    gd._carteWatched = true;
+    // After a zoom or pan, and after Dash patches new points in (the plot is redrawn).
+    gd.on("plotly_relayout", function () { spread(gd); });
+    gd.on("plotly_afterplot", function () {
+      var trace = gd.data && gd.data[2];
+      if (trace && trace.lon !== gd._carteSpreadLon) {
+        spread(gd);
+      }
     });
   }
 
-  function fit() {
-    document.querySelectorAll("#map .js-plotly-plot, [data-fit-map] .js-plotly-plot").forEach(fitOne);
+  function embedFrame(gd) {
+    var holder = gd.closest("[data-bounds]");
+    try {
+      var box = holder && JSON.parse(holder.getAttribute("data-bounds"));
+      if (box && box.length === 4) {
+        // a region: a little room around its outline
+        return { frame: { west: box[0], south: box[1], east: box[2], north: box[3] }, margin: 0.2 };
+      }
+    } catch (error) {}
+    return { frame: QUEBEC, margin: 0.05 };
   }
+
+  function fitEmbedded(gd) {
+    if (!ready(gd) || gd.dataset.fitted) {
+      return;
+    }
+    gd.dataset.fitted = "1";
+    var wanted = embedFrame(gd);
+    var box = gd.getBoundingClientRect();
+    window.Plotly.relayout(gd, fittingView(wanted.frame, box.width, box.height, wanted.margin));
+  }
+
+  function fit() {
+    document.querySelectorAll("[data-fit-map] .js-plotly-plot").forEach(fitEmbedded);
+    var gd = graph();
+    if (!ready(gd) || gd.dataset.fitted) {
+      return;
+    }
+    gd.dataset.fitted = "1";
+    watch(gd);
+    showFrame(gd, DEFAULT_FRAME).then(function () { spread(gd); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-frame]");
+    var gd = graph();
+    if (button && ready(gd)) {
+      document.querySelectorAll("[data-frame]").forEach(function (other) {
+        other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      });
+      showFrame(gd, button.getAttribute("data-frame"));
+    }
+  });
 
   // The map is rendered by React after this script runs (and again after a language switch).
   new MutationObserver(fit).observe(document.documentElement, { childList: true, subtree: true });

@@ -38,8 +38,23 @@ THEME_COLOURS = {
 UNSTATED_THEME_COLOUR = "#6b6b6b"
 # Plotly's decimal and thousands separators: « 1 234,5 » in French, « 1,234.5 » in English.
 SEPARATORS = {"fr": ", ", "en": ".,"}
-MAP_CENTER = {"lat": 53.0, "lon": -69.5}
-MAP_ZOOM = 3.0
+# Frames of the map (west, east, south, north in degrees), fitted to the screen by assets/fit_map.js.
+# « south » is the first view: from the Abitibi to the Îles-de-la-Madeleine, from the border to
+# Sept-Îles and Chibougamau, where nearly all people and known projects are (a test checks it holds
+# the MRC where 95 % of Québec's people live); the north is one click (« Tout le Québec ») or one
+# zoom-out away. « montreal » is the Montréal metropolitan area: Montréal, Laval and Longueuil are
+# a few pixels wide in the southern frame. A frame is centred on the screen: on a phone held
+# upright the extra height shows the north above and the border below, and the frame stays in the
+# middle, in the first screen.
+MAP_FRAMES = {
+    "south": {"west": -79.6, "east": -61.0, "south": 44.95, "north": 50.3},
+    "montreal": {"west": -74.2, "east": -73.1, "south": 45.25, "north": 45.85},
+    "quebec": {"west": -79.8, "east": -57.1, "south": 45.0, "north": 62.6},
+}
+FRAME_ORDER = ("south", "montreal", "quebec")
+# The view drawn before the browser fits the southern frame to the screen (and without scripts).
+MAP_CENTER = {"lat": 47.8, "lon": -70.3}
+MAP_ZOOM = 4.2
 # Past this many projects in view, points are grouped (see points_data).
 POINT_LIMIT = 800  # about 20 KB of gzip per update; beyond, a phone slows down too
 CLUSTER_DEGREES = 0.25
@@ -153,9 +168,14 @@ def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> t
     suffix = "" if measure == "count" else " (%)" if share else " ($)"
     data = {"geojson": url, "locations": list(agg.index[has]), "z": [float(v) for v in values[has]],
             "hovertext": list(hover[has]), "zmin": 0, "zmax": top,
-            "colorbar": {"title": {"text": measure_title(agg, measure, lang) + suffix, "side": "right"},
-                         "tickformat": ".0%" if share else ",.0f" if top >= 10 else ",.2f", "thickness": 14, "len": 0.6,
-                         "x": 0.99, "xanchor": "right", "bgcolor": "rgba(255,255,255,0.8)"}}
+            # Across the bottom right, over Maine and New Brunswick in the southern frame: a vertical
+            # bar on the right covered the Côte-Nord and, on a phone, a third of the map.
+            # The measure above its cycle: one line would not fit above the bar on a phone.
+            "colorbar": {"title": {"text": (measure_title(agg, measure, lang) + suffix).replace(" — ", "<br>"),
+                                   "side": "top"},
+                         "tickformat": ".0%" if share else ",.0f" if top >= 10 else ",.2f", "thickness": 10,
+                         "orientation": "h", "len": 0.5, "x": 0.99, "xanchor": "right", "y": 0.01, "yanchor": "bottom",
+                         "bgcolor": "rgba(255,255,255,0.85)"}}
     return no_data, data
 
 
@@ -226,9 +246,15 @@ def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.S
         lines += [str(precision_text.get(precision, precision)), *sure, source_line]
         hover.append("<br>".join(lines))
     colours = [THEME_COLOURS.get(theme, UNSTATED_THEME_COLOUR) for theme in projects.first_theme.astype(object).tolist()]
-    return {"lon": positions.lon.round(5).tolist(), "lat": positions.lat.round(5).tolist(),
-            "hovertext": hover, "marker": {"size": marker_sizes(projects.amount_fqis), "color": colours},
-            "customdata": projects.index.astype(str).tolist()}
+    sizes = marker_sizes(projects.amount_fqis)
+    # Largest first: later markers are drawn on top, so a small dot is never hidden under a large one.
+    order = np.argsort(-np.asarray(sizes, dtype=float), kind="stable")
+    lon, lat = positions.lon.round(5).to_numpy(), positions.lat.round(5).to_numpy()
+    ids = projects.index.astype(str).to_numpy()
+    return {"lon": lon[order].tolist(), "lat": lat[order].tolist(),
+            "hovertext": [hover[i] for i in order],
+            "marker": {"size": [sizes[i] for i in order], "color": [colours[i] for i in order]},
+            "customdata": ids[order].tolist()}
 
 
 def certainty_lines(projects: pd.DataFrame, lang: str) -> list[list[str]]:
@@ -294,6 +320,9 @@ def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool
         uirevision="keep-view",  # the visitor's zoom and pan survive every filter change
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
         hoverlabel={"align": "left"},
+        # A project dot answers only under the pointer (Plotly's default is 20 px around it): a
+        # territory beside a dot stays clickable, in the Montréal area above all.
+        hoverdistance=2,
         separators=SEPARATORS[lang],
     )
     return fig

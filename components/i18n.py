@@ -47,10 +47,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Choisissez un cycle dans les filtres pour en voir un autre ; les cycles ne s'additionnent jamais.",
         "Envelopes of the {cycle} cycle, the one with the most areas known at this level ({n} of {total}). "
         "Choose a cycle in the filters to see another; cycles are never added together."),
-    "envelope_cycle_chosen_one": ("Enveloppes du cycle {cycle} : {n} territoire connu sur {total}.",
-                                  "Envelopes of the {cycle} cycle: {n} area known of {total}."),
-    "envelope_cycle_chosen_other": ("Enveloppes du cycle {cycle} : {n} territoires connus sur {total}.",
-                                    "Envelopes of the {cycle} cycle: {n} areas known of {total}."),
     "envelope_cycle_several": ("Plusieurs cycles sont choisis : la carte montre celui dont on connaît le plus de "
                                "territoires, {cycle}.",
                                "Several cycles are chosen: the map shows the one with the most areas known, {cycle}."),
@@ -58,14 +54,6 @@ TEXT: dict[str, tuple[str, str]] = {
                    "du même territoire, seulement là où les deux sont connus.",
                    "Documented share: known FQIS amount of the cycle's projects ÷ known envelope of the same cycle "
                    "and area, only where both are known."),
-    "share_over_note_one": ("⚠ {n} territoire dépasse 100 % ({names}) : les sources ne concordent pas (enveloppe "
-                            "publiée plus petite que les projets qu'on y rattache).",
-                            "⚠ {n} area is over 100 % ({names}): the sources disagree (published envelope smaller "
-                            "than the projects tied to it)."),
-    "share_over_note_other": ("⚠ {n} territoires dépassent 100 % ({names}) : les sources ne concordent pas "
-                              "(enveloppe publiée plus petite que les projets qu'on y rattache).",
-                              "⚠ {n} areas are over 100 % ({names}): the sources disagree (published envelope "
-                              "smaller than the projects tied to it)."),
     "hover_share_over": ("⚠ plus de 100 % : les sources ne concordent pas", "⚠ over 100 %: the sources disagree"),
     "hover_documented": ("Montant des projets du cycle", "Amount of the cycle's projects"),
     "hover_envelope_summed": ("somme des enveloppes de chacune de ses Alliances",
@@ -95,18 +83,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "language_switch": ("English", "Français"),
     "no_data": ("Aucune donnée connue (≠ zéro)", "No known data (≠ zero)"),
     "no_data_hover": ("aucune donnée connue", "no known data"),
-    "fig_total": ("Montant FQIS connu", "Known FQIS amount"),
-    "fig_projects": ("Projets", "Projects"),
+    # Figures of the projects in view: always said to be those of the *known* projects, never the
+    # program's (its published totals are in the program strip above the map).
+    "fig_total": ("Montant des projets connus", "Amount of known projects"),
+    "fig_projects": ("Projets connus", "Known projects"),
     "fig_promoters": ("Organismes porteurs", "Promoting organizations"),
-    "fig_per_capita": ("Par habitant", "Per inhabitant"),
-    "fig_unknown_amounts_one": ("{n} projet sans montant connu", "{n} project with no known amount"),
-    "fig_unknown_amounts_other": ("{n} projets sans montant connu", "{n} projects with no known amount"),
+    "fig_per_capita": ("Projets connus, par habitant", "Known projects, per inhabitant"),
     "fig_population": ("Population 2021 du territoire : {pop}", "2021 population of the area: {pop}"),
     "ranking": ("Classement des territoires", "Ranking of areas"),
-    "ranking_no_data_one": ("{n} territoire sans donnée connue n'est pas classé.",
-                            "{n} area with no known data is not ranked."),
-    "ranking_no_data_other": ("{n} territoires sans donnée connue ne sont pas classés.",
-                              "{n} areas with no known data are not ranked."),
     "table_title": ("Projets de la vue", "Projects in view"),
     "col_title": ("Projet", "Project"),
     "col_promoter": ("Organisme porteur", "Promoting organization"),
@@ -155,16 +139,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_unreadable": ("Ce fichier ne peut pas être lu. Déposez un fichier .csv ou .xlsx.",
                           "This file cannot be read. Please use a .csv or .xlsx file."),
     "upload_too_big": ("« {name} » dépasse la taille permise ({size} Mo).", "« {name} » is larger than allowed ({size} MB)."),
-    "upload_summary": ("« {name} » : {read} ligne(s) lue(s), {valid} valide(s), {rejected} problème(s).",
-                       "« {name} »: {read} row(s) read, {valid} valid, {rejected} problem(s)."),
+    "upload_summary": ("« {name} » : {read}, {valid}, {problems}.", "« {name} »: {read}, {valid}, {problems}."),
     "upload_errors": ("Lignes à corriger", "Rows to fix"),
     "upload_row": ("Ligne", "Row"),
     "upload_column": ("Colonne", "Column"),
     "upload_problem": ("Problème", "Problem"),
-    "summary_one": ("{scope} : {total}, {n} projet, {per_capita} par habitant.",
-                    "{scope}: {total}, {n} project, {per_capita} per inhabitant."),
-    "summary_other": ("{scope} : {total}, {n} projets, {per_capita} par habitant.",
-                      "{scope}: {total}, {n} projects, {per_capita} per inhabitant."),
+    "summary": ("{scope} : {projects}, pour un montant connu de {total}, soit {per_capita} par habitant "
+                "(projets connus seulement).",
+                "{scope}: {projects}, with a known amount of {total}, or {per_capita} per inhabitant "
+                "(known projects only)."),
     "summary_quebec": ("Tout le Québec", "All of Québec"),
     "territory_table": ("Tableau des territoires (équivalent texte de la carte)", "Table of areas (text version of the map)"),
     "col_territory": ("Territoire", "Area"),
@@ -194,8 +177,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "cluster_title": ("Projets regroupés", "Grouped projects"),
     "clustered_note": ("{n} projets dans la vue : trop pour les dessiner un à un, ils sont regroupés par secteur.",
                        "{n} projects in view: too many to draw one by one, they are grouped by area."),
-    "table_count_one": ("{n} projet dans la vue", "{n} project in view"),
-    "table_count_other": ("{n} projets dans la vue", "{n} projects in view"),
     "table_show": ("Afficher le tableau des projets", "Show the project table"),
     "table_loading": ("Chargement du tableau…", "Loading the table…"),
     "table_load_error": ("Le tableau n'a pas pu être chargé. Réessayer", "The table could not be loaded. Try again"),
@@ -220,14 +201,6 @@ def t(key: str, lang: str, **values) -> str:
     return text(TEXT, key, lang, **values)
 
 
-def tn(key: str, count, lang: str, **values) -> str:
-    """The text of `key` for `count` things, in the plural form the language's rules (CLDR, through
-    Babel) give: « 0 projet », « 1 projet », « 2 projets »; « 1 project », « 0 projects ». The table
-    holds `key_one` and `key_other`; `{n}` is the formatted count."""
-    form = "one" if _plural_form(lang, count) == "one" else "other"
-    return t(f"{key}_{form}", lang, n=number(count, lang), **values)
-
-
 def inferred_phrases(cell, lang: str) -> list[str]:
     """A project's `inferred` cell (« mrc;cycle ») → « MRC déduite », « cycle déduit »; a word
     without a phrase is kept as written, so nothing inferred goes unsaid."""
@@ -235,19 +208,11 @@ def inferred_phrases(cell, lang: str) -> list[str]:
             for part in str(cell or "").split(";") if part]
 
 
-def _plural_form(lang: str, count) -> str:
-    from babel import Locale
-    try:
-        value = abs(float(count))
-    except (TypeError, ValueError):
-        return "other"
-    if value != value:  # NaN
-        return "other"
-    return Locale.parse(LOCALES.get(lang, "fr_CA")).plural_form(int(value) if value.is_integer() else value)
-
-
 def percent(value, lang: str) -> str:
-    """0.134 → « 13,4 % » (fr) or « 13.4% » (en); unknown → « — »."""
+    """0.134 → « 13,4 % » (fr) or « 13.4% » (en); unknown → « — ». A share above zero but below
+    0,05 % is « < 0,1 % », never « 0,0 % », which would read as nothing."""
+    if not _missing(value) and 0 < value < 0.0005:
+        return "< " + percent(0.001, lang)
     text = _format(value * 100 if not _missing(value) else value, lang, 1, currency=False)
     if text == "—":
         return text
@@ -337,3 +302,93 @@ def money_cents_many(values, lang: str):
 
 def number_many(values, lang: str):
     return _many(values, lang, 0, currency=False)
+
+
+# ---------------------------------------------------------------- plural forms
+# Every text that holds a count, in one table: key → ((French one, other), (English one, other)).
+# {n} is the count (formatted by `plural`); other placeholders are filled from its keyword arguments.
+# The form is chosen by the language's CLDR plural rule through Babel (French: « 0 projet »,
+# « 1 projet », « 2 projets »; English: « 0 projects », « 1 project »). Kept in one place so the
+# move to gettext catalogs (ngettext) finds every entry.
+
+PLURALS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "n_projects": (("{n} projet", "{n} projets"), ("{n} project", "{n} projects")),
+    "n_known_projects": (("{n} projet connu", "{n} projets connus"), ("{n} known project", "{n} known projects")),
+    "unknown_amounts": (("{n} projet sans montant connu", "{n} projets sans montant connu"),
+                        ("{n} project with no known amount", "{n} projects with no known amount")),
+    "ranking_no_data": (("{n} territoire sans donnée connue n'est pas classé.",
+                         "{n} territoires sans donnée connue ne sont pas classés."),
+                        ("{n} area with no known data is not ranked.", "{n} areas with no known data are not ranked.")),
+    "table_count": (("{n} projet dans la vue", "{n} projets dans la vue"),
+                    ("{n} project in view", "{n} projects in view")),
+    "rows_read": (("{n} ligne lue", "{n} lignes lues"), ("{n} row read", "{n} rows read")),
+    "rows_valid": (("{n} valide", "{n} valides"), ("{n} valid", "{n} valid")),
+    "problems": (("{n} problème", "{n} problèmes"), ("{n} problem", "{n} problems")),
+    "other_amounts": (("{n} autre montant", "{n} autres montants"), ("{n} other amount", "{n} other amounts")),
+    "other_themes": (("{n} autre thème", "{n} autres thèmes"), ("{n} other theme", "{n} other themes")),
+    "other_projects": (("{n} autre projet", "{n} autres projets"), ("{n} other project", "{n} other projects")),
+    "other_known_amounts": (("{n} autre montant connu", "{n} autres montants connus"),
+                            ("{n} other known amount", "{n} other known amounts")),
+    "regions_only": (("{n} région seulement", "{n} régions seulement"), ("{n} region only", "{n} regions only")),
+    "n_alliances": (("{n} Alliance", "{n} Alliances"), ("{n} Alliance", "{n} Alliances")),
+    "n_rows": (("{n} ligne", "{n} lignes"), ("{n} row", "{n} rows")),
+    "others": (("{n} autre", "{n} autres"), ("{n} other", "{n} others")),
+    "themes_word": (("thème", "thèmes"), ("theme", "themes")),
+    "regional_projects": (("{n} projet régional ou multi-MRC", "{n} projets régionaux ou multi-MRC"),
+                          ("{n} region-wide or multi-MRC project", "{n} region-wide or multi-MRC projects")),
+    "multi_mrc_projects": (("{n} projet sur plusieurs MRC sert aussi cette MRC",
+                            "{n} projets sur plusieurs MRC servent aussi cette MRC"),
+                           ("{n} multi-MRC project also serves this MRC", "{n} multi-MRC projects also serve this MRC")),
+    "counted_in_no_mrc": (("{n} projet, compté dans aucune MRC", "{n} projets, comptés dans aucune MRC"),
+                          ("{n} project, counted in no MRC", "{n} projects, counted in no MRC")),
+    # {noun} is the territory word for the same count (noun_region, noun_mrc, noun_alliance).
+    "territories_with_envelope": (
+        ("{n} {noun} sur {total} a une enveloppe {cycle} connue", "{n} {noun} sur {total} ont une enveloppe {cycle} connue"),
+        ("{n} {noun} of {total} has a known {cycle} envelope", "{n} {noun} of {total} have a known {cycle} envelope")),
+    "territories_with_data": (
+        ("{n} {noun} sur {total} a une donnée connue", "{n} {noun} sur {total} ont une donnée connue"),
+        ("{n} {noun} of {total} has known data", "{n} {noun} of {total} have known data")),
+    "envelope_cycle_chosen": (("Enveloppes du cycle {cycle} : {n} territoire connu sur {total}.",
+                               "Enveloppes du cycle {cycle} : {n} territoires connus sur {total}."),
+                              ("Envelopes of the {cycle} cycle: {n} area known of {total}.",
+                               "Envelopes of the {cycle} cycle: {n} areas known of {total}.")),
+    "share_over_note": (("⚠ {n} territoire dépasse 100 % ({names}) : les sources ne concordent pas (enveloppe "
+                         "publiée plus petite que les projets qu'on y rattache).",
+                         "⚠ {n} territoires dépassent 100 % ({names}) : les sources ne concordent pas "
+                         "(enveloppe publiée plus petite que les projets qu'on y rattache)."),
+                        ("⚠ {n} area is over 100 % ({names}): the sources disagree (published envelope smaller "
+                         "than the projects tied to it).",
+                         "⚠ {n} areas are over 100 % ({names}): the sources disagree (published envelope "
+                         "smaller than the projects tied to it).")),
+    "noun_region": (("région", "régions"), ("region", "regions")),
+    "noun_mrc": (("MRC", "MRC"), ("MRC", "MRCs")),
+    "noun_alliance": (("Alliance", "Alliances"), ("Alliance", "Alliances")),
+}
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str):
+    from babel import Locale
+    return Locale.parse(LOCALES.get(lang, "fr_CA"))
+
+
+def plural_form(count, lang: str) -> str:
+    """« one » or « other »: the CLDR category of `count` in `lang`, reduced to the two forms the
+    interface writes (French « many », for round millions, takes the « other » form; an unknown
+    count, the « other » form)."""
+    try:
+        value = abs(float(count))
+    except (TypeError, ValueError):
+        return "other"
+    if value != value:  # NaN
+        return "other"
+    category = _locale(clean_lang(lang)).plural_form(int(value) if value.is_integer() else value)
+    return "one" if category == "one" else "other"
+
+
+def plural(key: str, count: float, lang: str, **values) -> str:
+    """The text of `key` for `count` in `lang`, the count written as a number of the language."""
+    fr, en = PLURALS[key]
+    one, other = en if lang == "en" else fr
+    chosen = one if plural_form(count, lang) == "one" else other
+    return chosen.format(n=number(count, lang), **values)

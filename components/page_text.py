@@ -24,7 +24,6 @@ SHARED: dict[str, tuple[str, str]] = {
     "envelopes": ("Enveloppes et montants publiés, par cycle", "Envelopes and published amounts, by cycle"),
     "envelopes_none": ("Aucun montant publié connu pour ce territoire.", "No published amount known for this area."),
     "mandataire": ("mandataire : {name}", "managing body: {name}"),
-    "n_projects": ("{n} projet(s)", "{n} project(s)"),
     "no_data_note": ("Aucune donnée connue n'est pas zéro : ce territoire a pu recevoir de l'argent "
                      "qu'aucune source lue ne documente.",
                      "No known data is not zero: this area may have received money that no source we read documents."),
@@ -36,7 +35,6 @@ SHARED: dict[str, tuple[str, str]] = {
     "promoters": ("Organismes porteurs", "Promoting organizations"),
     "region_kicker": ("Région administrative {code}", "Administrative region {code}"),
     "total": ("Montant FQIS connu", "Known FQIS amount"),
-    "unknown_amounts": ("{n} projet(s) sans montant connu", "{n} project(s) with no known amount"),
     "unknown_empty": ("L'adresse ne nomme aucun territoire.", "The address names no area."),
     "unknown_mrc": ("Aucune MRC ne porte l'identifiant « {value} ».", "No MRC has the id « {value} »."),
     "unknown_region": ("Aucune région ne porte le code « {value} ».", "No region has the code « {value} »."),

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.figures import choropleth_data, map_figure
-from components.i18n import money, money_cents, number, text
+from components.i18n import money, money_cents, number, plural, text
 from components.page_text import with_shared
 from components.urls import layer_url
 from data import metrics
@@ -173,7 +173,7 @@ def slide_notes(facts: dict, lang: str) -> list[str]:
     if facts["n_projects"] == 0:
         notes.append(tr("no_project", lang))
     elif unknown:
-        notes.append(tr("unknown_amounts", lang, n=number(unknown, lang)))
+        notes.append(plural("unknown_amounts", unknown, lang))
     if facts["mrc"] is None and facts["regional_amount"] is not None:
         notes.append(tr("regional", lang, amount=money(facts["regional_amount"], lang)))
     if facts["mrc"] is not None and facts["n_projects"]:
@@ -214,7 +214,11 @@ def focus_data(region: str, step: int) -> tuple[dict, dict]:
 def presentation_figure(region: str, step: int, lang: str, data: Dataset | None = None) -> go.Figure:
     """The map of `region` at `step`: MRC coloured by amount per inhabitant, the current one in focus."""
     no_data, with_data = region_map_data(region, lang, data)
-    with_data = {**with_data, "colorbar": {**with_data["colorbar"], "thickness": 26, "len": 0.7, "x": 1.0,
+    # A vertical bar in its own strip on the right: a region fills the projected map, with no empty
+    # corner for the dashboard's horizontal bar.
+    bar = with_data["colorbar"]
+    with_data = {**with_data, "colorbar": {**bar, "orientation": "v", "title": {**bar["title"], "side": "right"},
+                                           "y": 0.5, "yanchor": "middle", "thickness": 26, "len": 0.7, "x": 1.0,
                                            "xanchor": "right", "tickfont": {"size": PROJECTOR_FONT}}}
     points = {"lon": [], "lat": [], "hovertext": [], "marker": {"size": [], "color": []}, "customdata": []}
     fig = map_figure(no_data, with_data, points, lang)

@@ -18,7 +18,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import ids
 from components.dataset import UPLOAD_KEY_PREFIX, Dataset, current, prepare_for_map
-from components.i18n import number, t
+from components.i18n import number, plural, t
 from data import schema
 from data.importer import import_spreadsheet
 from data.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, UnreadableFile
@@ -67,8 +67,9 @@ def read_upload(contents, filename, lang: str) -> tuple[dict | None, list]:
     except (binascii.Error, ValueError) as error:
         message = str(error) if isinstance(error, UnreadableFile) else t("upload_unreadable", lang)
         return None, [html.P(message, className="error")]
-    report = [html.P(t("upload_summary", lang, name=filename, read=number(result.rows_read, lang),
-                       valid=number(result.rows_valid, lang), rejected=number(len(result.errors), lang)))]
+    report = [html.P(t("upload_summary", lang, name=filename, read=plural("rows_read", result.rows_read, lang),
+                       valid=plural("rows_valid", result.rows_valid, lang),
+                       problems=plural("problems", len(result.errors), lang)))]
     if result.errors:
         rows = [html.Tr([html.Td("" if e.row is None else str(e.row)), html.Td(e.column or ""), html.Td(e.message)])
                 for e in result.errors[:MAX_ERRORS_SHOWN]]

@@ -86,9 +86,10 @@ class OwnFile:
 def step_projects(data: Dataset, region: str, step: int) -> pd.DataFrame:
     """The projects listed at `step`: an MRC's step lists the projects counted in that MRC (the ones its
     figures count); the overview lists those counted for the region only (region-wide or on several
-    MRC). Each project of the region is thus listed once in the whole presentation."""
+    MRC). Each project of the region is thus listed once in the whole presentation. As on the map, the
+    2010–2015 plan's projects are not among them (the figures, with no cycle chosen, do not count them)."""
     order = slides.region_mrcs(region)
-    projects = data.projects
+    projects = metrics.filter_projects(data.projects, Filters())
     counted = projects.counted_mrc.astype(object)
     if step % (len(order) + 1) == 0:
         inside = metrics.filter_projects(projects, Filters(regions=(region,)))

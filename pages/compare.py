@@ -35,7 +35,7 @@ from components import ids, own_data
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
-from components.i18n import clean_lang, money, money_cents, number, text
+from components.i18n import clean_lang, money, money_cents, number, plural, text
 from components.page_text import with_shared
 from components.state import clean_choice
 from data import metrics
@@ -87,8 +87,8 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
                        "différents ne s'additionnent pas.",
                        "Each amount is listed with its kind and source; different kinds or levels do not add up."),
     "no_envelope": ("Aucun montant connu.", "No known amount."),
-    "parts": ("{n} autre(s) montant(s) connu(s) pour des parties de la région (sous-régions, MRC).",
-              "{n} other known amount(s) for parts of the region (sub-regions, MRC)."),
+    "parts": ("{amounts} pour des parties de la région (sous-régions, MRC).",
+              "{amounts} for parts of the region (sub-regions, MRC)."),
     "source": ("source", "source"),
     "priorities": ("Priorités des projets connus", "Priorities of known projects"),
     "priorities_rule": ("Un projet peut avoir plusieurs priorités.", "A project may have several priorities."),
@@ -226,7 +226,7 @@ def panel(level, value, lang: str, agg: pd.DataFrame | None = None, data: Datase
         _facts_list(f, lang),
         html.H3(tr("envelopes", lang)),
         _envelope_table(f["envelopes"], lang),
-        html.P(tr("parts", lang, n=number(f["other_envelopes"], lang)), className="cmp-note")
+        html.P(tr("parts", lang, amounts=plural("other_known_amounts", f["other_envelopes"], lang)), className="cmp-note")
         if f["other_envelopes"] else None,
         documented_share_section(level, territory, lang, heading=html.H3, css="cmp-shares", shares=f["shares"]),
         html.H3(tr("priorities", lang)),
@@ -246,7 +246,7 @@ def _facts_list(f: dict, lang: str) -> html.Dl:
     fact("population", tr("population_estimated" if f["population_estimated"] else "population", lang),
          number(f["population"], lang))
     fact("total", tr("total", lang), money(f["total"], lang) if f["total"] is not None else tr("no_data", lang),
-         tr("unknown_amounts", lang, n=number(unknown, lang)) if unknown else None)
+         plural("unknown_amounts", unknown, lang) if unknown else None)
     fact("projects", tr("projects", lang), number(f["n_projects"], lang),
          tr("mrc_rule", lang) if f["level"] == "mrc" else None)
     fact("promoters", tr("promoters", lang), number(f["n_promoters"], lang))
@@ -284,7 +284,7 @@ def _priority_list(rows: list[tuple[str, str, int]], lang: str):
     if not rows:
         return html.P(tr("no_priority", lang), className="cmp-muted")
     top = max(n for _, _, n in rows)
-    items = [html.Li([html.Span(label), html.Span(tr("n_projects", lang, n=number(n, lang))),
+    items = [html.Li([html.Span(label), html.Span(plural("n_projects", n, lang)),
                       html.Span(className="cmp-bar", style={"width": f"{100 * n / top:.0f}%"})],
                      **{"data-theme": theme or "none"})
              for theme, label, n in rows]

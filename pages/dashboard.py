@@ -28,7 +28,7 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from components import about, downloads, ids, lazy_grid, table, upload
+from components import about, downloads, ids, lazy_grid, map_view, program, table, upload
 from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
@@ -47,7 +47,7 @@ from components.figures import (
     points_data,
     ranking_figure,
 )
-from components.i18n import money, money_cents, number, t, tn
+from components.i18n import money, money_cents, number, plural, t
 from components.permalink import (
     export_query,
     slider_value,
@@ -135,7 +135,10 @@ def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
         column = {"region": "region_name", "mrc": "name", "alliance": "name_fr"}[level]
         names += [str(table_[column].get(i, i)) for i in chosen]
     scope = ", ".join(names) if names else t("summary_quebec", view.lang)
-    return tn("summary", head.n_projects, view.lang, scope=scope, total=money(head.total, view.lang),
+    return t("summary", view.lang, scope=scope, total=money(head.total, view.lang),
+             projects=plural("n_known_projects", head.n_projects, view.lang),
+             per_capita=money_cents(head.per_capita, view.lang))
+    return plural("summary", head.n_projects, view.lang, scope=scope, total=money(head.total, view.lang),
               per_capita=money_cents(head.per_capita, view.lang))
 
 
@@ -151,14 +154,14 @@ def envelope_notes(view: View, agg: pd.DataFrame, envelopes: pd.DataFrame) -> li
     if not chosen:
         notes = [t("envelope_cycle_default", lang, cycle=label, n=number(known, lang), total=number(len(agg), lang))]
     else:
-        notes = [tn("envelope_cycle_chosen", known, lang, cycle=label, total=number(len(agg), lang))]
+        notes = [plural("envelope_cycle_chosen", known, lang, cycle=label, total=number(len(agg), lang))]
         if len(chosen) > 1:
             notes.append(t("envelope_cycle_several", lang, cycle=label))
     if view.measure == "documented_share":
         notes.append(t("share_rule", lang))
         over = agg.name[agg.share_over.to_numpy(dtype=bool)]
         if len(over):
-            notes.append(tn("share_over_note", len(over), lang, names=", ".join(map(str, over))))
+            notes.append(plural("share_over_note", len(over), lang, names=", ".join(map(str, over))))
     differs = agg.name[agg.territory_differs.to_numpy(dtype=bool)]
     if len(differs):
         notes.append(t("differs_note", lang, names=", ".join(map(str, differs))))
@@ -191,7 +194,7 @@ def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
     missing = len(agg) - len(ranked)
     return [html.Table([html.Caption(t("territory_table", lang)), html.Thead(header), html.Tbody(rows)],
                        className="territory-table"),
-            html.P(tn("ranking_no_data", missing, lang), className="card-note") if missing else None]
+            html.P(plural("ranking_no_data", missing, lang), className="card-note") if missing else None]
 
 
 def headline_cards(head: metrics.Headline, lang: str) -> list:
@@ -201,7 +204,7 @@ def headline_cards(head: metrics.Headline, lang: str) -> list:
     unknown = head.n_projects - head.n_with_amount
     return [
         card(t("fig_total", lang), money(head.total, lang),
-             tn("fig_unknown_amounts", unknown, lang) if unknown else None),
+             plural("unknown_amounts", unknown, lang) if unknown else None),
         card(t("fig_projects", lang), number(head.n_projects, lang)),
         card(t("fig_promoters", lang), number(head.n_promoters, lang)),
         card(t("fig_per_capita", lang), money_cents(head.per_capita, lang),
@@ -321,6 +324,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
+        html.P(map_view.sentence(view, initial["agg"]), id=ids.MAP_SENTENCE, className="map-sentence"),
+        map_view.frame_buttons(lang),
         html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
                  **{"aria-live": "polite"}),
         dcc.Graph(id=ids.MAP, className="map",
@@ -345,7 +350,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
 
     table_panel = html.Section([
         html.H2(t("table_title", lang)),
-        html.P(tn("table_count", initial["n_projects"], lang), id=ids.TABLE_COUNT,
+        html.P(plural("table_count", initial["n_projects"], lang), id=ids.TABLE_COUNT,
                className="table-count", **{"aria-live": "polite"}),
         html.Div([
             html.Label(t("share", lang), htmlFor=ids.SHARE, className="share-label"),
@@ -379,6 +384,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
                                         className="presentation-link"),
                       compare.link(lang, view.filters.regions, className="compare-link")]),
         ], className="page-header"),
+        program.strip(data, lang),
         html.Main([filters_panel, map_panel, side_panel], id="main", className="dashboard"),
         table_panel,
         upload.section(lang),
@@ -407,7 +413,7 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     Output(ids.TABLE_COUNT, "children"), Output(ids.TABLE_KEY, "data"), Output(ids.SELECTED_NOTICE, "children"),
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
     Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"), Output(ids.VIEW_SUMMARY, "children"),
-    Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"),
+    Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"), Output(ids.MAP_SENTENCE, "children"),
     *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"), State(ids.TABLE_KEY, "data"),
     prevent_initial_call=True,
 )
@@ -429,7 +435,7 @@ def view_outputs(data: Dataset, view: View) -> tuple:
     """Every output of update_view for one view of one dataset. Cached: many visitors look at the
     same views (the default, one region…), and a view's outputs never change while its data do not."""
     result = compute(view, data)
-    count = tn("table_count", result["n_projects"], view.lang)
+    count = plural("table_count", result["n_projects"], view.lang)
     links = page_links(view, result["agg"])
     return (map_patch(result["no_data"], result["data"], result["points"]),
             headline_cards(result["headline"], view.lang),
@@ -439,7 +445,8 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             downloads.upload_buttons(view.lang) if data.is_upload else links["downloads"], links["caption"],
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["agg"], view.measure, view.lang),
-            presentation.href_for(view.filters.regions, view.lang))
+            presentation.href_for(view.filters.regions, view.lang),
+            map_view.sentence(view, result["agg"]))
 
 
 def selected_notice(view: View, agg: pd.DataFrame) -> str:

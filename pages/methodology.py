@@ -24,7 +24,7 @@ from components.document import (
     source_link,
     table,
 )
-from components.i18n import clean_lang, number, text
+from components.i18n import clean_lang, number, plural, text
 from components.page_text import with_shared
 from data import load
 from data.schema import ENVELOPE_KINDS, REFERENCE_DIR
@@ -195,13 +195,12 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
                      "2018; {n} are documented here, {known} of them with a known FQIS share."),
     "gap_envelope": ("Enveloppe {cycle} de la région ou de l'Alliance non trouvée : {regions}.",
                      "{cycle} envelope of the region or Alliance not found: {regions}."),
-    "gap_found": ("{what} : connu pour {n} région(s) seulement ({regions}).",
-                  "{what}: known for {n} region(s) only ({regions})."),
+    "gap_found": ("{what} : connu pour {regions_only} ({regions}).", "{what}: known for {regions_only} ({regions})."),
     "gap_nothing": ("Rien n'a été trouvé (ni montant, ni projet, ni priorité) pour : {alliances}.",
                     "Nothing was found (no amount, project or priority) for: {alliances}."),
-    "gap_priorities": ("Priorités relevées avec une adresse pour {n} Alliance(s) sur 21.",
-                       "Priorities recorded with an address for {n} Alliance(s) of 21."),
-    "gap_dates": ("Date de la source non lue pour {n} ligne(s).", "Source date not read for {n} row(s)."),
+    "gap_priorities": ("Priorités relevées avec une adresse pour {alliances} sur 21.",
+                       "Priorities recorded with an address for {alliances} of 21."),
+    "gap_dates": ("Date de la source non lue pour {rows}.", "Source date not read for {rows}."),
     "gap_more": ("Le détail, source par source, est dans data/README.md (« Lacunes connues »).",
                  "Details, source by source, are in data/README.md (« Lacunes connues »)."),
     "envelope_2024": ("Enveloppe 2024–2029", "2024–2029 envelope"),
@@ -300,16 +299,17 @@ def known_gaps(lang: str) -> list[str]:
                               ("transition_2023", "transition", "transition-2023-2024")):
         found = regions_with(kind, cycle)
         if len(found) < len(regions):
-            gaps.append(_t("gap_found", lang, what=_t(what, lang), n=number(len(found), lang), regions=names(found)))
+            gaps.append(_t("gap_found", lang, what=_t(what, lang), regions_only=plural("regions_only", len(found), lang),
+                              regions=names(found)))
     seen = set(envelopes.alliance_id.dropna()) | set(projects.alliance_id.dropna()) | set(priorities.alliance_id)
     nothing = [a for a in alliances.index if a not in seen]
     if nothing:
         name_column = "name_en" if lang == "en" else "name_fr"
         gaps.append(_t("gap_nothing", lang, alliances="; ".join(alliances.loc[nothing, name_column])))
-    gaps.append(_t("gap_priorities", lang, n=number(priorities.alliance_id.nunique(), lang)))
+    gaps.append(_t("gap_priorities", lang, alliances=plural("n_alliances", priorities.alliance_id.nunique(), lang)))
     undated = int(envelopes.source_date.isna().sum() + projects.source_date.isna().sum())
     if undated:
-        gaps.append(_t("gap_dates", lang, n=number(undated, lang)))
+        gaps.append(_t("gap_dates", lang, rows=plural("n_rows", undated, lang)))
     gaps.append(_t("gap_more", lang))
     return gaps
 

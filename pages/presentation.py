@@ -123,7 +123,7 @@ def dropdown_labels(lang: str) -> dict:
                 "no_options_found": "No match"}
     return {"search": "Rechercher", "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
             "no_options_found": "Aucun résultat", "select_all": "Tout choisir", "deselect_all": "Tout retirer",
-            "selected_count": "{num_selected} choisi(s)"}
+            "selected_count": "choix : {num_selected}"}
 
 
 # ---------------------------------------------------------------- territories of a region

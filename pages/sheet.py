@@ -39,7 +39,7 @@ from components.document import (
     level_label,
     source_link,
 )
-from components.i18n import clean_lang, money_cents, number, t, text
+from components.i18n import clean_lang, money_cents, number, plural, t, text
 from components.page_text import with_shared
 from data import metrics
 from geo import layers
@@ -87,7 +87,7 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "territory_page": ("Page complète du territoire", "Full page of the area"),
     "figures": ("Chiffres clés", "Key figures"),
     "amount": ("Montant FQIS connu", "Known FQIS amount"),
-    "amount_note": ("pour {k} projet(s)", "for {k} project(s)"),
+    "amount_note": ("pour {projects}", "for {projects}"),
     "projects": ("Projets connus", "Known projects"),
     "projects_note": ("dont {n} sans montant connu", "{n} with no known amount"),
     "rank": ("rang : {ordinal} sur {n} {peers} avec montant connu", "rank: {ordinal} of {n} {peers} with a known amount"),
@@ -98,7 +98,6 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "rank_all_note": ("parmi les MRC/TE avec montant connu", "among the MRC/TE with a known amount"),
     "estimated": ("estimée", "estimated"),
     "regional": ("Régionaux ou multi-MRC", "Region-wide or multi-MRC"),
-    "regional_note": ("{n} projet(s), comptés dans aucune MRC", "{n} project(s), counted in no MRC"),
     "regional_none": ("aucun projet connu", "no known project"),
     "map_region": ("Carte : les {n} MRC/TE de {name} (gris), les territoires voisins (gris pâle).",
                    "Map: the {n} MRC/TE of {name} (grey), neighbouring areas (light grey)."),
@@ -112,19 +111,18 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "envelopes_rule": ("Natures et niveaux ne s'additionnent pas.", "Kinds and levels do not add up."),
     "envelopes_mrc_none": ("Aucun montant publié connu pour cette MRC ; ceux de la région sont sur la fiche {path}.",
                            "No published amount known for this MRC; the region's are on the sheet {path}."),
-    "envelopes_more": ("et {n} autre(s) montant(s) : voir la page du territoire ({path}).",
-                       "and {n} other amount(s): see the area's page ({path})."),
+    "envelopes_more": ("et {amounts} : voir la page du territoire ({path}).",
+                       "and {amounts}: see the area's page ({path})."),
     "priorities": ("Priorités des projets connus", "Priorities of the known projects"),
     "priorities_rule": ("(projets par thème ; un projet peut en avoir plusieurs)",
                         "(projects per theme; a project may have several)"),
     "priorities_none": ("Aucun projet connu, donc aucune priorité à compter.",
                         "No known project, so no priority to count."),
-    "themes_more": ("et {n} autre(s) thème(s)", "and {n} other theme(s)"),
+    "themes_more": ("et {themes}", "and {themes}"),
     "projects_title": ("Projets aux plus grands montants connus", "Projects with the largest known amounts"),
-    "projects_more": ("et {n} autre(s) projet(s) : voir la page du territoire ({path}).",
-                      "and {n} other project(s): see the area's page ({path})."),
-    "shared": ("{n} projet(s) sur plusieurs MRC servent aussi cette MRC ; ils sont comptés dans la région.",
-               "{n} multi-MRC project(s) also serve this MRC; they are counted in the region."),
+    "projects_more": ("et {projects} : voir la page du territoire ({path}).",
+                      "and {projects}: see the area's page ({path})."),
+    "shared": ("{projects} ; ils sont comptés dans la région.", "{projects}; they are counted in the region."),
     "source_line": ("Source : {site}, {path} — données au {date}. Chaque montant et chaque projet a sa source "
                     "publique (à chaque ligne ; adresses complètes sur la page du territoire).",
                     "Source: {site}, {path} — data as of {date}. Every amount and project has its public source "
@@ -468,7 +466,7 @@ def _top(kicker: list, name: str, alliance_ids: list[str], row: pd.Series, terri
     estimated = str(territory.get("population_estimated", "")).lower() == "true"
     figures = [
         _figure(_t("amount", lang), amount_text(row.amount, lang),
-                _t("amount_note", lang, k=number(row.n_with_amount, lang)) if row.n_with_amount else None, "amount"),
+                _t("amount_note", lang, projects=plural("n_projects", row.n_with_amount, lang)) if row.n_with_amount else None, "amount"),
         _figure(_t("projects", lang), number(row.n_projects, lang),
                 _t("projects_note", lang, n=number(unknown, lang)) if unknown else None, "projects"),
         _figure(_t("promoters", lang), number(row.n_promoters, lang), key="promoters"),
@@ -519,7 +517,7 @@ def _envelopes(rows: pd.DataFrame, lang: str, page_path: str, empty: str, own_le
             height + _paragraph_mm(empty, above=NOTE_UNDER_H2_MM)
     ordered = sheet_envelopes(rows)
     cycles = reference_labels("cycles", lang)
-    note_worst = _t("envelopes_more", lang, n=number(len(ordered), lang), path=page_path) + " " \
+    note_worst = _t("envelopes_more", lang, amounts=plural("other_amounts", len(ordered), lang), path=page_path) + " " \
         + _t("envelopes_rule", lang)
     height += _row_mm([Cell(_t(c.key, lang), None) for c in ENVELOPE_COLUMNS], ENVELOPE_COLUMNS, bold=True) \
         + HEAD_RULE_MM - ROW_RULE_MM + _paragraph_mm(note_worst)
@@ -545,7 +543,7 @@ def _envelopes(rows: pd.DataFrame, lang: str, page_path: str, empty: str, own_le
         groups[-1][1].append(cells)
     children.append(_table(ENVELOPE_COLUMNS, lang, groups, "sheet-envelopes"))
     more = len(ordered) - sum(len(g[1]) for g in groups)
-    notes = ([_t("envelopes_more", lang, n=number(more, lang), path=page_path)] if more else []) \
+    notes = ([_t("envelopes_more", lang, amounts=plural("other_amounts", more, lang), path=page_path)] if more else []) \
         + [_t("envelopes_rule", lang)]
     children.append(html.P(" ".join(notes), className="sheet-more"))
     return html.Section(children, className="sheet-section", id="fiche-enveloppes"), height
@@ -566,12 +564,12 @@ def _priorities(projects: pd.DataFrame, lang: str) -> tuple[html.Section, float]
     separator = " : " if lang == "fr" else ": "
     items, texts = [], []
     for theme, label, n in shown + unstated:
-        count = _t("n_projects", lang, n=number(n, lang))
+        count = plural("n_projects", n, lang)
         items.append(html.Li([html.Span(label, className="sheet-theme"), separator, count],
                              **{"data-theme": theme or "none"}))
         texts.append(label + separator + count)
     if len(stated) > len(shown):
-        more = _t("themes_more", lang, n=number(len(stated) - len(shown), lang))
+        more = _t("themes_more", lang, themes=plural("other_themes", len(stated) - len(shown), lang))
         items.insert(len(shown), html.Li(more))
         texts.insert(len(shown), more)
     lines, used = 1, 0.0  # items side by side, 5 mm apart, wrapping as a whole, 0.5 mm between lines
@@ -613,7 +611,7 @@ def _projects_chrome_mm(n_projects: int, lang: str, page_path: str, extra: str |
     title = _t("projects_title", lang)
     height = _h2_mm(title) + lines_mm(1) + ROW_PAD_MM + HEAD_RULE_MM - ROW_RULE_MM
     if n_projects:
-        height += _paragraph_mm(_t("projects_more", lang, n=number(n_projects, lang), path=page_path))
+        height += _paragraph_mm(_t("projects_more", lang, projects=plural("other_projects", n_projects, lang), path=page_path))
     return height + (_paragraph_mm(extra) if extra else 0)
 
 
@@ -643,7 +641,7 @@ def _projects(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
         children.append(_table(columns, lang, [(None, rows)], "sheet-projects"))
         more = len(ordered) - len(rows)
         if more:
-            children.append(html.P(_t("projects_more", lang, n=number(more, lang), path=page_path),
+            children.append(html.P(_t("projects_more", lang, projects=plural("other_projects", more, lang), path=page_path),
                                    className="sheet-more"))
     if extra:
         children.append(html.P(extra, className="sheet-more"))
@@ -772,7 +770,7 @@ def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list,
     if region_id in regional.index:
         counted = regional.loc[region_id]
         regional_figure = _figure(_t("regional", lang), amount_text(counted.amount, lang),
-                                  _t("regional_note", lang, n=number(counted.n_projects, lang)), "regional")
+                                  plural("counted_in_no_mrc", counted.n_projects, lang), "regional")
     else:
         regional_figure = _figure(_t("regional", lang), "—", _t("regional_none", lang), "regional")
     projects = territory_projects(data.projects, "region", region_id)
@@ -822,7 +820,7 @@ def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]
                _rank_all_figure(agg.per_capita, found, lang), _map_figure("mrc", found, name, caption, lang), lang)
     return _assemble(top, data.envelopes[data.envelopes.mrc_id == found], projects, lang, page_path, "mrc",
                      _t("envelopes_mrc_none", lang, path=f"/fiche/region/{region_id}"),
-                     _t("shared", lang, n=number(n_shared, lang)) if n_shared else None, data.demo)
+                     _t("shared", lang, projects=plural("multi_mrc_projects", n_shared, lang)) if n_shared else None, data.demo)
 
 
 def body_for(source, uploaded, territory, lang):

@@ -27,7 +27,7 @@ from components.document import (
     source_link,
     table,
 )
-from components.i18n import clean_lang, money, money_cents, number, percent, t, text
+from components.i18n import clean_lang, money, money_cents, number, percent, plural, t, text
 from components.table import certainty_text
 from components.page_text import with_shared
 from components.permalink import view_to_query
@@ -69,8 +69,7 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "areas_one": ("territoire", "area"),
     "areas_many": ("territoires", "areas"),
     "regional": ("Comptés à l'échelle de la région seulement", "Counted at region level only"),
-    "regional_value": ("{amount} — {n} projet(s) régionaux ou multi-MRC, dans aucune MRC",
-                       "{amount} — {n} region-wide or multi-MRC project(s), in no MRC"),
+    "regional_value": ("{amount} — {projects}, dans aucune MRC", "{amount} — {projects}, in no MRC"),
     "regional_none": ("aucun projet régional ou multi-MRC connu", "no known region-wide or multi-MRC project"),
     "envelopes_rule": ("Chaque ligne est un montant publié, avec sa nature. Les natures ne s'additionnent pas entre "
                        "elles et les niveaux se recoupent : aucun total n'est fait ici.",
@@ -82,7 +81,7 @@ _TEXT = with_shared({  # this page's own words; the shared ones are in component
     "priorities_none": ("Aucune priorité relevée avec une source pour {name}.",
                         "No priority recorded with a source for {name}."),
     "scope": ("choisies pour : {scope}", "chosen for: {scope}"),
-    "themes": ("thème(s) : {labels}", "theme(s): {labels}"),
+    "themes": ("{themes} : {labels}", "{themes}: {labels}"),
     "sources": ("Source : ", "Source: "),
     "projects_title": ("Projets connus", "Known projects"),
     "region_wide": ("toute la région", "whole region"),
@@ -319,7 +318,7 @@ def _priorities_section(alliance_ids: list[str], lang: str) -> html.Section:
                 ids = [i for i in str(row.theme_ids).split(";") if i] if isinstance(row.theme_ids, str) else []
                 labels = ", ".join(str(themes.get(i, i)) for i in ids)
                 items.append(html.Li([html.Q(row.priority_original, lang="fr"),
-                                      html.Span(" — " + _t("themes", lang, labels=labels), className="themes")
+                                      html.Span(" — " + _t("themes", lang, themes=plural("themes_word", len(ids), lang), labels=labels), className="themes")
                                       if labels else None]))
             sources = list(dict.fromkeys(group.source_url))
             links: list = [_t("sources", lang)]
@@ -390,7 +389,7 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
     if region_id in regional.index:
         counted = regional.loc[region_id]
         regional_value = _t("regional_value", lang, amount=amount_text(counted.amount, lang),
-                            n=number(counted.n_projects, lang))
+                            projects=plural("regional_projects", counted.n_projects, lang))
     else:
         regional_value = _t("regional_none", lang)
     facts = _facts([

@@ -104,3 +104,29 @@ def test_ranking_lists_only_territories_with_data_best_first(projects):
     assert fig["data"][0]["y"] == ["Bas-Saint-Laurent", "Montréal", "Estrie"]
     assert fig["data"][0]["x"] == [150_000, 30_000, 20_000]
     go.Figure(fig)  # a valid Plotly figure (validated here, not at each filter change)
+
+
+def test_the_southern_frame_holds_where_95_percent_of_people_live_and_montreal_s_frame_its_three_cities():
+    mrc = layers.territories("mrc")
+
+    def inside(frame, row):
+        return frame["west"] <= row.rep_lon <= frame["east"] and frame["south"] <= row.rep_lat <= frame["north"]
+
+    south = figures.MAP_FRAMES["south"]
+    held = mrc[[inside(south, row) for row in mrc.itertuples()]]
+    assert held.population_2021.sum() >= 0.95 * mrc.population_2021.sum()
+    assert len(held) < len(mrc)  # and it is not all of Québec: the north is one click away
+    for city in ("montreal", "laval", "longueuil"):
+        assert inside(figures.MAP_FRAMES["montreal"], mrc.loc[city])
+    assert set(figures.FRAME_ORDER) == set(figures.MAP_FRAMES) and figures.FRAME_ORDER[0] == "south"
+
+
+def test_project_points_are_drawn_largest_first_so_small_ones_stay_on_top(projects):
+    positions = figures.project_positions(projects, layers.territories("mrc"), layers.territories("region"))
+    points = figures.points_data(projects, positions, layers.territories("mrc").name, "fr")
+    sizes = points["marker"]["size"]
+    assert sizes == sorted(sizes, reverse=True)
+    # Every list of the trace follows the same order: a dot keeps its own hover and id.
+    by_id = dict(zip(points["customdata"], points["hovertext"]))
+    for project_id, row in projects.iterrows():
+        assert row.title.replace("<", "&lt;").replace(">", "&gt;") in by_id[str(project_id)]

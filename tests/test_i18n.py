@@ -48,3 +48,48 @@ def test_formatting_no_value_gives_an_empty_series():
 @pytest.mark.parametrize("unknown", [None, float("nan"), pd.NA, pd.NaT, "n/a"])
 def test_every_kind_of_missing_value_is_written_as_unknown(unknown):
     assert money(unknown, "fr") == money_cents(unknown, "en") == number(unknown, "fr") == "—"
+
+
+# ---------------------------------------------------------------- plural forms
+
+from components.i18n import PLURALS, plural, plural_form  # noqa: E402
+
+
+@pytest.mark.parametrize("key", sorted(PLURALS))
+def test_every_plural_entry_has_two_forms_in_both_languages_with_the_same_placeholders(key):
+    forms = [form for language in PLURALS[key] for form in language]
+    assert len(PLURALS[key]) == 2 and all(len(language) == 2 for language in PLURALS[key])
+    assert all(form.strip() and "(s)" not in form for form in forms)
+    assert len({frozenset(re.findall(r"{(\w+)}", form)) for form in forms}) == 1
+
+
+def test_french_and_english_plural_rules_follow_cldr():
+    assert [plural("n_projects", n, "fr") for n in (0, 1, 2, 7)] == ["0 projet", "1 projet", "2 projets", "7 projets"]
+    assert [plural("n_projects", n, "en") for n in (0, 1, 2)] == ["0 projects", "1 project", "2 projects"]
+    assert plural("n_projects", 1_000_000, "fr") == "1\u00a0000\u00a0000 projets"  # CLDR « many » takes « other »
+    assert plural_form(float("nan"), "fr") == plural_form(None, "en") == "other"
+
+
+def test_plural_fills_the_other_placeholders():
+    text = plural("territories_with_envelope", 11, "fr", noun=plural("noun_region", 11, "fr"), total=17,
+                  cycle="PAGIEPS 2017–2023")
+    assert text == "11 régions sur 17 ont une enveloppe PAGIEPS 2017–2023 connue"
+    one = plural("territories_with_envelope", 1, "en", noun=plural("noun_mrc", 1, "en"), total=104, cycle="2024–2029")
+    assert one == "1 MRC of 104 has a known 2024–2029 envelope"
+
+
+def test_no_interface_text_writes_a_plural_in_parentheses():
+    from components import map_view, page_text, program
+    from pages import compare, methodology, presentation, sheet, territory_page
+    tables = [TEXT, page_text.SHARED, program.TEXT, map_view.TEXT, compare._TEXT, methodology._TEXT,
+              presentation._TEXT, sheet._TEXT, territory_page._TEXT]
+    found = [(key, value) for table in tables for key, pair in table.items() for value in pair
+             if re.search(r"\w\((s|e|es|x)\)", value)]
+    assert found == []
+
+
+def test_a_share_is_a_percent_and_a_tiny_share_never_reads_as_zero():
+    from components.i18n import percent
+    assert percent(0.0094, "fr") == "0,9\u00a0%" and percent(0.0094, "en") == "0.9%"
+    assert percent(0.0001, "fr") == "< 0,1\u00a0%" and percent(0, "fr") == "0,0\u00a0%"
+    assert percent(None, "fr") == "—"

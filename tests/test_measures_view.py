@@ -8,7 +8,7 @@ import pytest
 from components import upload
 from components.dataset import Dataset, prepare_for_map
 from components.figures import choropleth_data, ranking_figure
-from components.i18n import TEXT, percent, tn
+from components.i18n import TEXT, percent, plural
 from components.state import AMOUNT_STEPS, View
 from data.metrics import Filters
 from pages import dashboard
@@ -62,7 +62,7 @@ def test_the_envelope_measure_follows_the_cycle_filter(small_dataset):
     assert result["data"]["locations"] == ["06"] and result["data"]["z"] == [11_000_000.0]
     notes = dashboard.map_notes(View(measure="envelope", filters=Filters(cycles=("transition-2023-2024",))),
                                 result, small_dataset)
-    assert notes.startswith(tn("envelope_cycle_chosen", 1, "fr", cycle="Transition 2023–2024", total="17"))
+    assert notes.startswith(plural("envelope_cycle_chosen", 1, "fr", cycle="Transition 2023–2024", total="17"))
     assert "1 territoire connu sur 17" in notes  # singular, not « territoire(s) »
 
 
@@ -106,7 +106,7 @@ def test_share_legend_and_english(small_dataset):
     agg = _compute(measure="documented_share", lang="en")["agg"]
     _, data = choropleth_data(agg, "region", "documented_share", "en")
     assert data["colorbar"]["tickformat"] == ".0%"
-    assert data["colorbar"]["title"]["text"].startswith("Documented share of the envelope — PAGIEPS 2017–2023")
+    assert data["colorbar"]["title"]["text"].startswith("Documented share of the envelope<br>PAGIEPS 2017–2023")
 
 
 def _values(**changes) -> list:

@@ -153,8 +153,8 @@ def test_every_project_of_the_region_is_listed_once(synthetic):
     assert len(listed) == len(set(listed)) == len(values["projects"])
     inside = metrics.filter_projects(synthetic.projects, Filters(regions=(region,)))
     order = region_slides.region_mrcs(region)
-    elsewhere = synthetic.projects[synthetic.projects.counted_mrc.isin(order).fillna(False).astype(bool)
-                                   & (synthetic.projects.region_code != region)]
+    shown = metrics.filter_projects(synthetic.projects, Filters())  # no cycle: the 2010–2015 plan apart
+    elsewhere = shown[shown.counted_mrc.isin(order).fillna(False).astype(bool) & (shown.region_code != region)]
     assert len(listed) == len(inside) + len(elsewhere)
     assert values["initial_lang"] == "en" and set(values["langs"]) == {"fr", "en"}
 

@@ -17,7 +17,7 @@ from dash import dcc, html
 from components import dataset
 from components.dataset import Dataset, prepare_for_map
 from components.document import CHANGELOG_PATH, kind_label
-from components.i18n import money, money_cents, number
+from components.i18n import money, money_cents, number, plural
 from data import load, metrics
 from geo import layers
 from pages import sheet
@@ -50,8 +50,8 @@ def cells(row) -> list[str]:
 
 
 def more_count(node, word: str) -> int:
-    """N of « et N autre(s) <word> » under `node` (0 when there is no such line)."""
-    found = re.search(r"et (\d+) autre\(s\) " + word, page_text(node))
+    """N of « et N autres <word>s » (or « et 1 autre <word> ») under `node` (0 when there is no such line)."""
+    found = re.search(r"et (\d+) autres? " + word, page_text(node))
     return int(found.group(1)) if found else 0
 
 
@@ -243,10 +243,10 @@ def test_priorities_are_themes_counted_over_the_projects(raw_projects):
     shown = {item.to_plotly_json()["props"]["data-theme"]: page_text(item) for item in items}
     unthemed = int(mine.themes.isna().sum())
     if unthemed:  # projects with no theme are counted on a line of their own
-        assert shown.pop("none").endswith(f"{unthemed} projet(s)")
+        assert shown.pop("none").endswith(plural("n_projects", unthemed, "fr"))
     assert set(shown) == set(expected.index)
     for theme, n in expected.items():
-        assert shown[theme].endswith(f"{n} projet(s)")
+        assert shown[theme].endswith(plural("n_projects", n, "fr"))
 
 
 def test_projects_are_the_largest_known_amounts_and_the_rest_is_counted(raw_projects):

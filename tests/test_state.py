@@ -5,6 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 from components.state import AMOUNT_STEPS, View, clicked_territory, toggle_selection, view_from_inputs
 from data.metrics import Filters
+from data.schema import vocabulary
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
@@ -24,7 +25,7 @@ def test_known_values_pass_through():
 def test_forged_values_fall_back_to_defaults():
     view = view_from_inputs("<script>", {"a": 1}, ["99", "05", "05"], "x" * 10_000, ["' OR 1=1 --"],
                             [None], 42, [0, 99], 12345, "../../etc/passwd", "de")
-    assert view.level == "region" and view.measure == "per_capita" and view.lang == "fr"
+    assert view.level == "region" and view.measure == View.measure == "envelope_per_capita" and view.lang == "fr"
     assert view.filters.regions == ("05",) and view.filters.mrcs == () and view.filters.themes == ()
     assert view.filters.amount_min is None and view.filters.amount_max is None
     assert view.filters.text == "" and view.selected is None
@@ -61,3 +62,23 @@ def test_clicking_toggles():
     assert toggle_selection("05", "06", "region") == "06"
     assert clicked_territory({"points": [{"curveNumber": 1, "location": "05"}]}) == "05"
     assert clicked_territory({"points": [{"curveNumber": 2, "location": "05"}]}) is None  # a project point
+
+
+def test_the_default_measure_is_the_program_s_own_money_and_colours_at_least_11_regions():
+    """The first map shows the most complete figures: envelopes (each one the whole amount a territory
+    received for a cycle), per inhabitant, of the cycle with most envelopes known. Known projects'
+    amounts may colour as many regions, but they document about 1 % of the program (see the program
+    strip): they are one click away, never the first picture. Counted from the curated files."""
+    from components.figures import measure_values
+    from data import metrics
+    from pages import dashboard
+
+    def coloured(measure, cycles=()):
+        view = View(measure=measure, filters=Filters(cycles=cycles))
+        return int(measure_values(dashboard.compute(view)["agg"], measure).notna().sum())
+
+    assert View.measure in metrics.ENVELOPE_MEASURES and View().filters.cycles == ()
+    assert coloured(View.measure) >= 11
+    # No chosen cycle colours more regions than the one the default view picks.
+    assert coloured(View.measure) == max(coloured(View.measure, (cycle,)) for cycle in vocabulary("cycles"))
+    assert coloured(View.measure) > coloured("documented_share")

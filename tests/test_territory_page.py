@@ -293,7 +293,7 @@ def test_region_level_money_and_multi_mrc_projects(small_dataset):
     region = territory_page.region_layout(code="01")
     # Project b serves two MRC and c the whole region: both count at region level only.
     assert facts(region)["Comptés à l'échelle de la région seulement"].startswith(money(50_000, "fr") + " — ")
-    assert "2 projet(s)" in facts(region)["Comptés à l'échelle de la région seulement"]
+    assert "2 projets régionaux" in facts(region)["Comptés à l'échelle de la région seulement"]
     mrc = territory_page.mrc_layout(mrc_id="la-mitis")
     assert "Projets multi-MRC qui servent aussi cette MRC" in page_text(mrc)
     assert "Transport solidaire" in page_text(mrc)

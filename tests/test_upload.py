@@ -21,7 +21,7 @@ def test_a_valid_file_becomes_a_session_dataset():
     payload, report = upload.read_upload(_data_url((FIXTURES / "coordinator_clean.csv").read_bytes()),
                                          "coordinator_clean.csv", "fr")
     assert payload["file"] == "coordinator_clean.csv" and len(payload["projects"]) == 2
-    assert "2 valide(s)" in str(report)
+    assert "2 valides" in str(report) and "(s)" not in str(report)
     data = upload.active_dataset("upload", payload)
     assert len(data.projects) == 2 and data is not upload.current()
     assert {"map_lon", "map_lat", "counted_mrc"} <= set(data.projects.columns)

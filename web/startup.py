@@ -70,6 +70,7 @@ def _check_dataset() -> None:
     from components import (
         dataset,  # imports pandas and the loaders; after the cheap layer checks
     )
+    from components.i18n import plural
 
     try:
         dataset.current()
@@ -77,8 +78,9 @@ def _check_dataset() -> None:
         problems = error.problems
         files = sorted({p.file for p in problems})
         shown = " ; ".join(str(p) for p in problems[:MAX_PROBLEMS_SHOWN])
-        more = f" ; … et {len(problems) - MAX_PROBLEMS_SHOWN} autre(s)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
-        raise NotReady(", ".join(files), f"{len(problems)} problème(s) : {shown}{more}.",
+        more = (f" ; … et {plural('others', len(problems) - MAX_PROBLEMS_SHOWN, 'fr')}"
+                if len(problems) > MAX_PROBLEMS_SHOWN else "")
+        raise NotReady(", ".join(files), f"{plural('problems', len(problems), 'fr')} : {shown}{more}.",
                        "Corrigez le fichier (ligne 1 = en-tête), puis redémarrez.") from None
     except layers.LayersNotBuilt as error:  # a loader needs a layer the checks above did not open
         raise NotReady(_missing_layer(error), "fichier de couche absent.", "Lancez « make build », puis redémarrez.") from None

@@ -48,7 +48,9 @@ def test_page_loads_with_no_console_error_and_no_outside_request(watch, server_u
 
 
 def test_choosing_a_region_changes_map_figures_and_table(watch):
-    page = watch().open("/")
+    # A measure of the projects in view (the default, envelopes per inhabitant, colours every region
+    # whose envelope is known whatever the filters).
+    page = watch().open("/?measure=per_capita")
     before, headline_before = map_state(page), _headline(page)
     rows_before = _table_rows(page)
     page.locator("#filter-region").click()
@@ -77,6 +79,10 @@ def test_clicking_an_mrc_filters_and_clicking_again_clears(watch):
     page.locator("#level-radio").get_by_label("MRC", exact=True).check()
     page.wait_for_function("() => document.querySelector('#map .js-plotly-plot').data[0].locations.length"
                            " + document.querySelector('#map .js-plotly-plot').data[1].locations.length === 104")
+    # The whole province in the frame (the first view shows the south, where the largest MRC are not).
+    page.get_by_role("button", name="Tout le Québec").click()
+    page.wait_for_function("() => document.querySelector('#map .js-plotly-plot').dataset.frame === 'quebec'"
+                           " && !document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map.isMoving()")
     # The largest MRC without known projects: its centre is far from any project point.
     target = _largest(map_state(page)["nodata"])
     rows_before = _table_rows(page)  # (scrolls down to the table; clicks scroll back to the map)

@@ -17,7 +17,7 @@ def test_a_valid_file_appears_on_the_map_figures_and_table(watch):
     page = w.open("/")
     before = map_state(page)
     _upload(page, FIXTURES / "coordinator_clean.csv")
-    page.wait_for_selector("#upload-report >> text=2 valide(s)")
+    page.wait_for_selector("#upload-report >> text=2 valides")
     page.wait_for_function("() => document.querySelector('#map .js-plotly-plot').data[2].lon.length === 2")
     assert map_state(page)["points"] == 2 != before["points"]
     page.wait_for_function("() => document.querySelector('#headline').innerText.includes('52\u00a0500')")

@@ -1,0 +1,66 @@
+"""The program's scale: its published total for each cycle, and how much of it known projects document.
+
+A cycle's published total is the largest province row of that cycle among the kinds that are its
+envelopes (`envelope`, and `transition` for the one-year transition). The other province rows of
+a cycle are parts of it or other things: the 138,8 M$ distributed to the regions is part of the
+160,1 M$ of PAGIEPS mesure 11; the 2,3 M$ of January 2023 is a `supplement`, beside the 26,1 M$.
+
+« Documented » is the sum of the known FQIS amounts of the projects of that cycle, over that
+total. Projects of unknown amount add nothing and are counted apart: no data is not zero.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data.schema import vocabulary
+
+TRANSITION_CYCLE = "transition-2023-2024"
+# The note of a rounded amount says how the source wrote it; « plus de 145 M$ » is a lower bound.
+LOWER_BOUND_WORDS = ("plus de", "more than")
+
+
+@dataclass(frozen=True)
+class CycleTotal:
+    cycle: str
+    total: float
+    at_least: bool  # the source gives a lower bound (« plus de 145 M$ »)
+    source_url: str
+    source_date: str | None
+    documented: float | None  # None: no project of this cycle has a known amount
+    n_projects: int
+    n_with_amount: int
+
+    @property
+    def share(self) -> float | None:
+        return None if self.documented is None or not self.total else self.documented / self.total
+
+
+def envelope_kinds(cycle: str) -> tuple[str, ...]:
+    return ("envelope", "transition") if cycle == TRANSITION_CYCLE else ("envelope",)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def cycle_totals(envelopes: pd.DataFrame, projects: pd.DataFrame) -> list[CycleTotal]:
+    """One CycleTotal per cycle with a published province total, in the order of cycles.csv."""
+    province = envelopes[(envelopes.territory_level == "province") & envelopes.amount.notna()]
+    out = []
+    for cycle in vocabulary("cycles"):
+        rows = province[(province.cycle == cycle) & province.kind.isin(envelope_kinds(cycle))]
+        if not len(rows):
+            continue
+        row = rows.loc[rows.amount.astype(float).idxmax()]
+        note = (_text(row.get("note")) or "").lower()
+        mine = projects[projects.cycle == cycle]
+        amounts = pd.to_numeric(mine.amount_fqis, errors="coerce")
+        known = amounts.dropna()
+        out.append(CycleTotal(
+            cycle=cycle, total=float(row.amount), at_least=any(word in note for word in LOWER_BOUND_WORDS),
+            source_url=str(row.source_url), source_date=_text(row.get("source_date")),
+            documented=float(known.sum()) if len(known) else None,
+            n_projects=len(mine), n_with_amount=len(known)))
+    return out
