@@ -38,8 +38,9 @@ def upload_file(kind: str, data: Dataset, view, file_name: str) -> dict:
     else:
         # one cycle's envelopes, as on the page and in the API
         cycle = metrics.choose_envelope_cycle(data.envelopes, view.level, view.effective_filters().cycles)
-        agg = export.ranked_territories(metrics.aggregate(chosen, view.level, data.envelopes, envelope_cycle=cycle),
-                                        view.measure)
+        mask = metrics.filter_mask(data.projects, view.effective_filters())
+        agg = export.ranked_territories(metrics.aggregate(data.projects, view.level, data.envelopes,
+                                                          envelope_cycle=cycle, mask=mask), view.measure)
         table, sheet = export.territory_table(agg, view.level, view.lang, envelope_cycle=cycle), "Territoires"
         stem = f"territoires-{view.level}"
     base = file_name.rsplit(".", 1)[0][:60] or "fichier"

@@ -163,7 +163,8 @@ def region_aggregate(region: str, data: Dataset | None = None) -> pd.DataFrame:
     data = data or dataset()
     order = list(region_mrcs(region))
     projects = data.projects[data.projects.counted_mrc.isin(order).fillna(False).astype(bool)]
-    return metrics.aggregate(projects, "mrc", data.envelopes).loc[order]
+    # No cycle chosen, as on the map: the 2010–2015 plan is not added to the later cycles.
+    return metrics.aggregate(projects, "mrc", data.envelopes, mask=metrics.filter_mask(projects, Filters())).loc[order]
 
 
 def slide_notes(facts: dict, lang: str) -> list[str]:

@@ -257,7 +257,8 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     (True where the Alliance covered other MRC during that cycle than the map draws) and
     envelope_summed (True where a region's envelope is the sum of its several Alliances'),
     envelope_disputed (True where the sources give different amounts for that envelope).
-    The cycle is in `attrs["envelope_cycle"]`.
+    The cycle is in `attrs["envelope_cycle"]`. A view's projects come as `mask=filter_mask(…)`, which
+    leaves the SEPARATE_CYCLES' out unless they are chosen.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
@@ -333,10 +334,12 @@ def documented_by_cycle(projects: pd.DataFrame, envelopes: pd.DataFrame, level: 
     """For one territory, one row per cycle with an envelope or a documented amount: envelope,
     documented, documented_share, share_over, territory_differs (as in aggregate), and
     explicit_share: the share documented by projects whose tie to the FQIS is explicit."""
-    explicit = filter_mask(projects, Filters(explicit_only=True))
+    # Every project, of every cycle: each cycle's documented amount counts that cycle's projects only.
+    everything = np.ones(len(projects), dtype=bool)
+    explicit = _explicit(projects)
     rows = {}
     for cycle in vocabulary("cycles"):
-        every = aggregate(projects, level, envelopes, envelope_cycle=cycle)
+        every = aggregate(projects, level, envelopes, envelope_cycle=cycle, mask=everything)
         if territory_id not in every.index:
             return pd.DataFrame()
         row = every.loc[territory_id]
@@ -441,7 +444,7 @@ def unattributed_by_region(projects: pd.DataFrame, mask: np.ndarray | None = Non
     """Per region, the projects counted at region level only (region-wide or multi-MRC)."""
     regional = projects.counted_mrc.isna().to_numpy()
     if mask is not None:
-        regional &= mask
+        regional = regional & mask
     grouped = projects[regional].groupby("region_code")
     return pd.DataFrame({"n_projects": grouped.size(), "amount": grouped.amount_fqis.sum(min_count=1)})
 
@@ -451,5 +454,5 @@ def unattributed_total(projects: pd.DataFrame, mask: np.ndarray | None = None) -
     amount = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
     regional = projects.counted_mrc.isna().to_numpy() & ~np.isnan(amount)
     if mask is not None:
-        regional &= mask
+        regional = regional & mask
     return float(amount[regional].sum()) if regional.any() else np.nan

@@ -125,7 +125,7 @@ def test_each_step_shows_the_figures_of_data_metrics(region, synthetic):
     values = data_block(offline.presentation_html(region, synthetic, "fr", plotly=TINY_PLOTLY))
     order = region_slides.region_mrcs(region)
     counted = synthetic.projects[synthetic.projects.counted_mrc.isin(order).fillna(False).astype(bool)]
-    agg = metrics.aggregate(counted, "mrc", synthetic.envelopes)
+    agg = metrics.aggregate(counted, "mrc", synthetic.envelopes, mask=metrics.filter_mask(counted, Filters()))
     steps = values["langs"]["fr"]["steps"]
     assert len(steps) == len(order) + 1
     filters = Filters(regions=(region,))

@@ -250,10 +250,12 @@ def territories() -> Response:
     lang, fmt = query.lang(), query.one_of("format")
     query.unknown()
     data = _dataset.current()
-    chosen = metrics.filter_projects(data.projects, filters)
+    mask = metrics.filter_mask(data.projects, filters)
+    chosen = data.projects[mask]
     # One cycle's envelopes, as on the page: the chosen cycle, else the one with most territories known.
     cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
-    agg = export.ranked_territories(metrics.aggregate(chosen, level, data.envelopes, envelope_cycle=cycle), measure)
+    agg = export.ranked_territories(metrics.aggregate(data.projects, level, data.envelopes, envelope_cycle=cycle,
+                                                      mask=mask), measure)
     if fmt == openapi.GEOJSON:
         records = export.territory_records(agg, level, lang, demo=bool(data.demo))
         body = json.dumps(geo_export.territory_features(records, level), ensure_ascii=False, allow_nan=False)
@@ -264,7 +266,8 @@ def territories() -> Response:
         table = export.territory_table(agg, level, lang, demo=bool(data.demo), envelope_cycle=cycle)
         return _ignored_header(_file(table, fmt, f"territoires-{level}", "Territoires"), query)
     head = metrics.headline(chosen, filters)
-    regional_only = metrics.unattributed_by_region(chosen).amount.sum(min_count=1) if level == "mrc" else np.nan
+    regional_only = metrics.unattributed_by_region(data.projects, mask).amount.sum(min_count=1) if level == "mrc" \
+        else np.nan
     return _json({
         "level": level, "measure": measure,
         "count": len(agg),
