@@ -36,8 +36,10 @@
   }
 
   function mapReady() {
-    var gd = document.querySelector("#" + "carte-app #map .js-plotly-plot");
-    return gd && gd.dataset.fitted === "1" && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    var gd = document.querySelector("#carte-app #map .js-plotly-plot");
+    var subplot = gd && gd.dataset.fitted === "1" && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    // Drawn: MapLibre has its territories (fetched from /layers/) and is not moving to its frame.
+    return !!(subplot && subplot.map && subplot.map.loaded() && !subplot.map.isMoving());
   }
 
   function takeOver() {
