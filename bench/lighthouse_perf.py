@@ -10,7 +10,7 @@ mobile (Lighthouse's default: a simulated mid-range phone on slow 4G, CPU slowed
 (`--preset=desktop`) — and prints the median of each figure: score, total blocking time, largest
 contentful paint, first contentful paint, speed index, time to interactive, cumulative layout
 shift and main-thread work. The figures, the machine and its load average go to a JSON file and
-to the « Lighthouse : performance » section of BENCHMARKS.md. Targets (issue #18): mobile ≥ 90
+to the marked section of BENCHMARKS.md (replaced at each run). Targets (issue #18): mobile ≥ 90
 with TBT ≤ 200 ms and LCP ≤ 2.5 s, desktop ≥ 98. Never run by the CI smoke run.
 """
 from __future__ import annotations
@@ -86,11 +86,11 @@ def format_line(path: str, profile: str, figures: dict) -> str:
 def markdown_section(report: dict) -> str:
     m = report["machine"]
     lines = [START, "",
-             f"Mesuré le {report['date']} sur {report['server']} ({m['cpu_model']}, {m['cores']} cœurs, "
-             f"{m['ram_gib']:.1f} Gio), Lighthouse {report['lighthouse']}, {report['chromium']} ; "
-             f"charge de la machine (moyenne sur 1 min) {m['load_average_start']:.1f} au début, "
-             f"{report['load_average_end']:.1f} à la fin. Médiane de {report['runs']} passages par profil.", "",
-             "| page | profil | performance | TBT | LCP | FCP | Speed Index | TTI | CLS | fil principal |",
+             f"Run of {report['date']} against {report['server']} ({m['cpu_model']}, {m['cores']} cores, "
+             f"{m['ram_gib']:.1f} GiB), Lighthouse {report['lighthouse']}, {report['chromium']}; machine load "
+             f"(1-min average) {m['load_average_start']:.1f} at start, {report['load_average_end']:.1f} at end. "
+             f"Median of {report['runs']} runs per profile.", "",
+             "| page | profile | performance | TBT | LCP | FCP | Speed Index | TTI | CLS | main thread |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for path, profiles in report["results"].items():
         for profile, f in profiles.items():
@@ -108,7 +108,8 @@ def write_benchmarks(report: dict, path: Path = BENCHMARKS) -> None:
     if START in text and END in text:
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S)
     else:
-        text = text.rstrip("\n") + "\n\n## Lighthouse : performance de `/` sur `make serve`\n\n" + section + "\n"
+        text = text.rstrip("\n") + "\n\n### Latest Lighthouse performance run (written by bench.lighthouse_perf)\n\n" \
+            + section + "\n"
     path.write_text(text, encoding="utf-8")
 
 
