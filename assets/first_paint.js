@@ -36,7 +36,10 @@
   }
 
   function mapReady() {
-    var gd = document.querySelector("#carte-app #map .js-plotly-plot");
+    // The page's map graph (#map on `/`, #embed-map on the embed): the one with a map subplot.
+    var gd = Array.prototype.find.call(document.querySelectorAll("#carte-app .js-plotly-plot"), function (g) {
+      return g._fullLayout && g._fullLayout.map;
+    });
     var subplot = gd && gd.dataset.fitted === "1" && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     // Drawn: MapLibre has its territories (fetched from /layers/) and is not moving to its frame.
     return !!(subplot && subplot.map && subplot.map.loaded() && !subplot.map.isMoving());

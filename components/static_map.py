@@ -5,10 +5,11 @@ level's simplified layer (the file the browser draws), the values and colour bou
 `figures.choropleth_data` on its YlGnBu scale, the grey of « aucune donnée connue », and the project
 points of `figures.points_data` (diameters in screen pixels and priority colours).
 
-Framing: the southern frame of `figures.MAP_FRAMES`, as assets/fit_map.js fits it. The viewBox is
-the frame in Web Mercator (degrees of longitude across, Mercator degrees down) and
-`preserveAspectRatio="xMidYMax meet"` does what fit_map.js does for any screen: the whole frame
-fits, centred across, its southern edge at the bottom, the rest of Québec in the room left above.
+Framing: as assets/fit_map.js fits the map, by default the southern frame of `figures.MAP_FRAMES`
+(the embed: the box of its territories). The viewBox is the frame in Web Mercator (degrees of
+longitude across, Mercator degrees down) and `preserveAspectRatio="xMidYMax meet"` does what
+fit_map.js does for any screen: the whole frame fits, centred across, its southern edge at the
+bottom, the rest of Québec in the room left above (a frame without anchor is centred).
 
 Each territory with a page is a link to it (`/region/05`), named for screen readers with its value;
 the table of every territory's figure is the side panel's (the map's text equivalent).
@@ -39,14 +40,17 @@ def mercator_degrees(lat: float) -> float:
     return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
 
 
-def view_box(frame: dict) -> tuple[float, float, float, float]:
-    """(x, y, width, height) in SVG units (x = longitude, y = −Mercator latitude, in degrees)."""
-    width = (frame["east"] - frame["west"]) * FIT_MARGIN
+def view_box(frame: dict, margin: float = FIT_MARGIN) -> tuple[float, float, float, float]:
+    """(x, y, width, height) in SVG units (x = longitude, y = −Mercator latitude, in degrees) of a
+    frame ({west, south, east, north}, anchor "south" or none) with fit_map.js's zoom margin."""
+    width = (frame["east"] - frame["west"]) * margin
     top, bottom = -mercator_degrees(frame["north"]), -mercator_degrees(frame["south"])
     span = bottom - top
-    height = span * FIT_MARGIN
-    bottom += span * SOUTH_OFFSET  # the southern edge a little above the bottom, as on the map
-    return (frame["west"] + frame["east"]) / 2 - width / 2, bottom - height, width, height
+    height = span * margin
+    if frame.get("anchor") == "south":
+        bottom += span * SOUTH_OFFSET  # the southern edge a little above the bottom, as on the map
+        return (frame["west"] + frame["east"]) / 2 - width / 2, bottom - height, width, height
+    return (frame["west"] + frame["east"]) / 2 - width / 2, (top + bottom) / 2 - height / 2, width, height
 
 
 def _ring_path(ring) -> str:
@@ -75,13 +79,15 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 
 
 def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str, str], labels: dict[str, str],
-        title: str, frame: str = "south") -> str:
+        title: str, frame: dict | None = None, margin: float = FIT_MARGIN, links: bool = True) -> str:
     """The SVG markup. `no_data`, `data` and `points` are the map's three traces; `names` gives each
-    territory's name and `labels` its value as written on the page (for the links' names)."""
+    territory's name and `labels` its value as written on the page (for the links' names); `frame`
+    defaults to the southern frame; `links` makes each territory a link to its page."""
+    frame = frame or MAP_FRAMES["south"]
     values = dict(zip(data.get("locations", []), data.get("z", [])))
     zmax = float(data.get("zmax") or 1.0)
-    x, y, width, height = view_box(MAP_FRAMES[frame])
-    prefix = PAGE_LEVELS.get(level)
+    x, y, width, height = view_box(frame, margin)
+    prefix = PAGE_LEVELS.get(level) if links else None
     shapes = []
     for territory_id, path in territory_paths(level):
         known = territory_id in values
@@ -104,8 +110,10 @@ def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str,
         # vector-effect): a dot of `size` screen pixels, as Plotly draws it, whatever the screen.
         dots.append(f'<path d="M{lon:.4f} {-mercator_degrees(lat):.4f}h0" stroke="{html.escape(str(colour))}" '
                     f'stroke-width="{float(size):.1f}"/>')
+    # The frame's southern edge at the bottom (the room left shows the north), else centred.
+    align = "xMidYMax" if frame.get("anchor") == "south" else "xMidYMid"
     return (f'<svg class="fp-svg" viewBox="{x:.3f} {y:.3f} {width:.3f} {height:.3f}" '
-            f'preserveAspectRatio="xMidYMax meet" xmlns="http://www.w3.org/2000/svg" role="group" '
+            f'preserveAspectRatio="{align} meet" xmlns="http://www.w3.org/2000/svg" role="group" '
             f'aria-label="{html.escape(title)}">'
             f'<g class="fp-territories" stroke="#fff" stroke-width="0.6">'
             f'{"".join(shapes)}</g>'

@@ -11,7 +11,10 @@ visitor's first gesture (pointer, key, focus, touch, wheel, mouse move, scroll),
 renderer, and swaps the static page for the app once the interactive map is drawn, with the same view.
 
 A permalink with a query (another view, another language, the presentation mode) is answered as
-before: the app loads at once, since the visitor asked for that view. Any other page is untouched.
+before: the app loads at once, since the visitor asked for that view. The embeddable map
+(pages/embed.py) has no control and its view is its query: it always gets its first paint (the
+map fitted to its territories, without links: the box is one image for screen readers), and the
+app loads when a reader's pointer or finger reaches the frame. Any other page is untouched.
 The inline scripts Dash writes (clientside callbacks) stay where they are and keep their CSP hashes;
 the loader is a file of assets/ (script-src 'self'); the renderer line is run by the loader.
 """
@@ -27,8 +30,10 @@ import pandas as pd
 from components import ids, static_html, static_map
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.figures import SEQUENTIAL, format_measure_many, measure_values
+from components.figures import MAP_FRAMES, SEQUENTIAL, format_measure_many, measure_values
+from components.permalink import view_from_query
 from components.state import View
+from components.urls import EMBED_PATH
 
 LOADER = "first_paint.js"  # assets/first_paint.js, loaded at once (everything else waits)
 DEFERRED_TYPE = "text/x-carte-deferred"  # a script type browsers do not run
@@ -36,13 +41,20 @@ APP_ID = "carte-app"
 DEFAULT_RENDERER = "var renderer = new DashRenderer();"  # what the loader runs; other renderers opt out
 # Ids the first paint keeps: in-page anchors (skip link, « À propos ») and an ARIA reference.
 KEEP_IDS = ("main", "about", "program", "program-title")
+EMBED_REGION_MARGIN = 2 ** 0.2  # fit_map.js: a little room around the box of the embed's territories
+MAX_QUERY_PARTS = 40  # a hostile query is cut before it becomes a cache key
 # The map's colour scale as the legend's bar.
 GRADIENT = "background: linear-gradient(to right, " + ", ".join(f"{c} {s * 100:g}%" for s, c in SEQUENTIAL) + ")"
 
 
-def wanted(request: flask.Request) -> bool:
-    """The default view, asked for with no query: the one page drawn on the server first."""
-    return request.path == "/" and not request.args and request.method == "GET"
+def wanted(request: flask.Request) -> str | None:
+    """Which first paint a request gets: "map" for the default view asked for with no query, "embed"
+    for the embeddable map (its view is its query, and it has no control), else None."""
+    if request.method != "GET":
+        return None
+    if request.path == "/" and not request.args:
+        return "map"
+    return "embed" if request.path == EMBED_PATH else None
 
 
 # ---------------------------------------------------------------- the page, written on the server
@@ -56,7 +68,8 @@ def _legend(measure_title: str, top: str, no_data_label: str) -> str:
             f'<p class="fp-scale-ends"><span>0</span><span>{e(top)}</span></p></div>')
 
 
-def map_markup(view: View, result: dict) -> str:
+def map_markup(view: View, result: dict, *, class_name: str = "map fp-map", frame: dict | None = None,
+               margin: float = static_map.FIT_MARGIN, links: bool = True) -> str:
     """The map box: the SVG and its legend, where the app's dcc.Graph will be."""
     agg = result["agg"]
     values = measure_values(agg, view.measure).dropna()
@@ -65,8 +78,9 @@ def map_markup(view: View, result: dict) -> str:
     top = format_measure_many(pd.Series([zmax]), view.measure, view.lang).iloc[0]
     title = result["data"].get("colorbar", {}).get("title", {}).get("text", "")
     svg = static_map.svg(view.level, result["no_data"], result["data"], result["points"],
-                         names=agg.name.astype(str).to_dict(), labels=labels, title=title)
-    return (f'<div class="map fp-map">{svg}'
+                         names=agg.name.astype(str).to_dict(), labels=labels, title=title, frame=frame,
+                         margin=margin, links=links)
+    return (f'<div class="{class_name}">{svg}'
             f'{_legend(title, top, result["no_data"].get("name", ""))}</div>')
 
 
@@ -90,6 +104,29 @@ def page_markup(data: Dataset) -> str:
         return None
 
     return static_html.render(layout, replace, KEEP_IDS)
+
+
+@lru_cache(maxsize=64)
+def embed_markup(data: Dataset, query: tuple[tuple[str, str], ...]) -> str:
+    """The embed's page for one query as HTML: its map fitted to the view's territories as
+    fit_map.js fits it (a little room around a region's box, or all of Québec)."""
+    from pages import embed, dashboard
+
+    view, _ignored = view_from_query(dict(query))
+    result = dashboard.compute(view, data)
+    bounds = embed.view_bounds(view)
+    if bounds:
+        frame, margin = dict(zip(("west", "south", "east", "north"), bounds)), EMBED_REGION_MARGIN
+    else:
+        frame, margin = MAP_FRAMES["quebec"], static_map.FIT_MARGIN
+
+    def replace(component) -> str | None:
+        if getattr(component, "id", None) == embed.MAP:
+            # No links: the box is one image for screen readers (role="img" with the view's title).
+            return map_markup(view, result, class_name="embed-map fp-map", frame=frame, margin=margin, links=False)
+        return None
+
+    return static_html.render(embed.layout(**dict(query)), replace, KEEP_IDS)
 
 
 # ---------------------------------------------------------------- the scripts, listed for later
@@ -155,11 +192,15 @@ def register(app) -> None:
 
     def interpolate_index(**kwargs):
         request = flask.request
-        if not wanted(request) or kwargs.get("renderer", "").find(DEFAULT_RENDERER) < 0 \
-                or LOADER not in kwargs.get("scripts", ""):
+        kind = wanted(request)
+        if not kind or kwargs.get("renderer", "").find(DEFAULT_RENDERER) < 0 or LOADER not in kwargs.get("scripts", ""):
             return original(**kwargs)
         try:
-            body = page_markup(dataset())
+            if kind == "map":
+                body = page_markup(dataset())
+            else:
+                query = tuple(sorted((k, request.args.get(k, "")) for k in request.args.keys()))[:MAX_QUERY_PARTS]
+                body = embed_markup(dataset(), query)
         except Exception:  # the first paint is a bonus: the page must still load without it
             app.server.logger.exception("première image de la carte impossible")
             return original(**kwargs)

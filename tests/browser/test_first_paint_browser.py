@@ -91,3 +91,21 @@ def test_a_permalink_with_a_query_loads_the_app_at_once(watch):
     state = map_state(w.page)
     assert len(state["located"]) + len(state["nodata"]) > 17  # MRC, not regions
     assert w.errors == []
+
+
+def test_the_embed_is_drawn_first_and_its_map_takes_over_when_a_pointer_reaches_it(watch):
+    w = watch(600, 450)
+    w.page.goto(w.base + "/embed?region=14&level=mrc")
+    w.page.wait_for_selector("#first-paint .fp-svg")
+    assert not [r for r in w.requests if "/_dash-component-suites/" in r or "plotly" in r]
+    drawn = {t["id"]: t["value"] for t in _first_paint_map(w.page)}
+    assert all(t["href"] is None for t in _first_paint_map(w.page))  # one image: no links inside role="img"
+    assert w.page.locator("#first-paint .embed-summary").inner_text()
+    w.page.locator(".embed-title").hover()
+    w.page.wait_for_function("() => !document.getElementById('first-paint')", timeout=30_000)
+    w.page.wait_for_function(
+        "() => { const gd = document.querySelector('#embed-map .js-plotly-plot');"
+        " return gd && gd.dataset.fitted === '1' && gd._fullLayout.map._subplot.map.loaded(); }", timeout=30_000)
+    located = w.page.evaluate("() => document.querySelector('#embed-map .js-plotly-plot').data[1].locations")
+    assert set(located) == {k for k, v in drawn.items() if v is not None}
+    assert w.errors == []
