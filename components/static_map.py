@@ -33,6 +33,7 @@ SOUTH_OFFSET = 0.04
 SCREEN_TOLERANCE = 0.01
 PAGE_LEVELS = {"region": "/region/", "mrc": "/mrc/"}  # territory pages (pages/territory.py)
 POINT_OPACITY = 0.9
+ROOM = 3  # frames of room drawn on each side of the frame (a 600 × 235 map of a tall region shows ~2)
 
 
 def mercator_degrees(lat: float) -> float:
@@ -59,10 +60,12 @@ def _ring_path(ring) -> str:
 
 
 @lru_cache(maxsize=None)
-def territory_paths(level: str) -> tuple[tuple[str, str], ...]:
-    """(territory id, SVG path data) of the level's layer, simplified for the screen."""
+def territory_paths(level: str) -> tuple[tuple[str, str, tuple[float, float, float, float]], ...]:
+    """(territory id, SVG path data, its box in SVG units) of the level's layer, simplified for the screen."""
     out = []
     for territory_id, polygons in layer_polygons(level):
+        lons = [lon for rings in polygons for lon, _ in rings[0]]
+        ys = [-mercator_degrees(lat) for rings in polygons for _, lat in rings[0]]
         parts = []
         for rings in polygons:
             shape = Polygon(rings[0], rings[1:]).simplify(SCREEN_TOLERANCE, preserve_topology=True)
@@ -70,7 +73,7 @@ def territory_paths(level: str) -> tuple[tuple[str, str], ...]:
                 continue
             parts.append(_ring_path(shape.exterior.coords))
             parts += [_ring_path(hole.coords) for hole in shape.interiors]
-        out.append((territory_id, "".join(parts)))
+        out.append((territory_id, "".join(parts), (min(lons), min(ys), max(lons), max(ys))))
     return tuple(out)
 
 
@@ -89,7 +92,12 @@ def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str,
     x, y, width, height = view_box(frame, margin)
     prefix = PAGE_LEVELS.get(level) if links else None
     shapes = []
-    for territory_id, path in territory_paths(level):
+    # What a screen can show around the frame (the room `meet` leaves, up to a very wide or tall
+    # box): territories wholly beyond it are not written (an embed of one region stays small).
+    reach = (x - ROOM * width, y - ROOM * height, x + (ROOM + 1) * width, y + (ROOM + 1) * height)
+    for territory_id, path, (left, top, right, bottom) in territory_paths(level):
+        if right < reach[0] or left > reach[2] or bottom < reach[1] or top > reach[3]:
+            continue
         known = territory_id in values
         fill = _hex(scale_colour(values[territory_id], zmax)) if known else NO_DATA_COLOUR
         name = names.get(territory_id, territory_id)
