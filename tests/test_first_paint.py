@@ -150,3 +150,17 @@ def test_a_permalink_with_a_query_loads_the_app_at_once(client, query):
 def test_other_pages_are_untouched(client):
     body = client.get("/methodologie").get_data(as_text=True)
     assert 'id="first-paint"' not in body and re.search(r'<script src="[^"]*dash_renderer[^"]*"', body)
+
+
+def test_the_embed_is_written_first_without_links_in_its_image(client):
+    body = client.get("/embed?region=14&level=mrc&junk=<b>").get_data(as_text=True)
+    tags = _parsed(body)
+    assert 'id="first-paint"' in body and 'class="embed-map fp-map"' in body and "<b>" not in body
+    paths = [a for t, a in tags.tags if t == "path" and "data-id" in a]
+    assert paths and all(a["data-id"] in dashboard.layers.territories("mrc").index for a in paths)
+    assert not [a for t, a in tags.tags if t == "a" and a.get("href", "").startswith("/mrc/")]
+    # Equivalent queries share one cached page: the key is the cleaned view.
+    first_paint.embed_markup.cache_clear()
+    client.get("/embed?level=mrc&region=14")
+    client.get("/embed?region=14&level=mrc&junk=1")
+    assert first_paint.embed_markup.cache_info().currsize == 1

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl
 
 import flask
 import pandas as pd
@@ -31,7 +32,7 @@ from components import ids, static_html, static_map
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.figures import MAP_FRAMES, SEQUENTIAL, format_measure_many, measure_values
-from components.permalink import view_from_query
+from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
 
@@ -42,7 +43,6 @@ DEFAULT_RENDERER = "var renderer = new DashRenderer();"  # what the loader runs;
 # Ids the first paint keeps: in-page anchors (skip link, « À propos ») and an ARIA reference.
 KEEP_IDS = ("main", "about", "program", "program-title")
 EMBED_REGION_MARGIN = 2 ** 0.2  # fit_map.js: a little room around the box of the embed's territories
-MAX_QUERY_PARTS = 40  # a hostile query is cut before it becomes a cache key
 # The map's colour scale as the legend's bar.
 GRADIENT = "background: linear-gradient(to right, " + ", ".join(f"{c} {s * 100:g}%" for s, c in SEQUENTIAL) + ")"
 
@@ -107,12 +107,14 @@ def page_markup(data: Dataset) -> str:
 
 
 @lru_cache(maxsize=64)
-def embed_markup(data: Dataset, query: tuple[tuple[str, str], ...]) -> str:
-    """The embed's page for one query as HTML: its map fitted to the view's territories as
-    fit_map.js fits it (a little room around a region's box, or all of Québec)."""
-    from pages import embed, dashboard
+def embed_markup(data: Dataset, query: str) -> str:
+    """The embed's page for one cleaned query (`view_to_query`, so that a hostile query cannot fill
+    the cache) as HTML: its map fitted to the view's territories as fit_map.js fits it (a little
+    room around a region's box, or all of Québec)."""
+    from pages import dashboard, embed
 
-    view, _ignored = view_from_query(dict(query))
+    arguments = dict(parse_qsl(query))
+    view, _ignored = view_from_query(arguments)
     result = dashboard.compute(view, data)
     bounds = embed.view_bounds(view)
     if bounds:
@@ -126,7 +128,7 @@ def embed_markup(data: Dataset, query: tuple[tuple[str, str], ...]) -> str:
             return map_markup(view, result, class_name="embed-map fp-map", frame=frame, margin=margin, links=False)
         return None
 
-    return static_html.render(embed.layout(**dict(query)), replace, KEEP_IDS)
+    return static_html.render(embed.layout(**arguments), replace, KEEP_IDS)
 
 
 # ---------------------------------------------------------------- the scripts, listed for later
@@ -199,8 +201,8 @@ def register(app) -> None:
             if kind == "map":
                 body = page_markup(dataset())
             else:
-                query = tuple(sorted((k, request.args.get(k, "")) for k in request.args.keys()))[:MAX_QUERY_PARTS]
-                body = embed_markup(dataset(), query)
+                view, _ignored = view_from_query({k: request.args.get(k, "") for k in request.args.keys()})
+                body = embed_markup(dataset(), view_to_query(view))
         except Exception:  # the first paint is a bonus: the page must still load without it
             app.server.logger.exception("première image de la carte impossible")
             return original(**kwargs)
