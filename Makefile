@@ -27,10 +27,13 @@ bench: build $(VENV)/.test-installed chromium $(LIGHTHOUSE)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.lighthouse_seo
 	$(BIN)/python -m bench.offline_sizes
+	$(BIN)/python -m bench.lighthouse_perf
 
-# Lighthouse SEO score of the map, the embed, a region page and the methodology (target ≥ 95 on /).
+# Lighthouse SEO score of the map, the embed, a region page and the methodology (target ≥ 95 on /);
+# Lighthouse performance of / on `make serve`, mobile and desktop, median of 3 (targets ≥ 90 and ≥ 98).
 lighthouse: build chromium $(LIGHTHOUSE)
 	$(BIN)/python -m bench.lighthouse_seo
+	$(BIN)/python -m bench.lighthouse_perf
 
 $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nodejs npm; }

@@ -46,7 +46,7 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 @lru_cache(maxsize=None)
-def _features(level: str) -> tuple[tuple[str, tuple], ...]:
+def layer_polygons(level: str) -> tuple[tuple[str, tuple], ...]:
     """(id, polygons) of the level's layer; a polygon is a tuple of rings of (lon, lat)."""
     collection = json.loads(layers.layer_path(level).read_text(encoding="utf-8"))
     out = []
@@ -124,7 +124,7 @@ def render(level: str, no_data: dict, data: dict, points: dict, *, bounds=None, 
     grey = _rgb(NO_DATA_COLOUR)
     map_layer = Image.new("RGB", image.size, (255, 255, 255))
     map_draw = ImageDraw.Draw(map_layer)
-    for territory_id, polygons in _features(level):
+    for territory_id, polygons in layer_polygons(level):
         fill = scale_colour(values[territory_id], zmax) if territory_id in values else grey
         for rings in polygons:
             exterior = [project(lon, lat) for lon, lat in rings[0]]
@@ -133,7 +133,7 @@ def render(level: str, no_data: dict, data: dict, points: dict, *, bounds=None, 
                 map_draw.polygon([project(lon, lat) for lon, lat in hole], fill=(255, 255, 255))
     for focus_level, focus_ids in focus:
         wanted = set(focus_ids)
-        for territory_id, polygons in _features(focus_level):
+        for territory_id, polygons in layer_polygons(focus_level):
             if territory_id in wanted:
                 for rings in polygons:
                     outline = [project(lon, lat) for lon, lat in rings[0]]

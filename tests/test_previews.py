@@ -27,6 +27,7 @@ class _Head(HTMLParser):
         self.title = ""
         self.canonical = None
         self._in_title = False
+        self._in_head = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -34,12 +35,16 @@ class _Head(HTMLParser):
             self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content", "")
         elif tag == "link" and attrs.get("rel") == "canonical":
             self.canonical = attrs.get("href")
-        elif tag == "title":
+        elif tag == "title" and self._in_head:  # not the <title> of an SVG shape in the body
             self._in_title = True
+        elif tag == "head":
+            self._in_head = True
 
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        elif tag == "head":
+            self._in_head = False
 
     def handle_data(self, data):
         if self._in_title:

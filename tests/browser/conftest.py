@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.browser import start_app
 from tests.servers import running
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,9 @@ class PageWatch:
 
 
 def wait_for_map(page, timeout: float = 30_000):
-    """Until the map's traces exist and its territories have been drawn."""
+    """Until the map's traces exist and its territories have been drawn. On `/`'s first paint the
+    app loads at the visitor's first gesture: one is made first, as a visitor would (a mouse move)."""
+    start_app(page, timeout)
     page.wait_for_function(
         "() => { const gd = document.querySelector('#map .js-plotly-plot');"
         " return gd && gd.data && gd.data.length === 3 && gd._fullLayout && gd._fullLayout.map"

@@ -50,6 +50,11 @@ def other_origin(pages: dict[str, str]) -> Iterator[str]:
 
 
 def _wait_for_embedded_map(frame, timeout: float = 30_000):
+    # The embed arrives drawn by the server and loads its app when a reader's pointer reaches it
+    # (web/first_paint.py): move the mouse over it, as a reader would.
+    if frame.locator("#first-paint").count():
+        frame.locator(".embed-title").hover()
+        frame.wait_for_function("() => !document.getElementById('first-paint')", timeout=timeout)
     frame.wait_for_function(
         "() => { const gd = document.querySelector('#embed-map .js-plotly-plot');"
         " return gd && gd.data && gd.data.length >= 3 && gd._fullLayout && gd._fullLayout.map"
@@ -114,7 +119,7 @@ def test_the_share_box_offers_the_iframe_code_of_the_view(watch, server_url):
     page.wait_for_function("() => document.querySelector('#embed-snippet').value.length > 0")
     snippet = page.locator("#embed-snippet").input_value()
     assert snippet.startswith(f'<iframe src="{server_url}/embed?level=mrc&amp;region=14"')
-    assert 'width="600" height="450"' in snippet and 'title="Montant par habitant — MRC — Lanaudière"' in snippet
+    assert 'width="600" height="450"' in snippet and 'title="Enveloppe par habitant — MRC — Lanaudière"' in snippet
     # The view changes, the code follows.
     page.locator("#measure-radio").get_by_label("Nombre de projets").check()
     page.wait_for_function("() => document.querySelector('#embed-snippet').value.includes('measure=count')")

@@ -1,0 +1,166 @@
+"""`/`'s first paint, without a browser: the layout written as HTML (components.static_html), the map
+as SVG (components.static_map) and the index that lists Dash's scripts for later (web.first_paint)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+import pytest
+from dash import dcc, html
+
+import app as application
+from components import static_html, static_map
+from components.figures import MAP_FRAMES, NO_DATA_COLOUR
+from components.preview_image import scale_colour
+from components.state import View
+from pages import dashboard
+from web import first_paint
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of each inline script (not JSON data)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.inline: list[str] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script" and "src" not in dict(attrs) and "type" not in dict(attrs):  # scripts, not data
+            self._script = []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.inline.append("".join(self._script))
+            self._script = None
+
+
+def _parsed(body: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(body)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def client():
+    return application.server.test_client()
+
+
+# ---------------------------------------------------------------- the layout as HTML
+
+def test_html_components_are_written_with_their_attributes_escaped():
+    tree = html.Div([html.A("<b>Estrie</b> & co", href="/region/05?a=1&b=2", className="x", **{"aria-label": 'a "b"'}),
+                     html.Label("Région", htmlFor="filter-region"), html.Button("Sud", **{"aria-pressed": "true"})],
+                    id="kept", style={"fontSize": "12px"})
+    out = static_html.render(tree, keep_ids=("kept",))
+    assert out.startswith('<div id="kept" style="font-size: 12px">')
+    assert '<a class="x" href="/region/05?a=1&amp;b=2" aria-label="a &quot;b&quot;">&lt;b&gt;Estrie&lt;/b&gt; &amp; co</a>' in out
+    assert '<label>Région</label>' in out  # `for` would name an element the first paint does not have
+    assert 'aria-pressed="true"' in out
+
+
+def test_ids_are_dropped_unless_kept_so_the_apps_scripts_find_only_the_app():
+    out = static_html.render(html.Div([html.Div(id="projects-table-slot"), html.Main(id="main")]), keep_ids=("main",))
+    assert 'id="projects-table-slot"' not in out and '<main id="main">' in out
+
+
+def test_controls_get_inert_look_alikes_hidden_from_screen_readers_and_stores_nothing():
+    radio = dcc.RadioItems(id="level", value="region", options=[{"label": "MRC", "value": "mrc"},
+                                                                   {"label": "Région", "value": "region"}])
+    out = static_html.render(html.Div([radio, dcc.Store(id="s", data=1), dcc.Dropdown(id="d", placeholder="Toutes")]))
+    assert out.count('aria-hidden="true"') == 2 and 'tabindex="-1" checked>Région' in out
+    assert 'tabindex="-1">MRC' in out and "Toutes" in out and "data" not in out
+
+
+def test_a_replacement_takes_the_place_of_a_component():
+    out = static_html.render(html.Div(dcc.Graph(id="map")), replace=lambda c: "<svg></svg>" if c.id == "map" else None)
+    assert out == "<div><svg></svg></div>"
+
+
+# ---------------------------------------------------------------- the map as SVG
+
+def test_the_view_box_is_the_southern_frame_with_its_edge_near_the_bottom():
+    frame = MAP_FRAMES["south"]
+    x, y, width, height = static_map.view_box(frame)
+    assert x < frame["west"] and x + width > frame["east"]  # a small margin either side
+    top, bottom = -static_map.mercator_degrees(frame["north"]), -static_map.mercator_degrees(frame["south"])
+    span = bottom - top
+    # As fit_map.js frames it: the south edge 4 % of the frame above the bottom; the north within 1 %.
+    assert y + height - bottom == pytest.approx(0.04 * span)
+    assert abs(y - top) < 0.01 * span
+
+
+def test_the_svg_colours_each_region_as_the_map_does_and_links_its_page():
+    result = dashboard.compute(View())
+    data = result["data"]
+    svg = static_map.svg("region", result["no_data"], data, result["points"],
+                         names=result["agg"].name.astype(str).to_dict(), labels={}, title="Carte")
+    paths = {tag[1]["data-id"]: tag[1] for tag in _parsed(svg).tags if tag[0] == "path" and "data-id" in tag[1]}
+    links = [tag[1]["href"] for tag in _parsed(svg).tags if tag[0] == "a"]
+    assert len(paths) == 17 and sorted(links) == sorted(f"/region/{code}" for code in paths)
+    zmax = float(data["zmax"])
+    for code, value in zip(data["locations"], data["z"]):
+        assert paths[code]["fill"] == "#{:02x}{:02x}{:02x}".format(*scale_colour(value, zmax))
+        assert float(paths[code]["data-value"]) == pytest.approx(value)
+    assert {code for code, attrs in paths.items() if attrs["fill"] == NO_DATA_COLOUR} == set(result["no_data"]["locations"])
+    dots = [tag for tag in _parsed(svg).tags if tag[0] == "path" and "stroke-width" in tag[1]]
+    assert len(dots) == len(result["points"]["lon"])
+
+
+# ---------------------------------------------------------------- the index
+
+def test_the_default_view_is_written_and_its_scripts_wait(client):
+    body = client.get("/").get_data(as_text=True)
+    tags = _parsed(body)
+    assert 'id="first-paint"' in body and 'class="fp-svg"' in body
+    executable = [a["src"] for t, a in tags.tags if t == "script" and "src" in a]
+    assert len(executable) == 1 and first_paint.LOADER in executable[0]  # only the loader runs at once
+    waiting = [a["data-src"] for t, a in tags.tags if t == "script" and a.get("type") == first_paint.DEFERRED_TYPE
+               and "data-src" in a]
+    assert any("dash_renderer" in src for src in waiting) and any("react-dom" in src for src in waiting)
+    assert re.search(r'<div id="carte-app" class="app-waiting" aria-hidden="true">\s*<div id="react-entry-point">', body)
+
+
+def test_the_inline_scripts_kept_still_match_the_pages_csp_hashes(client):
+    response = client.get("/")
+    tags = _parsed(response.get_data(as_text=True))
+    policy = response.headers["Content-Security-Policy"]
+    runnable = [s for s in tags.inline if s.strip() and "DashRenderer" not in s]
+    assert runnable
+    for script in runnable:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+
+
+@pytest.mark.parametrize("query", ["?level=mrc", "?lang=en", "?mode=presentation&region=14"])
+def test_a_permalink_with_a_query_loads_the_app_at_once(client, query):
+    body = client.get("/" + query).get_data(as_text=True)
+    assert 'id="first-paint"' not in body and first_paint.DEFERRED_TYPE not in body
+    assert re.search(r'<script src="[^"]*dash_renderer[^"]*"', body)
+
+
+def test_other_pages_are_untouched(client):
+    body = client.get("/methodologie").get_data(as_text=True)
+    assert 'id="first-paint"' not in body and re.search(r'<script src="[^"]*dash_renderer[^"]*"', body)
+
+
+def test_the_embed_is_written_first_without_links_in_its_image(client):
+    body = client.get("/embed?region=14&level=mrc&junk=<b>").get_data(as_text=True)
+    tags = _parsed(body)
+    assert 'id="first-paint"' in body and 'class="embed-map fp-map"' in body and "<b>" not in body
+    paths = [a for t, a in tags.tags if t == "path" and "data-id" in a]
+    assert paths and all(a["data-id"] in dashboard.layers.territories("mrc").index for a in paths)
+    assert not [a for t, a in tags.tags if t == "a" and a.get("href", "").startswith("/mrc/")]
+    # Equivalent queries share one cached page: the key is the cleaned view.
+    first_paint.embed_markup.cache_clear()
+    client.get("/embed?level=mrc&region=14")
+    client.get("/embed?region=14&level=mrc&junk=1")
+    assert first_paint.embed_markup.cache_info().currsize == 1
