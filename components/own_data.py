@@ -8,7 +8,7 @@ time (`upload.active_dataset`), and a page showing her file says so on screen an
 """
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import ids
 from components.dataset import Dataset, current
@@ -57,7 +57,9 @@ def offered(uploaded, lang) -> tuple[list[dict], str]:
     """(options, value) of the choice once the session's store is read: her file, if there is one,
     is offered and chosen — she came to present it."""
     choices = options(uploaded, "en" if lang == "en" else "fr")
-    return choices, "public" if choices[1]["disabled"] else "upload"
+    # No file: the value stays as the page drew it (« public »), so nothing that listens to it is
+    # redrawn for nothing (the comparison would lose what its address said, e.g. an unknown id).
+    return choices, no_update if choices[1]["disabled"] else "upload"
 
 
 def register(radio_id: str, mark_id: str) -> None:

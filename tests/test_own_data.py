@@ -28,7 +28,7 @@ def _payload() -> dict:
 
 
 def test_the_choice_offers_her_file_only_when_the_session_holds_one():
-    assert own_data.offered(None, "fr") == (own_data.options(None, "fr"), "public")
+    assert own_data.offered(None, "fr") == (own_data.options(None, "fr"), no_update)  # « public » stays as drawn
     assert own_data.options(None, "fr")[1]["disabled"] is True
     choices, value = own_data.offered(_payload(), "fr")
     assert value == "upload" and choices[1]["disabled"] is False and "mes-projets.csv" in choices[1]["label"]

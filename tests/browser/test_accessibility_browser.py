@@ -28,7 +28,12 @@ def test_no_serious_or_critical_axe_violation(watch, path):
     w = watch()
     w.page.goto(w.base + path)
     w.page.wait_for_selector("h1, h2")
-    if w.page.locator("#map, #first-paint").count():  # on `/`, the app itself (after the first gesture)
+    if path.startswith("/embed"):  # the embed's app, once a reader's pointer reaches it
+        w.page.locator(".embed-title").hover()
+        w.page.wait_for_function(
+            "() => { const gd = document.querySelector('#embed-map .js-plotly-plot');"
+            " return !document.getElementById('first-paint') && gd && gd.dataset.fitted === '1'; }", timeout=30_000)
+    elif w.page.locator("#map, #first-paint").count():  # on `/`, the app itself (after the first gesture)
         wait_for_map(w.page)
     if w.page.locator("#projects-table-slot").count():  # the grid is checked too, once loaded
         show_table(w.page)

@@ -119,7 +119,7 @@ def test_the_share_box_offers_the_iframe_code_of_the_view(watch, server_url):
     page.wait_for_function("() => document.querySelector('#embed-snippet').value.length > 0")
     snippet = page.locator("#embed-snippet").input_value()
     assert snippet.startswith(f'<iframe src="{server_url}/embed?level=mrc&amp;region=14"')
-    assert 'width="600" height="450"' in snippet and 'title="Enveloppe par habitant — MRC — Lanaudière"' in snippet
+    assert 'width="600" height="450"' in snippet and 'title="Enveloppe par habitant — PAGIEPS 2017–2023 — MRC — Lanaudière"' in snippet
     # The view changes, the code follows.
     page.locator("#measure-radio").get_by_label("Nombre de projets").check()
     page.wait_for_function("() => document.querySelector('#embed-snippet').value.includes('measure=count')")

@@ -13,7 +13,7 @@ import pytest
 from components import region_slides
 from components.i18n import money
 from offline import presentation as offline
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import wait_for_map, ARTIFACTS
 from tests.test_offline import HOSTILE_TITLE, hostile_upload
 
 REGION = "14"
@@ -173,6 +173,7 @@ def _upload_two_mrc(page, server_url, tmp_path):
         {"Nom du projet": "Transport solidaire", "Organisme porteur": "Groupe B", "MRC": "Matawinie",
          "Région": "14", "Montant accordé": "30 000 $"}])))
     page.goto(server_url + "/")
+    wait_for_map(page)  # `/` is first drawn by the server; the upload box comes with the app
     page.locator("#upload-file input[type=file]").set_input_files(str(path))
     page.wait_for_selector("#upload-report >> text=mes-projets.csv")
     page.wait_for_function("() => document.querySelector(\"#data-source input[value='upload']\").checked")
