@@ -87,15 +87,16 @@ def test_a_replacement_takes_the_place_of_a_component():
 
 # ---------------------------------------------------------------- the map as SVG
 
-def test_the_view_box_is_the_southern_frame_with_its_edge_near_the_bottom():
+def test_the_view_box_is_the_southern_frame_with_fit_maps_margin():
     frame = MAP_FRAMES["south"]
     x, y, width, height = static_map.view_box(frame)
     assert x < frame["west"] and x + width > frame["east"]  # a small margin either side
     top, bottom = -static_map.mercator_degrees(frame["north"]), -static_map.mercator_degrees(frame["south"])
     span = bottom - top
-    # As fit_map.js frames it: the south edge 4 % of the frame above the bottom; the north within 1 %.
-    assert y + height - bottom == pytest.approx(0.04 * span)
-    assert abs(y - top) < 0.01 * span
+    # As fit_map.js frames it: the frame centred, with the same small margin above and below.
+    assert y < top and y + height > bottom
+    assert (y + height / 2) == pytest.approx((top + bottom) / 2)
+    assert (top - y) == pytest.approx(y + height - bottom) and top - y < 0.05 * span
 
 
 def test_the_svg_colours_each_region_as_the_map_does_and_links_its_page():
