@@ -13,7 +13,7 @@ LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
 # plotly.js with only the trace types the app draws, served in place of the full one (js/plotly/README.md).
 PLOTLY_JS := $(or $(CARTE_BUILD_DIR),build)/js/plotly-carte.min.js
 
-.PHONY: run serve test bench lighthouse build chromium clean
+.PHONY: run serve test bench lighthouse build catalogs chromium clean
 
 run: build
 	$(BIN)/python app.py
@@ -45,6 +45,14 @@ test: build $(VENV)/.test-installed chromium $(AXE)
 
 build: $(VENV)/.installed $(PLOTLY_JS)
 	$(BIN)/python -m geo.build
+	$(BIN)/pybabel compile --domain messages --directory texts/locale --statistics
+
+# After adding a message to the French catalog: the template, then every other language updated
+# (the new message appears there untranslated; tests/test_catalogs.py fails until it is translated).
+catalogs: $(VENV)/.installed
+	$(BIN)/python -m texts.template
+	$(BIN)/pybabel update --domain messages --input-file texts/messages.pot --output-dir texts/locale \
+	  --locale en --no-fuzzy-matching --ignore-obsolete
 
 # 0.9 MB gzip instead of 1.5 MB on a first visit. Without npm the app serves plotly's full file:
 # heavier, not broken. The old bundle goes first, so one older than entry.js is never left to serve.

@@ -14,9 +14,10 @@ import pandas as pd
 from dash import html
 
 import geo
-from components.i18n import t, text
+from components.i18n import TEXT, t, text
 from data import load
 from geo import layers
+from texts.catalogs import Messages
 
 METHODOLOGY_PATH = "/methodologie"
 CHANGELOG_PATH = load.DATA_DIR / "CHANGELOG.csv"
@@ -24,55 +25,23 @@ GEO_REFERENCE_DIR = Path(geo.__file__).resolve().parent / "reference"
 # One line per operation on a data file; `data.importer`'s « add » command appends lines with this header.
 CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
                      "source_url", "note")
-SITE_TITLE = ("Carte des Alliances pour la solidarité", "Map of the Alliances pour la solidarité")
+SITE_TITLE = TEXT["title"]
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _SITE = {"site": SITE_TITLE}
 
 # Envelope kinds: the label shown next to every amount, and what the kind means (data/schema.py,
-# data/README.md). A kind added to data.schema.ENVELOPE_KINDS without a line here fails a test.
-KINDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "envelope": (("Enveloppe", "Envelope"),
-                 ("argent réservé à un territoire pour un cycle (enveloppe d'une Alliance, d'une sous-région ou d'une MRC)",
-                  "money reserved for an area for one cycle (the envelope of an Alliance, a sub-region or an MRC)")),
-    "call": (("Appel de projets", "Call for projects"),
-             ("argent offert dans un appel de projets précis : une tranche d'une enveloppe, à une date donnée",
-              "money offered in one call for projects: a slice of an envelope, at a given date")),
-    "projects_announced": (("Projets annoncés", "Announced projects"),
-                           ("somme annoncée pour un ensemble de projets retenus",
-                            "total announced for a set of selected projects")),
-    "transition": (("Transition", "Transition"),
-                   ("financement de la prolongation d'une entente au-delà de la fin prévue de son plan "
-                    "(surtout l'année 2023–2024)",
-                    "funding of an agreement's extension past its plan's planned end (mostly the year 2023–2024)")),
-    "balance": (("Solde", "Balance"),
-                ("ce qui restait d'une enveloppe à un moment donné", "what remained of an envelope at a given time")),
-    "cap": (("Plafond par projet", "Per-project cap"),
-            ("aide maximale par projet : un plafond, pas de l'argent versé",
-             "the most one project may receive: a ceiling, not money given")),
-    "supplement": (("Supplément", "Supplement"),
-                   ("montant supplémentaire ponctuel (p. ex. le soutien de janvier 2023 aux 21 mandataires)",
-                    "a one-off add-on (e.g. the January 2023 support for the 21 mandataires)")),
-}
-LEVEL_LABELS = {"province": ("Québec", "Québec"), "alliance": ("Alliance", "Alliance"),
-                "region": ("Région", "Region"), "sub_region": ("Sous-région", "Sub-region"), "mrc": ("MRC", "MRC")}
+# data/README.md). A kind added to data.schema.ENVELOPE_KINDS without its two messages fails a test.
+KIND_LABELS = Messages("kinds")
+KIND_MEANINGS = Messages("kind_meanings")
+LEVEL_LABELS = Messages("levels")
 
 # Words shared by the territory pages and this one.
-COMMON: dict[str, tuple[str, str]] = {
-    "skip": ("Aller au contenu", "Skip to content"),
-    "nav": ("Navigation", "Navigation"),
-    "map": ("Carte", "Map"),
-    "methodology": ("Méthodologie", "Methodology"),
-    "language_switch": ("English", "Français"),
-    "source_line": ("Source : {site}, page {path}{as_of}. Chaque montant et chaque projet renvoie à sa source publique. ",
-                    "Source: {site}, page {path}{as_of}. Every amount and project links to its public source. "),
-    "as_of": (" — données au {date}", " — data as of {date}"),
-    "no_source": ("—", "—"),
-}
+COMMON = Messages("document")
 
 
 def kind_label(kind: str, lang: str) -> str:
-    labels = KINDS.get(kind)
-    return (labels[0][1] if lang == "en" else labels[0][0]) if labels else str(kind)
+    labels = KIND_LABELS.get(kind)
+    return (labels[1] if lang == "en" else labels[0]) if labels else str(kind)
 
 
 def level_label(level: str, lang: str) -> str:

@@ -13,19 +13,10 @@ from components.i18n import plural, t, text
 from components.permalink import view_to_query
 from components.state import View
 from data import metrics
+from texts.catalogs import Messages
 
-TEXT = {
-    "shows": ("La carte montre : {measure}, par {level}.", "The map shows: {measure}, by {level}."),
-    "missing": ("Les autres, en gris, n'ont aucune donnée connue (ce n'est pas zéro).",
-                "The others, in grey, have no known data (which is not zero)."),
-    "none_missing": ("Tous ont une donnée connue.", "All have known data."),
-    "other_views": ("Autres vues : ", "Other views: "),
-    "frames": ("Cadrer la carte", "Frame the map"),
-    "frame_south": ("Sud du Québec", "Southern Québec"),
-    "frame_montreal": ("Grand Montréal", "Greater Montréal"),
-    "frame_quebec": ("Tout le Québec", "All of Québec"),
-}
-LEVEL_WORDS = {"region": ("région", "region"), "mrc": ("MRC", "MRC"), "alliance": ("Alliance", "Alliance")}
+TEXT = Messages("map_view")
+LEVEL_WORDS = Messages("level_words")
 
 
 def tr(key: str, lang: str, **values) -> str:

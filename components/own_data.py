@@ -14,11 +14,9 @@ from components import ids
 from components.dataset import Dataset, current
 from components.i18n import t, text
 from components.upload import active_dataset
+from texts.catalogs import Messages
 
-_TEXT = {
-    "mark": ("Données : votre fichier, non publiées", "Data: your file, not published"),
-    "mark_named": ("Données : votre fichier « {name} », non publiées", "Data: your file « {name} », not published"),
-}
+_TEXT = Messages("own_data")
 
 
 def tr(key: str, lang: str, **values) -> str:

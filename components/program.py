@@ -13,15 +13,9 @@ from components.document import source_link
 from components.i18n import money, money_compact, percent, plural, text
 from data.program import CycleTotal, cycle_totals
 from data.schema import REFERENCE_DIR
+from texts.catalogs import Messages
 
-TEXT = {
-    "program_title": ("Argent annoncé pour les Alliances (FQIS), et part documentée par les projets connus",
-                      "Money announced for the Alliances (FQIS), and the share documented by known projects"),
-    "at_least": ("plus de {amount}", "more than {amount}"),
-    "documented": ("documenté : {amount}, {share}", "documented: {amount}, {share}"),
-    "documented_none": ("documenté : aucun montant connu", "documented: no known amount"),
-    "source": ("source : ", "source: "),
-}
+TEXT = Messages("program")
 
 
 def tr(key: str, lang: str, **values) -> str:

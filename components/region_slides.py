@@ -31,6 +31,7 @@ from data import metrics
 from data.metrics import Filters
 from geo import layers
 from geo.names import fold
+from texts.catalogs import Messages
 
 MEASURE = "per_capita"  # fair across MRC of very different sizes
 FOCUS_COLOUR = "#111111"
@@ -42,24 +43,7 @@ PROJECTOR_FONT = 22  # colour bar and legend of the map, readable on a projector
 MAP_WIDTH = 0.85
 MAP_HEIGHT = 0.93
 
-TEXT = with_shared({  # the words of a presentation, on the projector and in the offline file
-    "prev": ("← MRC précédente", "← Previous MRC"),
-    "next": ("MRC suivante →", "Next MRC →"),
-    "fullscreen": ("Plein écran", "Full screen"),
-    "overview": ("Vue d'ensemble", "Overview"),
-    "step_of": ("{type} {i} sur {n}", "{type} {i} of {n}"),
-    "no_project": ("Aucun projet connu ici — ce qui ne veut pas dire aucun projet.",
-                   "No project known here — which does not mean no project."),
-    "regional": ("Dont {amount} pour des projets régionaux ou sur plusieurs MRC, comptés pour la région seulement.",
-                 "Including {amount} for region-wide or multi-MRC projects, counted for the region only."),
-    "mrc_rule": ("Projets comptés dans cette MRC seulement ; les projets régionaux ou multi-MRC sont dans la "
-                 "vue d'ensemble.",
-                 "Projects counted in this MRC only; region-wide or multi-MRC projects are in the overview."),
-    "keys": ("Touches : → ou Page suivante, ← ou Page précédente.", "Keys: → or Page Down, ← or Page Up."),
-    "sources": ("Sources", "Sources"),
-    "map_label": ("Carte des MRC de la région, montant par habitant", "Map of the region's MRC, amount per inhabitant"),
-    "controls": ("Commandes de la présentation", "Presentation controls"),
-})
+TEXT = with_shared(Messages("slides"))
 
 
 def tr(key: str, lang: str, **values) -> str:

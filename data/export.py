@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from data.metrics import DEFAULT_ENVELOPE_CYCLE, LEVELS, certainty
 from data.schema import REFERENCE_DIR, vocabulary
 from geo import layers
+from texts.catalogs import Messages
 
 LANGS = ("fr", "en")
 LIST_SEPARATOR = "; "  # between MRC names or theme labels inside one cell (names hold commas, never ";")
@@ -80,11 +81,7 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     Field("note", "Note", "Note"),
 )
 
-_TERRITORY_ID_HEADERS = {
-    "mrc": ("Identifiant de la MRC", "MRC id"),
-    "region": ("Code de la région", "Region code"),
-    "alliance": ("Identifiant de l'Alliance", "Alliance id"),
-}
+_TERRITORY_ID_HEADERS = Messages("territory_id")
 
 
 def territory_fields(level: str, envelope_cycle: str = DEFAULT_ENVELOPE_CYCLE) -> tuple[Field, ...]:

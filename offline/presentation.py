@@ -39,6 +39,7 @@ from components.urls import layer_url
 from data import metrics
 from data.metrics import Filters
 from geo import layers
+from texts.catalogs import Messages
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE.parent / "assets"
@@ -46,25 +47,7 @@ ASSETS = HERE.parent / "assets"
 # (four traces share it: the geometry is written once).
 LAYER_TOKEN = "carte:layer:mrc"
 
-_TEXT = ChainMap({  # the words only this file uses; the others are presentation mode's
-    "document_title": ("{region} — présentation hors ligne", "{region} — offline presentation"),
-    "switch_lang": ("English", "Français"),
-    "keys": ("Touches : → ou Page suivante, ← ou Page précédente, Début : vue d'ensemble.",
-             "Keys: → or Page Down, ← or Page Up, Home: overview."),
-    "projects_overview": ("Projets régionaux ou sur plusieurs MRC", "Region-wide or multi-MRC projects"),
-    "projects_mrc": ("Projets de cette MRC", "Projects of this MRC"),
-    "projects_overview_none": ("Aucun projet régional ou sur plusieurs MRC connu : les projets sont présentés "
-                               "MRC par MRC.",
-                               "No known region-wide or multi-MRC project: projects are shown MRC by MRC."),
-    "amount_unknown": ("montant inconnu", "amount unknown"),
-    "source": ("Source", "Source"),
-    "no_source": ("Source : non précisée", "Source: not given"),
-    "public_sources": ("Montants et projets : sources publiques, indiquées pour chaque projet.",
-                       "Amounts and projects: public sources, given for each project."),
-    "made": ("Fichier produit le {day} par la Carte des Alliances pour la solidarité{as_of}.",
-             "File made on {day} by the Carte des Alliances pour la solidarité{as_of}."),
-    "as_of": (", données au {date}", ", data as of {date}"),
-}, slides.TEXT)
+_TEXT = ChainMap(Messages("offline"), slides.TEXT)
 # Words of the bar, looked up by page.js when the language changes (data-word attributes).
 _BAR_WORDS = ("prev", "next", "keys", "fullscreen", "switch_lang", "controls", "map_label", "sources", "source",
               "no_source")

@@ -34,7 +34,7 @@ from dash import (
 from components import ids, own_data
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.document import SITE_TITLE
+from components.document import SITE_TITLE, kind_label
 from components.i18n import clean_lang, money, money_cents, number, plural, text
 from components.page_text import with_shared
 from components.state import clean_choice
@@ -44,6 +44,7 @@ from geo import layers
 from geo.names import fold
 from pages.presentation import dropdown_labels
 from pages.territory_page import documented_share_section
+from texts.catalogs import Messages
 
 PATH = "/comparer"
 LEVELS = ("region", "mrc")
@@ -63,49 +64,8 @@ OWN_MARK = "cmp-own-mark"    # « Données : votre fichier, non publiées », sh
 
 MAX_ECHO = 40  # an unknown id is shown back to the visitor, cut to this length
 
-_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
-    "title": ("Comparer deux territoires", "Compare two areas"),
-    "intro": ("Les montants connus du FQIS, les projets et leurs priorités, côte à côte.",
-              "Known FQIS amounts, projects and their priorities, side by side."),
-    "back": ("← Retour à la carte", "← Back to the map"),
-    "language_switch": ("English", "Français"),
-    "level_region": ("Régions", "Regions"),
-    "level_mrc": ("MRC", "MRC"),
-    "first": ("Premier territoire", "First area"),
-    "second": ("Second territoire", "Second area"),
-    "choose": ("Choisir…", "Choose…"),
-    "hint": ("Choisissez un territoire dans la liste ci-dessus.", "Choose an area in the list above."),
-    "unknown_region": ("« {value} » n'est pas une région connue. Choisissez-en une dans la liste.",
-                       "« {value} » is not a known region. Choose one in the list."),
-    "unknown_mrc": ("« {value} » n'est pas une MRC connue. Choisissez-en une dans la liste.",
-                    "« {value} » is not a known MRC. Choose one in the list."),
-    "mrc_rule": ("Projets comptés dans cette MRC seulement (les projets régionaux ou multi-MRC comptent pour la région).",
-                 "Projects counted in this MRC only (region-wide or multi-MRC projects count for the region)."),
-    "region_of": ("Région : {name}", "Region: {name}"),
-    "envelopes": ("Enveloppes et montants connus, par cycle", "Known envelopes and amounts, by cycle"),
-    "envelopes_rule": ("Chaque montant est listé avec sa nature et sa source ; des natures ou des niveaux "
-                       "différents ne s'additionnent pas.",
-                       "Each amount is listed with its kind and source; different kinds or levels do not add up."),
-    "no_envelope": ("Aucun montant connu.", "No known amount."),
-    "parts": ("{amounts} pour des parties de la région (sous-régions, MRC).",
-              "{amounts} for parts of the region (sub-regions, MRC)."),
-    "source": ("source", "source"),
-    "priorities": ("Priorités des projets connus", "Priorities of known projects"),
-    "priorities_rule": ("Un projet peut avoir plusieurs priorités.", "A project may have several priorities."),
-    "no_priority": ("Aucun projet connu.", "No known project."),
-    "theme_none": ("Priorité non précisée", "Priority not stated"),
-    "no_data": ("aucune donnée connue (≠ zéro)", "no known data (≠ zero)"),
-})
+_TEXT = with_shared(Messages("compare"))
 
-KINDS: dict[str, tuple[str, str]] = {
-    "envelope": ("Enveloppe", "Envelope"),
-    "call": ("Appel de projets", "Call for projects"),
-    "projects_announced": ("Projets annoncés", "Announced projects"),
-    "transition": ("Transition", "Transition"),
-    "balance": ("Solde", "Balance"),
-    "cap": ("Plafond par projet", "Per-project cap"),
-    "supplement": ("Supplément", "Supplement"),
-}
 
 
 def tr(key: str, lang: str, **values) -> str:
@@ -264,7 +224,7 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
     cycles = _labels("cycles.csv", "cycle_id", lang)
     body = []
     for row in rows.itertuples():
-        kind = KINDS.get(row.kind, (row.kind, row.kind))[1 if lang == "en" else 0]
+        kind = kind_label(row.kind, lang)
         if row.territory_level == "alliance" and isinstance(row.territory_name, str) and row.territory_name:
             kind = f"{kind} — {row.territory_name}"
         url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link

@@ -30,15 +30,11 @@ from components.urls import EMBED_PATH, layer_url
 from data.schema import REFERENCE_DIR
 from geo import layers
 from pages.dashboard import compute, map_caption, view_summary
+from texts.catalogs import Messages
 
 MAP = "embed-map"
 MIN_SPAN = (1.6, 0.9)  # degrees of longitude and latitude shown at least around the view's territories
-WORDS: dict[str, tuple[str, str]] = {
-    "explore": ("Explorer sur la Carte des Alliances", "Explore on the Map of the Alliances"),
-    "new_window": ("(s'ouvre dans un nouvel onglet)", "(opens in a new tab)"),
-    "map_label": ("Carte : {title}", "Map: {title}"),
-    "source": ("Source", "Source"),
-}
+WORDS = Messages("embed")
 
 
 def _level_bounds(level: str) -> dict[str, tuple[float, float, float, float]]:

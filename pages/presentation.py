@@ -65,6 +65,7 @@ from components.region_slides import (  # noqa: F401 (re-exported: tests and pag
 )
 from geo import layers
 from offline import presentation as offline_presentation
+from texts.catalogs import Messages
 
 PATH = "/presentation"
 
@@ -92,23 +93,7 @@ OFFLINE_FILE = "pres-offline-file"
 
 MAX_CLICKS = 10_000_000  # a click count beyond this is forged
 
-_TEXT = ChainMap({  # this page's own words; those it shares with the offline file are in
-    # components/region_slides.py, the site-wide ones in components/page_text.py
-    "page_title": ("Mode présentation", "Presentation mode"),
-    "offline": ("Télécharger la présentation hors ligne", "Download the offline presentation"),
-    "offline_help": ("Un seul fichier HTML, qui s'ouvre sans serveur ni réseau (clé USB), avec les données "
-                     "affichées.",
-                     "One HTML file that opens with no server and no network (USB key), with the data shown."),
-    "choose_title": ("Mode présentation : choisissez une région", "Presentation mode: choose a region"),
-    "choose_help": ("La carte montrera les MRC de la région ; les flèches du clavier ou une télécommande de "
-                    "présentation passent d'une MRC à l'autre.",
-                    "The map will show the region's MRC; the keyboard's arrow keys or a presentation clicker step "
-                    "from one MRC to the next."),
-    "unknown_region": ("Région inconnue : « {value} ». Choisissez une région ci-dessous.",
-                       "Unknown region: « {value} ». Choose a region below."),
-    "region": ("Région", "Region"),
-    "quit": ("Quitter", "Exit"),
-}, TEXT)
+_TEXT = ChainMap(Messages("presentation"), TEXT)
 
 
 def tr(key: str, lang: str, **values) -> str:

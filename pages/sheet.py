@@ -58,6 +58,7 @@ from pages.territory_page import (
     resolve,
     years_text,
 )
+from texts.catalogs import Messages
 
 REGION_PATH_TEMPLATE = "/fiche/region/<code>"
 MRC_PATH_TEMPLATE = "/fiche/mrc/<mrc_id>"
@@ -78,60 +79,7 @@ MAP_PAD = 0.06  # share of the view left around a region
 MRC_ZOOM = 2.4  # an MRC is shown with this much of its surroundings (its width × MRC_ZOOM)
 MRC_MIN_VIEW_M = 30_000  # never closer than 30 km across, so a small city-MRC keeps its neighbours
 
-_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
-    "sheet": ("Fiche d'une page", "One-page sheet"),
-    "mrc_kicker": ("{type} · région {region} ({code})", "{type} · region {region} ({code})"),
-    "no_alliance": ("Alliance : aucune connue pour ce territoire", "Alliance: none known for this area"),
-    "print": ("Imprimer", "Print"),
-    "print_help": ("Une page, format Lettre ou A4", "One page, Letter or A4"),
-    "territory_page": ("Page complète du territoire", "Full page of the area"),
-    "figures": ("Chiffres clés", "Key figures"),
-    "amount": ("Montant FQIS connu", "Known FQIS amount"),
-    "amount_note": ("pour {projects}", "for {projects}"),
-    "projects": ("Projets connus", "Known projects"),
-    "projects_note": ("dont {n} sans montant connu", "{n} with no known amount"),
-    "rank": ("rang : {ordinal} sur {n} {peers} avec montant connu", "rank: {ordinal} of {n} {peers} with a known amount"),
-    "peers_regions": ("régions", "regions"),
-    "peers_region_mrc": ("MRC/TE de la région", "MRC/TE of the region"),
-    "rank_all_mrc": ("Rang au Québec, par habitant", "Rank in Québec, per inhabitant"),
-    "rank_value": ("{ordinal} sur {n}", "{ordinal} of {n}"),
-    "rank_all_note": ("parmi les MRC/TE avec montant connu", "among the MRC/TE with a known amount"),
-    "estimated": ("estimée", "estimated"),
-    "regional": ("Régionaux ou multi-MRC", "Region-wide or multi-MRC"),
-    "regional_none": ("aucun projet connu", "no known project"),
-    "map_region": ("Carte : les {n} MRC/TE de {name} (gris), les territoires voisins (gris pâle).",
-                   "Map: the {n} MRC/TE of {name} (grey), neighbouring areas (light grey)."),
-    "map_region_one": ("Carte : {name} (gris), les territoires voisins (gris pâle).",
-                       "Map: {name} (grey), neighbouring areas (light grey)."),
-    "map_mrc": ("Carte : {name} (foncé), les autres MRC/TE de {region} (gris), les voisins (gris pâle).",
-                "Map: {name} (dark), the other MRC/TE of {region} (grey), neighbours (light grey)."),
-    "map_mrc_one": ("Carte : {name} (foncé), les territoires voisins (gris pâle).",
-                    "Map: {name} (dark), neighbouring areas (light grey)."),
-    "map_alt": ("Carte de {name} et des territoires voisins", "Map of {name} and neighbouring areas"),
-    "envelopes_rule": ("Natures et niveaux ne s'additionnent pas.", "Kinds and levels do not add up."),
-    "envelopes_mrc_none": ("Aucun montant publié connu pour cette MRC ; ceux de la région sont sur la fiche {path}.",
-                           "No published amount known for this MRC; the region's are on the sheet {path}."),
-    "envelopes_more": ("et {amounts} : voir la page du territoire ({path}).",
-                       "and {amounts}: see the area's page ({path})."),
-    "priorities": ("Priorités des projets connus", "Priorities of the known projects"),
-    "priorities_rule": ("(projets par thème ; un projet peut en avoir plusieurs)",
-                        "(projects per theme; a project may have several)"),
-    "priorities_none": ("Aucun projet connu, donc aucune priorité à compter.",
-                        "No known project, so no priority to count."),
-    "themes_more": ("et {themes}", "and {themes}"),
-    "projects_title": ("Projets aux plus grands montants connus", "Projects with the largest known amounts"),
-    "projects_more": ("et {projects} : voir la page du territoire ({path}).",
-                      "and {projects}: see the area's page ({path})."),
-    "shared": ("{projects} ; ils sont comptés dans la région.", "{projects}; they are counted in the region."),
-    "source_line": ("Source : {site}, {path} — données au {date}. Chaque montant et chaque projet a sa source "
-                    "publique (à chaque ligne ; adresses complètes sur la page du territoire).",
-                    "Source: {site}, {path} — data as of {date}. Every amount and project has its public source "
-                    "(on each row; full addresses on the area's page)."),
-    "site": ("Carte des Alliances", "Map of the Alliances"),
-    "no_date": ("date inconnue", "unknown date"),
-    "choose_region": ("Fiches des 17 régions :", "Sheets of the 17 regions:"),
-    "page_title": ("Fiche — {name} — Carte des Alliances", "Sheet — {name} — Map of the Alliances"),
-})
+_TEXT = with_shared(Messages("sheet"))
 
 
 def _t(key: str, lang: str, **values) -> str:

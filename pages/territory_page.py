@@ -37,83 +37,13 @@ from data.metrics import Filters
 from data.schema import REFERENCE_DIR
 from geo import layers
 from geo.lookup import find_mrc, find_region
+from texts.catalogs import Messages
 
 MAX_ID = 100  # longer than any region code, MRC id or name; anything longer is not looked up
 # Order of envelope rows inside a cycle: the widest territory first.
 LEVEL_ORDER = {"province": 0, "alliance": 1, "region": 2, "sub_region": 3, "mrc": 4}
 
-_TEXT = with_shared({  # this page's own words; the shared ones are in components/page_text.py
-    "mrc_kicker": ("{type} · région ", "{type} · region "),
-    "see_on_map": ("Voir {name} sur la carte", "See {name} on the map"),
-    "sheet_link": ("Fiche d'une page (à imprimer)", "One-page sheet (to print)"),
-    "facts": ("En bref", "At a glance"),
-    "alliance": ("Alliance", "Alliance"),
-    "alliances": ("Alliances", "Alliances"),
-    "former_alliance": ("Pendant le cycle {cycle}, cette MRC relevait de l'{alliance}.",
-                        "During the {cycle} cycle, this MRC belonged to the {alliance}."),
-    "alliance_added": ("Pendant le cycle {cycle}, l'{alliance} couvrait aussi : {mrc}.",
-                       "During the {cycle} cycle, the {alliance} also covered: {mrc}."),
-    "alliance_removed": ("Pendant le cycle {cycle}, l'{alliance} ne couvrait pas : {mrc}.",
-                         "During the {cycle} cycle, the {alliance} did not cover: {mrc}."),
-    "estimated": (" (estimée)", " (estimated)"),
-    "area": ("Superficie terrestre", "Land area"),
-    "km2": ("{n} km²", "{n} km²"),
-    "amount": ("Montant FQIS connu des projets", "Known FQIS amount of projects"),
-    "projects": ("Nombre de projets connus", "Number of known projects"),
-    "projects_value": ("{n} (dont {k} avec montant connu)", "{n} ({k} with a known amount)"),
-    "per_capita": ("Montant par habitant", "Amount per inhabitant"),
-    "rank_regions": ("Rang par habitant parmi les 17 régions", "Rank per inhabitant among the 17 regions"),
-    "rank_region_mrc": ("Rang par habitant parmi les MRC de la région", "Rank per inhabitant among the region's MRC"),
-    "rank_all_mrc": ("Rang par habitant parmi les 104 MRC/TE", "Rank per inhabitant among all 104 MRC/TE"),
-    "rank": ("{ordinal} sur {n} {areas} avec données", "{ordinal} of {n} {areas} with data"),
-    "areas_one": ("territoire", "area"),
-    "areas_many": ("territoires", "areas"),
-    "regional": ("Comptés à l'échelle de la région seulement", "Counted at region level only"),
-    "regional_value": ("{amount} — {projects}, dans aucune MRC", "{amount} — {projects}, in no MRC"),
-    "regional_none": ("aucun projet régional ou multi-MRC connu", "no known region-wide or multi-MRC project"),
-    "envelopes_rule": ("Chaque ligne est un montant publié, avec sa nature. Les natures ne s'additionnent pas entre "
-                       "elles et les niveaux se recoupent : aucun total n'est fait ici.",
-                       "Each row is one published amount, with its kind. Kinds are not added together and levels "
-                       "overlap: no total is made here."),
-    "envelopes_region": ("Montants publiés pour toute la région : ", "Amounts published for the whole region: "),
-    "col_description": ("Description", "Description"),
-    "priorities": ("Priorités de l'Alliance", "Priorities of the Alliance"),
-    "priorities_none": ("Aucune priorité relevée avec une source pour {name}.",
-                        "No priority recorded with a source for {name}."),
-    "scope": ("choisies pour : {scope}", "chosen for: {scope}"),
-    "themes": ("{themes} : {labels}", "{themes}: {labels}"),
-    "sources": ("Source : ", "Source: "),
-    "projects_title": ("Projets connus", "Known projects"),
-    "region_wide": ("toute la région", "whole region"),
-    "shared_projects": ("Projets multi-MRC qui servent aussi cette MRC", "Multi-MRC projects that also serve this MRC"),
-    "shared_rule": ("Ils sont comptés à l'échelle de la région, pas dans cette MRC.",
-                    "They are counted at region level, not in this MRC."),
-    "mrc_list": ("MRC et territoires équivalents de la région", "MRC and equivalent territories of the region"),
-    "col_population": ("Population 2021", "2021 population"),
-    "col_known": ("Montant FQIS connu", "Known FQIS amount"),
-    "col_count": ("Projets", "Projects"),
-    "col_per_capita": ("Par habitant", "Per inhabitant"),
-    "choose_region": ("Les 17 régions :", "The 17 regions:"),
-    "page_title": ("{name} — Carte des Alliances", "{name} — Map of the Alliances"),
-    "share_title": ("Part documentée des enveloppes", "Documented share of the envelopes"),
-    "share_intro": ("Pour chaque cycle : le montant FQIS connu des projets du cycle comptés dans ce territoire, "
-                    "divisé par l'enveloppe connue du même cycle. Une part basse veut dire que peu de projets "
-                    "financés sont publiés, pas que l'argent n'a pas été dépensé.",
-                    "For each cycle: the known FQIS amount of the cycle's projects counted in this area, divided "
-                    "by the known envelope of the same cycle. A low share means few funded projects are "
-                    "published, not that the money was not spent."),
-    "share_none": ("Aucune enveloppe ni aucun montant de projet connu pour ce territoire : aucune donnée connue.",
-                   "No envelope and no project amount known for this area: no known data."),
-    "col_cycle": ("Cycle", "Cycle"),
-    "col_envelope": ("Enveloppe connue", "Known envelope"),
-    "col_documented": ("Projets du cycle (montant connu)", "The cycle's projects (known amount)"),
-    "col_share": ("Part documentée", "Documented share"),
-    "col_explicit_share": ("dont liens explicites", "of which explicit ties"),
-    "col_warning": ("À savoir", "Note"),
-    "share_over": ("plus de 100 % : les sources ne concordent pas", "over 100 %: the sources disagree"),
-    "share_differs": ("l'Alliance couvrait alors un autre territoire", "the Alliance then covered another territory"),
-    "no_data_short": ("aucune donnée connue", "no known data"),
-})
+_TEXT = with_shared(Messages("territory"))
 
 
 def _t(key: str, lang: str, **values) -> str:

@@ -454,7 +454,7 @@ def test_english_messages():
     messages = {(e.row, e.column): e.message for e in result.errors}
     assert messages[(11, "MRC/TE")] == "unknown MRC: « Toronto »"
     assert messages[(13, "Nom du Projet")] == "project name missing"
-    assert "row(s) read" in result.report() and "ligne" not in result.report()
+    assert "Rows read:" in result.report() and "ligne" not in result.report()
 
 
 def test_every_message_has_french_and_english_with_the_same_placeholders():
@@ -466,7 +466,7 @@ def test_every_message_has_french_and_english_with_the_same_placeholders():
 
 def test_french_report_is_readable():
     report = importer.import_file(MESSY).report()
-    assert "15 ligne(s) lue(s), 7 valide(s), 8 rejetée(s)." in report
+    assert "Lignes lues : 15 ; valides : 7 ; rejetées : 8." in report
     assert "ligne 11, colonne « MRC/TE » : MRC inconnue : « Toronto »" in report
 
 
@@ -666,7 +666,7 @@ def _no_nan(text: str):
 def test_cli_exit_codes_and_json(tmp_path):
     clean = cli(str(CLEAN))
     assert clean.returncode == 0, clean.stderr
-    assert "2 ligne(s) lue(s), 2 valide(s), 0 rejetée(s)." in clean.stdout
+    assert "Lignes lues : 2 ; valides : 2 ; rejetées : 0." in clean.stdout
 
     messy = cli(str(MESSY), "--json")
     assert messy.returncode == 1, messy.stderr

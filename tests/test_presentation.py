@@ -9,6 +9,7 @@ import pytest
 from dash import Patch, no_update
 
 from components import dataset as datasets
+from components import document
 from components import region_slides
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
@@ -285,10 +286,10 @@ def test_links_for_the_dashboard():
 
 
 def test_every_text_has_both_languages():
-    for table in (presentation._TEXT, compare._TEXT, compare.KINDS):
+    for table in (presentation._TEXT, compare._TEXT, document.KIND_LABELS):
         for key, (fr, en) in table.items():
             assert fr.strip() and en.strip(), key
-    assert set(compare.KINDS) == set(ENVELOPE_KINDS)
+    assert set(document.KIND_LABELS) == set(ENVELOPE_KINDS)
 
 
 # ---------------------------------------------------------------- compare

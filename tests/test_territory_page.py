@@ -308,7 +308,7 @@ def test_methodology_page_defines_every_kind_and_lists_estimated_populations(lan
     text = page_text(page)
     assert page.lang == lang
     for kind in ENVELOPE_KINDS:
-        assert kind in document.KINDS, f"no label for the envelope kind {kind!r}"
+        assert kind in document.KIND_LABELS and kind in document.KIND_MEANINGS, f"no label for the envelope kind {kind!r}"
         assert kind in text and document.kind_label(kind, lang) in text
     mrc = layers.territories("mrc")
     for name in mrc.name[mrc.population_estimated.astype(str).str.lower() == "true"]:

@@ -29,6 +29,7 @@ from components.urls import EMBED_PATH
 from data.metrics import Filters
 from data.schema import REFERENCE_DIR
 from geo import layers
+from texts.catalogs import Messages
 
 IMAGE_PATH = "/apercu.png"
 IMAGE_CACHE_ENTRIES = 128
@@ -37,15 +38,7 @@ IMAGE_MAX_AGE = 3600
 PAGE_MAX_AGE_SITEMAP = 3600
 MAP_PATHS = ("/", EMBED_PATH)
 
-WORDS: dict[str, tuple[str, str]] = {
-    "view_detail": ("{measure} par {level} ; {cycles}. Chaque montant renvoie à sa source publique.",
-                    "{measure} by {level}; {cycles}. Every amount links to its public source."),
-    "all_cycles": ("tous les cycles", "all cycles"),
-    "cycles": ("cycle {names}", "cycle {names}"),
-    "methodology": ("Comment la carte est faite : sources, définitions, ce qui est inféré, ce qui manque.",
-                    "How the map is made: sources, definitions, what is inferred, what is missing."),
-    "image_alt": ("Carte : {title}", "Map: {title}"),
-}
+WORDS = Messages("previews")
 _LEVEL_WORDS = {"fr": {"mrc": "MRC", "region": "région", "alliance": "Alliance"},
                 "en": {"mrc": "MRC", "region": "region", "alliance": "Alliance"}}
 
