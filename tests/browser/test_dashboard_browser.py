@@ -57,6 +57,9 @@ def test_choosing_a_region_changes_map_figures_and_table(watch):
     # Type only once the list's search box has the focus (it appears a moment after the click).
     page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
     page.keyboard.type("Lanaudi")
+    # Enter only once the list has filtered to the one region (typing under load can lag behind).
+    page.wait_for_function("() => { const o = document.querySelectorAll('.dash-dropdown-option');"
+                           " return o.length === 1 && o[0].innerText.includes('Lanaudière'); }")
     page.keyboard.press("Enter")
     _wait_for_change(page, before)
     after = map_state(page)
