@@ -80,6 +80,18 @@ def wait_for_map(page, timeout: float = 30_000):
         timeout=timeout)
 
 
+def choose_by_typing(page, dropdown_id: str, typed: str, option: str) -> None:
+    """Open a filter list, type in its search box as a visitor would, and press Enter once the list has
+    filtered to the one `option` (typing under a loaded run can lag behind the keys)."""
+    page.locator(f"#{dropdown_id}").click()
+    # Type only once the list's search box has the focus (it appears a moment after the click).
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+    page.keyboard.type(typed)
+    page.wait_for_function("(text) => { const o = document.querySelectorAll('.dash-dropdown-option');"
+                           " return o.length === 1 && o[0].innerText.includes(text); }", arg=option)
+    page.keyboard.press("Enter")
+
+
 def show_table(page, timeout: float = 20_000):
     """Scroll to the project table, which loads AG Grid as it comes into view (components/lazy_grid.py),
     and wait until the grid holds its first block of rows (or says the view has none)."""

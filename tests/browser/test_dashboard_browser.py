@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from tests.browser.conftest import ARTIFACTS, map_state, show_table, wait_for_map
+from tests.browser.conftest import ARTIFACTS, choose_by_typing, map_state, show_table, wait_for_map
 
 
 def _wait_for_change(page, before: dict, timeout: float = 15_000):
@@ -53,14 +53,7 @@ def test_choosing_a_region_changes_map_figures_and_table(watch):
     page = watch().open("/?measure=per_capita")
     before, headline_before = map_state(page), _headline(page)
     rows_before = _table_rows(page)
-    page.locator("#filter-region").click()
-    # Type only once the list's search box has the focus (it appears a moment after the click).
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
-    page.keyboard.type("Lanaudi")
-    # Enter only once the list has filtered to the one region (typing under load can lag behind).
-    page.wait_for_function("() => { const o = document.querySelectorAll('.dash-dropdown-option');"
-                           " return o.length === 1 && o[0].innerText.includes('Lanaudière'); }")
-    page.keyboard.press("Enter")
+    choose_by_typing(page, "filter-region", "Lanaudi", "Lanaudière")
     _wait_for_change(page, before)
     after = map_state(page)
     assert after["located"] == ["14"] and after["located"] != before["located"]

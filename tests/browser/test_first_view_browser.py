@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import map_state
+from tests.browser.conftest import choose_by_typing, map_state
 
 NO_PLURAL_IN_PARENTHESES = re.compile(r"\w\((s|e|es|x)\)")
 FILTER_LISTS = {"filter-region": "Région", "filter-mrc": "MRC", "filter-theme": "Priorité",
@@ -173,13 +173,7 @@ def test_the_accessible_name_of_each_filter_list_contains_its_visible_label(watc
         # (\s, not \b: the pattern runs in the browser, where \b does not know « é »)
         expect(page.locator(f"button#{control_id}")).to_have_accessible_name(re.compile(rf"^{re.escape(label)}\s.*Toutes"))
     # After a choice the name still starts with the label, then says what is chosen.
-    page.locator("#filter-region").click()
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
-    page.keyboard.type("Lanaudi")
-    # Enter only once the list has filtered to the one region (typing under load can lag behind).
-    page.wait_for_function("() => { const o = document.querySelectorAll('.dash-dropdown-option');"
-                           " return o.length === 1 && o[0].innerText.includes('Lanaudière'); }")
-    page.keyboard.press("Enter")
+    choose_by_typing(page, "filter-region", "Lanaudi", "Lanaudière")
     page.keyboard.press("Escape")
     expect(page.locator("button#filter-region")).to_have_accessible_name(re.compile(r"^Région\s.*Lanaudière"))
     for group_id, label in (("level-radio", "Découpage"), ("measure-radio", "Mesure")):
