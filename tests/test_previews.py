@@ -16,6 +16,7 @@ from components.figures import NO_DATA_COLOUR, SEQUENTIAL
 from components.i18n import money
 from geo import layers
 from web import previews
+from web.byte_cache import ByteLRU
 
 
 class _Head(HTMLParser):
@@ -119,7 +120,7 @@ def test_a_hostile_query_is_escaped_in_the_tags(client):
 
 
 def test_og_image_is_a_1200_by_630_png_of_the_view_cached_per_view(client):
-    previews.IMAGES.__init__()
+    previews.IMAGES.clear()
     response = client.get("/apercu.png?level=mrc&region=14")
     assert response.status_code == 200 and response.mimetype == "image/png"
     image = Image.open(io.BytesIO(response.data))
@@ -154,7 +155,7 @@ def test_the_picture_paints_each_territory_with_its_value_on_the_maps_scale():
 
 
 def test_the_image_cache_is_bounded_in_count_and_bytes():
-    cache = previews._ImageCache(entries=3, max_bytes=1000)
+    cache = ByteLRU(entries=3, max_bytes=1000)  # the store behind previews.IMAGES
     for i in range(10):
         cache.put(str(i), b"x" * 300)
     assert len(cache) == 3 and cache.bytes <= 1000 and cache.get("9") and cache.get("0") is None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +29,7 @@ from data.metrics import Filters
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
+from web.byte_cache import ByteLRU
 
 IMAGE_PATH = "/apercu.png"
 IMAGE_CACHE_ENTRIES = 128
@@ -176,39 +176,7 @@ def canonical_url(request: flask.Request) -> str:
 
 # ---------------------------------------------------------------- the image
 
-class _ImageCache:
-    """An LRU of PNG bytes bounded in entries and bytes (one per worker process)."""
-
-    def __init__(self, entries: int = IMAGE_CACHE_ENTRIES, max_bytes: int = IMAGE_CACHE_BYTES):
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._entries, self._max_bytes, self._bytes = entries, max_bytes, 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: str, value: bytes) -> None:
-        with self._lock:
-            if key in self._items:
-                self._bytes -= len(self._items.pop(key))
-            self._items[key] = value
-            self._bytes += len(value)
-            while len(self._items) > self._entries or self._bytes > self._max_bytes:
-                self._bytes -= len(self._items.popitem(last=False)[1])
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @property
-    def bytes(self) -> int:
-        return self._bytes
-
-
-IMAGES = _ImageCache()
+IMAGES = ByteLRU(IMAGE_CACHE_ENTRIES, IMAGE_CACHE_BYTES)  # PNG bytes of the views drawn
 # One picture drawn at a time per process (about half a second each): a robot asking for many
 # different views queues up instead of taking every core from the visitors.
 _DRAWING = threading.Lock()

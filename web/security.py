@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import flask
@@ -21,6 +20,7 @@ from flask_compress import Compress
 import config
 from components.urls import EMBED_PATH
 from data.spreadsheet import MAX_FILE_BYTES
+from web.byte_cache import ByteLRU
 
 if TYPE_CHECKING:
     import dash
@@ -146,31 +146,16 @@ def _is_immutable(request: flask.Request) -> bool:
     return path.startswith("/assets/") and bool(request.args.get("m"))
 
 
-class _StaticCompressionCache:
-    """A small LRU of compressed static bodies (flask-compress's cache backend interface)."""
+class _StaticCompressionCache(ByteLRU):
+    """A small LRU of compressed static bodies (flask-compress's cache backend interface: get/set)."""
 
     def __init__(self, entries: int = COMPRESSION_CACHE_ENTRIES, max_bytes: int = COMPRESSION_CACHE_BYTES):
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._entries, self._max_bytes, self._bytes = entries, max_bytes, 0
-        self._lock = threading.Lock()  # gunicorn's gthread workers serve requests on several threads
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+        super().__init__(entries, max_bytes)
 
     def set(self, key: str, value: bytes) -> None:
-        if key.split(";", 1)[-1] == _NO_CACHE or len(value) > self._max_bytes:
+        if key.split(";", 1)[-1] == _NO_CACHE or len(value) > self.max_bytes:
             return
-        with self._lock:
-            if key in self._items:
-                self._bytes -= len(self._items.pop(key))
-            self._items[key] = value
-            self._bytes += len(value)
-            while len(self._items) > self._entries or self._bytes > self._max_bytes:
-                self._bytes -= len(self._items.popitem(last=False)[1])
+        self.put(key, value)
 
 
 def _compression_key(_request: flask.Request) -> str:
