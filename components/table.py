@@ -14,6 +14,7 @@ from components import ids
 from components.i18n import inferred_phrases, t
 from data.schema import REFERENCE_DIR
 from geo import layers
+from texts.catalogs import Messages
 
 BLOCK_SIZE = 100
 MAX_BLOCK = 500  # a forged request cannot ask for more rows at once
@@ -21,18 +22,16 @@ TEXT_COLUMNS = ("title", "promoter", "mrc", "region", "years", "priorities", "ce
 SORTABLE = TEXT_COLUMNS + ("amount",)
 
 # AG Grid speaks English by default; these are the strings a visitor sees in our table.
-GRID_LOCALE_TEXT = {"fr": {
-    "noRowsToShow": "Aucun projet connu pour ces filtres", "page": "Page", "of": "sur", "to": "à",
-    "more": "plus", "pageSizeSelectorLabel": "Lignes par page :", "firstPage": "Première page",
-    "previousPage": "Page précédente", "nextPage": "Page suivante", "lastPage": "Dernière page",
-    "loadingOoo": "Chargement…", "filterOoo": "Filtrer…", "contains": "Contient",
-    "notContains": "Ne contient pas", "equals": "Égal à", "notEqual": "Différent de",
-    "startsWith": "Commence par", "endsWith": "Se termine par", "blank": "Vide", "notBlank": "Non vide",
-    "lessThan": "Inférieur à", "greaterThan": "Supérieur à", "lessThanOrEqual": "Inférieur ou égal à",
-    "greaterThanOrEqual": "Supérieur ou égal à", "inRange": "Entre", "andCondition": "ET",
-    "orCondition": "OU", "applyFilter": "Appliquer", "resetFilter": "Réinitialiser", "clearFilter": "Effacer",
-    "cancelFilter": "Annuler", "ariaFilterInput": "Valeur du filtre", "ariaFilteringOperator": "Opérateur de filtre",
-}}
+# AG Grid's own words (pager, column filters), in the page's language: AG Grid takes them as its
+# `localeText`, keyed by its own names (catalog messages « grid.<AG Grid key> »).
+GRID_TEXT = Messages("grid")
+
+
+@lru_cache(maxsize=None)
+def grid_locale_text(lang: str) -> dict[str, str]:
+    """AG Grid's `localeText` for `lang`: every word the grid itself writes."""
+    i = 1 if lang == "en" else 0
+    return {key: words[i] for key, words in GRID_TEXT.items()}
 
 
 @lru_cache(maxsize=None)
@@ -217,5 +216,5 @@ def grid(lang: str) -> dag.AgGrid:
                       getRowId="params.data.id", defaultColDef={"sortable": True, "resizable": True},
                       dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20,
                                        "cacheBlockSize": BLOCK_SIZE, "maxBlocksInCache": 20,
-                                       "localeText": GRID_LOCALE_TEXT.get(lang, {})},
+                                       "localeText": grid_locale_text(lang)},
                       className="ag-theme-alpine", style={"width": "100%"})

@@ -18,6 +18,7 @@ import pandas as pd
 
 from data import export
 from data.schema import REFERENCE_DIR
+from texts.catalogs import gettext
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 CHANGELOG = REFERENCE_DIR.parent / "CHANGELOG.csv"
@@ -25,18 +26,27 @@ MISSING = [""]  # an unknown value is an empty cell, never 0
 
 _TYPES = {"text": "string", "money": "number", "percent": "number", "integer": "integer", "year": "integer",
           "flag": "boolean"}
-_FLAG_WORDS = {"fr": ("oui", "non"), "en": ("yes", "no")}
+POPULATION_URL = "https://www150.statcan.gc.ca/t1/tbl1/fr/tv.action?pid=9810000701"
+PROGRAMME_URL = "https://www.mtess.gouv.qc.ca/grands-dossiers/alliances/index.asp"
+OGL_CANADA_URL = "https://open.canada.ca/fr/licence-du-gouvernement-ouvert-canada"
 
-POPULATION_SOURCE = {
-    "title": "Statistique Canada, Recensement de 2021, tableau 98-10-0007-01 (population)",
-    "path": "https://www150.statcan.gc.ca/t1/tbl1/fr/tv.action?pid=9810000701",
-}
-PROGRAMME_SOURCE = {
-    "title": "Ministère de l'Emploi et de la Solidarité sociale : les Alliances pour la solidarité",
-    "path": "https://www.mtess.gouv.qc.ca/grands-dossiers/alliances/index.asp",
-}
-OGL_CANADA = {"name": "OGL-Canada-2.0", "title": "Licence du gouvernement ouvert – Canada",
-              "path": "https://open.canada.ca/fr/licence-du-gouvernement-ouvert-canada"}
+
+def _words(name: str, lang: str = "fr", **values) -> str:
+    """The data package's words (catalog messages « datapackage.* »); the tables are in French."""
+    words = gettext(f"datapackage.{name}", lang)
+    return words.format(**values) if values else words
+
+
+def population_source(lang: str = "fr") -> dict:
+    return {"title": _words("population_source", lang), "path": POPULATION_URL}
+
+
+def programme_source(lang: str = "fr") -> dict:
+    return {"title": _words("programme_source", lang), "path": PROGRAMME_URL}
+
+
+def ogl_canada(lang: str = "fr") -> dict:
+    return {"name": "OGL-Canada-2.0", "title": _words("licence_title", lang), "path": OGL_CANADA_URL}
 
 
 @dataclass(frozen=True)
@@ -63,16 +73,17 @@ def data_date() -> str:
 
 
 def field_descriptor(f: export.Field, lang: str = "fr") -> dict:
-    descriptor = {"name": f.header(lang), "type": _TYPES[f.kind], "description": f"{f.fr} / {f.en} (clé « {f.key} »)"}
+    descriptor = {"name": f.header(lang), "type": _TYPES[f.kind],
+                  "description": _words("field_description", lang, fr=f.fr, en=f.en, key=f.key)}
     if f.kind == "money":
         descriptor["unit"] = "CAD"  # dollars canadiens ; point décimal
         descriptor["bareNumber"] = True
     elif f.kind == "percent":
         descriptor["unit"] = "%"  # 13.0 means 13 %
     elif f.kind == "year":
-        descriptor["unit"] = "année"
+        descriptor["unit"] = _words("unit_year", lang)
     elif f.kind == "flag":
-        yes, no = _FLAG_WORDS[lang]
+        yes, no = export.flag_words(lang)
         descriptor["trueValues"], descriptor["falseValues"] = [yes], [no]
     return descriptor
 
@@ -91,29 +102,24 @@ def resource(table: Table, lang: str = "fr") -> dict:
         "schema": {"fields": [field_descriptor(f, lang) for f in table.fields], "missingValues": MISSING},
     }
     if table.name.startswith("territoires"):
-        descriptor["sources"] = [POPULATION_SOURCE]
-        descriptor["licenses"] = [OGL_CANADA]  # the population column
+        descriptor["sources"] = [population_source(lang)]
+        descriptor["licenses"] = [ogl_canada(lang)]  # the population column
     return descriptor
 
 
 def descriptor(tables: list[Table], *, demo: bool = False, lang: str = "fr") -> dict:
     """The datapackage.json of `tables`; `demo` says loudly that the amounts are synthetic."""
     date = data_date()
-    warning = " DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION : aucun de ces projets n'existe." if demo else ""
+    warning = _words("demo_warning", lang) if demo else ""
     return {
         "$schema": PROFILE,
         "name": "carte-des-alliances-demo" if demo else "carte-des-alliances",
-        "title": "Carte des Alliances pour la solidarité : projets, territoires et enveloppes du FQIS",
-        "description": (
-            "Les projets financés par le Fonds québécois d'initiatives sociales (FQIS) dans les Alliances pour la "
-            "solidarité, les montants par territoire et les enveloppes relevées dans des sources publiques. Chaque "
-            "projet et chaque enveloppe porte l'adresse de sa source (colonne « Source (adresse) »). Une cellule "
-            "vide est une valeur inconnue, jamais zéro. Les montants ne sont que ceux que les sources publient : "
-            f"« aucune donnée connue » n'est pas « aucun argent ». Données au {date}.{warning}"),
+        "title": _words("title", lang),
+        "description": _words("description", lang, date=date, warning=warning),
         "version": date,
         "created": f"{date}T00:00:00Z",
-        "keywords": ["FQIS", "Alliances pour la solidarité", "Québec", "pauvreté", "MRC"],
-        "sources": [PROGRAMME_SOURCE, POPULATION_SOURCE],
+        "keywords": _words("keywords", lang).split(";"),
+        "sources": [programme_source(lang), population_source(lang)],
         "resources": [resource(t, lang) for t in tables],
     }
 
@@ -129,10 +135,6 @@ def zip_bytes(tables: list[Table], *, demo: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-_LEVEL_TITLES = {"mrc": "les 104 MRC et territoires équivalents", "region": "les 17 régions administratives",
-                 "alliance": "les Alliances dessinées sur la carte"}
-
-
 def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = False,
            urls: dict[str, str] | None = None) -> list[Table]:
     """Every downloadable table, unfiltered, in French: projects, territories at each level, envelopes.
@@ -144,13 +146,10 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
     urls = urls or {}
     # Two project tables, as the map shows them: the 2010–2015 plan is never added to the later cycles.
     old_plan = metrics.Filters(cycles=metrics.SEPARATE_CYCLES)
-    result = [Table("projets", "Projets", "Un projet par ligne, avec sa source (cycles 2017 et suivants, et cycle "
-                    "inconnu ; les projets du plan 2010–2015 sont dans la table projets-pagsis-2010-2015).",
-                    export.PROJECT_FIELDS, export.project_table(metrics.filter_projects(projects, metrics.Filters()), "fr"),
+    result = [Table("projets", _words("projects_title"), _words("projects_description"), export.PROJECT_FIELDS, export.project_table(metrics.filter_projects(projects, metrics.Filters()), "fr"),
                     urls.get("projets")),
-              Table("projets-pagsis-2010-2015", "Projets du PAGSIS 2010–2015",
-                    "Les projets de l'ancien plan (avant les Alliances), un par ligne, avec sa source ; à ne pas "
-                    "additionner aux projets des cycles suivants.", export.PROJECT_FIELDS,
+              Table("projets-pagsis-2010-2015", _words("old_plan_title"), _words("old_plan_description"),
+                    export.PROJECT_FIELDS,
                     export.project_table(metrics.filter_projects(projects, old_plan), "fr"),
                     urls.get("projets-pagsis-2010-2015"))]
     for level in metrics.LEVELS:
@@ -159,13 +158,10 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
         agg = metrics.aggregate(projects, level, envelopes, envelope_cycle=cycle)
         name = f"territoires-{level}"
         result.append(Table(
-            name, f"Territoires ({level})",
-            f"Une ligne par territoire : {_LEVEL_TITLES[level]}, avec la population 2021, les projets et les "
-            f"montants connus. Le montant par habitant est le montant du territoire divisé par sa population.",
+            name, _words("territories_title", level=level),
+            _words("territories_description", territories=_words(f"territories_{level}")),
             export.territory_fields(level, cycle),
             export.territory_table(agg, level, "fr", demo=demo, envelope_cycle=cycle), urls.get(name)))
-    result.append(Table("enveloppes", "Enveloppes et autres montants",
-                        "Les enveloppes, appels de projets et autres montants relevés ; les natures et les niveaux "
-                        "se recoupent : ne pas les additionner.", export.ENVELOPE_FIELDS,
+    result.append(Table("enveloppes", _words("envelopes_title"), _words("envelopes_description"), export.ENVELOPE_FIELDS,
                         export.envelope_table(envelopes, "fr"), urls.get("enveloppes")))
     return result

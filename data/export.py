@@ -58,30 +58,33 @@ class Field:
         return self.en if lang == "en" else self.fr
 
 
-PROJECT_FIELDS: tuple[Field, ...] = (
-    Field("project_id", "Identifiant du projet", "Project id"),
-    Field("title", "Projet", "Project"),
-    Field("promoter", "Organisme porteur", "Promoting organization"),
-    Field("mrc_names", "MRC", "MRC"),
-    Field("region_name", "Région", "Region"),
-    Field("alliance_name", "Alliance", "Alliance"),
-    Field("municipality", "Municipalité", "Municipality"),
-    Field("location_precision", "Précision du lieu", "Location precision"),
-    Field("fqis_link", "Lien avec le FQIS", "Tie to the FQIS"),
-    Field("inferred", "Déduit plutôt que lu dans la source", "Inferred rather than read in the source"),
-    Field("amount_fqis", "Montant FQIS ($)", "FQIS amount ($)", "money"),
-    Field("total_cost", "Coût total ($)", "Total cost ($)", "money"),
-    Field("start_year", "Année de début", "Start year", "year"),
-    Field("end_year", "Année de fin", "End year", "year"),
-    Field("cycle_label", "Cycle", "Cycle"),
-    Field("priorities_original", "Priorité citée par la source", "Priority as worded by the source"),
-    Field("theme_labels", "Thèmes", "Themes"),
-    Field("source_url", "Source (adresse)", "Source (URL)"),
-    Field("source_date", "Date de la source", "Source date"),
-    Field("note", "Note", "Note"),
-)
+def _fields(table: Messages, kinds: dict[str, str], **values: tuple[str, str]) -> tuple[Field, ...]:
+    """One Field per key of `kinds` (in that order), its headers the catalog's `table.<key>` messages;
+    `values` fills their {placeholders}, a (French, English) pair each."""
+    fields = []
+    for key, kind in kinds.items():
+        fr, en = table[key]
+        fields.append(Field(key, fr.format(**{k: v[0] for k, v in values.items()}),
+                            en.format(**{k: v[1] for k, v in values.items()}), kind))
+    return tuple(fields)
+
+
+PROJECT_FIELDS: tuple[Field, ...] = _fields(Messages("export_project"), {
+    "project_id": "text", "title": "text", "promoter": "text", "mrc_names": "text", "region_name": "text",
+    "alliance_name": "text", "municipality": "text", "location_precision": "text", "fqis_link": "text",
+    "inferred": "text", "amount_fqis": "money", "total_cost": "money", "start_year": "year",
+    "end_year": "year", "cycle_label": "text", "priorities_original": "text", "theme_labels": "text",
+    "source_url": "text", "source_date": "text", "note": "text"
+})
 
 _TERRITORY_ID_HEADERS = Messages("territory_id")
+_TERRITORY_HEADERS = Messages("export_territory")  # the envelope headers name their cycle: {cycle}
+_TERRITORY_KINDS = {
+    "name": "text", "population_2021": "integer", "population_estimated": "flag", "n_projects": "integer",
+    "n_with_amount": "integer", "amount": "money", "per_capita": "money", "envelope": "money",
+    "envelope_per_capita": "money", "documented": "money", "documented_share": "percent", "share_over": "flag",
+    "territory_differs": "flag", "source": "text",
+}
 
 
 def territory_fields(level: str, envelope_cycle: str = DEFAULT_ENVELOPE_CYCLE) -> tuple[Field, ...]:
@@ -90,92 +93,40 @@ def territory_fields(level: str, envelope_cycle: str = DEFAULT_ENVELOPE_CYCLE) -
     cycle_fr = _cycle_labels("fr").get(envelope_cycle, envelope_cycle)
     cycle_en = _cycle_labels("en").get(envelope_cycle, envelope_cycle)
     id_fr, id_en = _TERRITORY_ID_HEADERS[level]
-    return (
-        Field("territory_id", id_fr, id_en),
-        Field("name", "Nom", "Name"),
-        Field("population_2021", "Population 2021", "2021 population", "integer"),
-        Field("population_estimated", "Population estimée", "Estimated population", "flag"),
-        Field("n_projects", "Projets connus", "Known projects", "integer"),
-        Field("n_with_amount", "Projets avec montant connu", "Projects with a known amount", "integer"),
-        Field("amount", "Montant FQIS connu ($)", "Known FQIS amount ($)", "money"),
-        Field("per_capita", "Montant par habitant ($)", "Amount per inhabitant ($)", "money"),
-        Field("envelope", f"Enveloppe connue {cycle_fr} ($)", f"Known envelope {cycle_en} ($)", "money"),
-        Field("envelope_per_capita", f"Enveloppe {cycle_fr} par habitant ($)",
-              f"Envelope {cycle_en} per inhabitant ($)", "money"),
-        Field("documented", f"Montant FQIS connu des projets {cycle_fr} ($)",
-              f"Known FQIS amount of {cycle_en} projects ($)", "money"),
-        Field("documented_share", f"Part documentée de l'enveloppe {cycle_fr} (%)",
-              f"Documented share of the {cycle_en} envelope (%)", "percent"),
-        Field("share_over", "Plus de 100 % : les sources ne concordent pas",
-              "Over 100 %: the sources disagree", "flag"),
-        Field("territory_differs", f"Territoire de l'Alliance différent en {cycle_fr}",
-              f"Alliance territory different in {cycle_en}", "flag"),
-        Field("source", "Sources", "Sources"),
-    )
+    return (Field("territory_id", id_fr, id_en),) + _fields(_TERRITORY_HEADERS, _TERRITORY_KINDS,
+                                                            cycle=(cycle_fr, cycle_en))
 
 
-ENVELOPE_FIELDS: tuple[Field, ...] = (
-    Field("envelope_id", "Identifiant", "Id"),
-    Field("cycle_label", "Cycle", "Cycle"),
-    Field("territory_level", "Niveau", "Level"),
-    Field("territory_name", "Territoire", "Area"),
-    Field("alliance_name", "Alliance", "Alliance"),
-    Field("region_name", "Région", "Region"),
-    Field("mrc_name", "MRC", "MRC"),
-    Field("mandataire", "Mandataire", "Mandataire (managing body)"),
-    Field("amount", "Montant ($)", "Amount ($)", "money"),
-    Field("kind", "Nature du montant", "Kind of amount"),
-    Field("period", "Période", "Period"),
-    Field("description", "Description", "Description"),
-    Field("source_url", "Source (adresse)", "Source (URL)"),
-    Field("source_date", "Date de la source", "Source date"),
-    Field("amount_disputed", "Sources en désaccord sur le montant", "Sources disagree on the amount", "flag"),
-    Field("note", "Note", "Note"),
-)
+ENVELOPE_FIELDS: tuple[Field, ...] = _fields(Messages("export_envelope"), {
+    "envelope_id": "text", "cycle_label": "text", "territory_level": "text", "territory_name": "text",
+    "alliance_name": "text", "region_name": "text", "mrc_name": "text", "mandataire": "text",
+    "amount": "money", "kind": "text", "period": "text", "description": "text", "source_url": "text",
+    "source_date": "text", "amount_disputed": "flag", "note": "text"
+})
 
-_PRECISIONS = {
-    "fr": {"point": "point exact", "municipality": "municipalité", "mrc": "MRC", "region": "région"},
-    "en": {"point": "exact point", "municipality": "municipality", "mrc": "MRC", "region": "region"},
-}
-_TERRITORY_LEVELS = {
-    "fr": {"province": "Québec", "alliance": "Alliance", "region": "Région", "sub_region": "Sous-région",
-           "mrc": "MRC"},
-    "en": {"province": "Québec", "alliance": "Alliance", "region": "Region", "sub_region": "Sub-region",
-           "mrc": "MRC"},
-}
-_KINDS = {
-    "fr": {"envelope": "Enveloppe", "call": "Appel de projets", "projects_announced": "Projets annoncés",
-           "transition": "Transition", "balance": "Solde", "cap": "Plafond par projet", "supplement": "Supplément"},
-    "en": {"envelope": "Envelope", "call": "Call for projects", "projects_announced": "Projects announced",
-           "transition": "Transition", "balance": "Balance", "cap": "Per-project cap", "supplement": "Supplement"},
-}
-_FLAGS = {"fr": ("oui", "non"), "en": ("yes", "no")}
-_LINKS = {"fr": {"explicit": "explicite (la source le dit)", "inferred": "déduit"},
-          "en": {"explicit": "explicit (the source says so)", "inferred": "inferred"}}
-_INFERRED = {"fr": {"mrc": "MRC", "municipality": "municipalité", "cycle": "cycle", "region": "région",
-                    "amount": "montant"},
-             "en": {"mrc": "MRC", "municipality": "municipality", "cycle": "cycle", "region": "region",
-                    "amount": "amount"}}
-_NOTHING_INFERRED = {"fr": "rien", "en": "nothing"}
+# Words of the cells, from the catalogs; the envelope kinds and territory levels are the site's own
+# labels (the same messages as the pages'), so a download reads like the page it came from.
+_PRECISIONS = Messages("export_precisions")
+_INFERRED = Messages("export_inferred")
+_KINDS = Messages("kinds")
+_TERRITORY_LEVELS = Messages("levels")
+_WORDS = Messages("export_words")
 
-_POPULATION_SOURCE = {
-    "fr": "Population : Statistique Canada, Recensement de 2021 (tableau 98-10-0007-01)",
-    "en": "Population: Statistics Canada, 2021 Census (table 98-10-0007-01)",
-}
-_POPULATION_ESTIMATED = {
-    "fr": ", estimée selon les parts 2016 de l'Institut de la statistique du Québec",
-    "en": ", estimated from 2016 shares of the Institut de la statistique du Québec",
-}
-_AMOUNTS_SOURCE = {
-    "fr": "Montants : projets et enveloppes documentés par des sources publiques, "
-          "une adresse par projet (export des projets) et par enveloppe (export des enveloppes)",
-    "en": "Amounts: projects and envelopes documented by public sources, "
-          "one URL per project (projects export) and per envelope (envelopes export)",
-}
-_AMOUNTS_DEMO = {
-    "fr": "Montants : DONNÉES SYNTHÉTIQUES de démonstration, aucun de ces projets n'existe",
-    "en": "Amounts: SYNTHETIC demo data, none of these projects exist",
-}
+
+def _in(table: Messages, lang: str) -> dict[str, str]:
+    """`table` as {key: words in `lang`}."""
+    i = 1 if lang == "en" else 0
+    return {key: words[i] for key, words in table.items()}
+
+
+def _word(key: str, lang: str) -> str:
+    return _WORDS[key][1 if lang == "en" else 0]
+
+
+def flag_words(lang: str) -> tuple[str, str]:
+    """How a yes/no column reads in `lang`: (« oui », « non »)."""
+    return _word("yes", lang), _word("no", lang)
+
 
 _PROJECT_INPUT = ("project_id", "title", "promoter", "mrc_ids", "region_code", "alliance", "municipality",
                   "location_precision", "amount_fqis", "total_cost", "start_year", "end_year", "cycle",
@@ -255,7 +206,7 @@ def with_headers(records: pd.DataFrame, fields: tuple[Field, ...], lang: str) ->
     """The records with French or English headers; flag columns become « oui »/« non »."""
     _check_lang(lang)
     table = records.copy()
-    yes, no = _FLAGS[lang]
+    yes, no = flag_words(lang)
     for f in fields:
         if f.kind == "flag":
             table[f.key] = table[f.key].map(lambda v: None if pd.isna(v) else (yes if bool(v) else no))
@@ -275,9 +226,11 @@ def project_records(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     mrc_names = layers.territories("mrc").name
     region_names = layers.territories("region").region_name
     alliance_names, cycles, themes = _alliance_names(lang), _cycle_labels(lang), _theme_labels(lang)
-    precisions = _PRECISIONS[lang]
+    precisions = _in(_PRECISIONS, lang)
     links, inferred = certainty(projects)
-    inferred_labels = _INFERRED[lang]
+    inferred_labels = _in(_INFERRED, lang)
+    nothing_inferred = _word("nothing_inferred", lang)
+    link_labels = {link: _word(f"link_{link}", lang) for link in ("explicit", "inferred")}
     records = pd.DataFrame({
         "project_id": projects.project_id.map(_text),
         "title": projects.title.map(_text),
@@ -287,8 +240,8 @@ def project_records(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "alliance_name": projects.alliance.map(lambda v: _label(v, alliance_names)),
         "municipality": projects.municipality.map(_text),
         "location_precision": projects.location_precision.map(lambda v: _label(v, precisions)),
-        "fqis_link": links.map(lambda v: _label(v, _LINKS[lang])),
-        "inferred": inferred.map(lambda v: _labels(v, inferred_labels) or _NOTHING_INFERRED[lang]),
+        "fqis_link": links.map(lambda v: _label(v, link_labels)),
+        "inferred": inferred.map(lambda v: _labels(v, inferred_labels) or nothing_inferred),
         "amount_fqis": pd.to_numeric(projects.amount_fqis, errors="coerce").astype(float),
         "total_cost": pd.to_numeric(projects.total_cost, errors="coerce").astype(float),
         "start_year": pd.to_numeric(projects.start_year, errors="coerce").astype("Int64"),
@@ -311,8 +264,8 @@ def project_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- territories
 
 def _source_text(estimated: bool, lang: str, demo: bool) -> str:
-    population = _POPULATION_SOURCE[lang] + (_POPULATION_ESTIMATED[lang] if estimated else "")
-    amounts = (_AMOUNTS_DEMO if demo else _AMOUNTS_SOURCE)[lang]
+    population = _word("population_source", lang) + (_word("population_estimated", lang) if estimated else "")
+    amounts = _word("amounts_demo" if demo else "amounts_source", lang)
     return f"{population}. {amounts}."
 
 
@@ -385,17 +338,18 @@ def envelope_records(envelopes: pd.DataFrame, lang: str) -> pd.DataFrame:
     mrc_names = layers.territories("mrc").name
     region_names = layers.territories("region").region_name
     alliance_names, cycles = _alliance_names(lang), _cycle_labels(lang)
+    levels, kinds = _in(_TERRITORY_LEVELS, lang), _in(_KINDS, lang)
     records = pd.DataFrame({
         "envelope_id": envelopes.envelope_id.map(_text),
         "cycle_label": envelopes.cycle.map(lambda v: _label(v, cycles)),
-        "territory_level": envelopes.territory_level.map(lambda v: _label(v, _TERRITORY_LEVELS[lang])),
+        "territory_level": envelopes.territory_level.map(lambda v: _label(v, levels)),
         "territory_name": envelopes.territory_name.map(_text),
         "alliance_name": envelopes.alliance_id.map(lambda v: _label(v, alliance_names)),
         "region_name": envelopes.region_code.map(lambda v: _label(v, region_names)),
         "mrc_name": envelopes.mrc_id.map(lambda v: _label(v, mrc_names)),
         "mandataire": envelopes.mandataire.map(_text),
         "amount": pd.to_numeric(envelopes.amount, errors="coerce").astype(float),
-        "kind": envelopes.kind.map(lambda v: _label(v, _KINDS[lang])),
+        "kind": envelopes.kind.map(lambda v: _label(v, kinds)),
         "period": envelopes.period.map(_text),
         "description": envelopes.description.map(_text),
         "source_url": envelopes.source_url.map(_text),

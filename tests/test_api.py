@@ -340,6 +340,14 @@ def test_malformed_values_are_a_400_naming_the_parameter(client, small, query, p
     assert body["parameter"] == parameter and f"« {parameter} »" in body["error"]
 
 
+@pytest.mark.parametrize("query", ["per_page=ten", "amount_min=abc", "page=0", "format=pdf"])
+def test_an_error_speaks_the_language_the_query_asks_for(client, small, query):
+    french = client.get("/api/projects?" + query).get_json()["error"]
+    english = client.get("/api/projects?lang=en&" + query).get_json()["error"]
+    assert french != english
+    assert "paramètre" in french and "parameter" in english and "paramètre" not in english
+
+
 @pytest.mark.parametrize("query, parameter, allowed", [
     ("level=x", "level", ["mrc", "region", "alliance"]),
     ("measure=<b>", "measure", list(metrics.MEASURES)),

@@ -27,19 +27,28 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from components import dataset as _dataset
+from components.i18n import clean_lang, text
 from components.state import MAX_CHOICES, clean_text
 from data import datapackage, export, geo_export, metrics
 from data.metrics import Filters
+from texts.catalogs import Messages
 from web import openapi
 
 log = logging.getLogger(__name__)
 
+ERRORS = Messages("api_errors")
 MAX_AGE = 300
 MAX_ECHO = 50  # characters of a hostile value repeated back in "ignored" or in an error
 MAX_IGNORED_PARAMETERS = 20
 _INTEGER = re.compile(r"[0-9]{1,9}")  # then compared with the bounds of the description
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+def error_message(key: str, args: MultiDict, **values) -> str:
+    """An error message (catalog « api_errors.<key> ») in the language the query asks for (French unless
+    lang=en, as everywhere), whether or not the rest of the query could be read."""
+    return text(ERRORS, key, clean_lang(args.get("lang", "").strip()), **values)
 
 
 class BadParameter(Exception):
@@ -75,6 +84,10 @@ class Query:
         """The cleaned choices that select rows (what to show, not how: no format or paging)."""
         return {k: v for k, v in self.used.items() if k not in ("format", "page", "per_page")}
 
+    def error(self, key: str, **values) -> str:
+        """An error message (catalog « api_errors.<key> ») in the language the request asks for."""
+        return error_message(key, self.args, **values)
+
     def choices(self, name: str) -> tuple[str, ...]:
         """Repeatable or comma-separated ids; those outside the description's enum are dropped and
         listed under "ignored" (lenient by design: a shared link with a stale id still works)."""
@@ -84,7 +97,7 @@ class Query:
                 if part := part.strip():
                     unique[part] = None
             if len(unique) > MAX_CHOICES:
-                raise BadParameter(name, f"Trop de valeurs pour le paramètre « {name} » : {MAX_CHOICES} au plus.")
+                raise BadParameter(name, self.error("too_many", name=name, limit=MAX_CHOICES))
         known = self._schema(name)["items"]["enum"]
         kept = tuple(v for v in unique if v in known)
         dropped = [_echo(v) for v in unique if v not in kept]
@@ -99,8 +112,7 @@ class Query:
             self.used[name] = None
             return None
         if not re.fullmatch(self._schema(name)["pattern"], raw):
-            raise BadParameter(name, f"Le paramètre « {name} » doit être un montant en dollars, un nombre positif "
-                                     f"comme 25000 ou 25000.50 ; reçu : « {_echo(raw)} ».")
+            raise BadParameter(name, self.error("not_amount", name=name, value=_echo(raw)))
         value = float(raw)
         self.used[name] = value
         return value
@@ -113,8 +125,7 @@ class Query:
             self.used[name] = schema["default"]
             return schema["default"]
         if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
-            raise BadParameter(name, f"Le paramètre « {name} » doit être un nombre entier de {low} à {high} ; "
-                                     f"reçu : « {_echo(raw)} ».")
+            raise BadParameter(name, self.error("not_integer", name=name, low=low, high=high, value=_echo(raw)))
         self.used[name] = int(raw)
         return int(raw)
 
@@ -127,9 +138,8 @@ class Query:
             self.used[name] = schema["default"]
             return schema["default"]
         if raw not in allowed:
-            words = ", ".join(allowed)
-            raise BadParameter(name, f"Valeur inconnue pour le paramètre « {name} » : « {_echo(raw)} ». "
-                                     f"Valeurs permises : {words}.", allowed)
+            raise BadParameter(name, self.error("unknown_value", name=name, value=_echo(raw), allowed=", ".join(allowed)),
+                               allowed)
         self.used[name] = raw
         return raw
 
@@ -362,7 +372,7 @@ def _http_error(error: HTTPException):
 def _unexpected(error: Exception):
     # Logged with its traceback for us; the visitor gets a short message, never the traceback.
     log.exception("erreur inattendue dans l'API : %s", request.full_path)
-    return _json({"error": "Erreur interne du serveur ; le problème a été consigné."}, 500)
+    return _json({"error": error_message("internal", request.args)}, 500)
 
 
 @blueprint.after_request

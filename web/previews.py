@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from components.document import METHODOLOGY_PATH, SITE_TITLE, data_as_of
 from components.i18n import clean_lang, t, text
+from components.map_view import LEVEL_WORDS
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
@@ -39,8 +40,6 @@ PAGE_MAX_AGE_SITEMAP = 3600
 MAP_PATHS = ("/", EMBED_PATH)
 
 WORDS = Messages("previews")
-_LEVEL_WORDS = {"fr": {"mrc": "MRC", "region": "région", "alliance": "Alliance"},
-                "en": {"mrc": "MRC", "region": "region", "alliance": "Alliance"}}
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def view_description(view: View) -> str:
     cycles = (text(WORDS, "cycles", view.lang, names=", ".join(labels.get(c, c) for c in view.filters.cycles))
               if view.filters.cycles else text(WORDS, "all_cycles", view.lang))
     detail = text(WORDS, "view_detail", view.lang, measure=t(f"measure_{view.measure}", view.lang),
-                  level=_LEVEL_WORDS[view.lang][view.level], cycles=cycles)
+                  level=text(LEVEL_WORDS, view.level, view.lang), cycles=cycles)
     return f"{view_summary(view, result['headline'], result['agg'])} {detail}"
 
 
