@@ -17,6 +17,7 @@ from functools import lru_cache
 from components.state import View, known_ids
 from data import export, metrics
 from data.schema import ENVELOPE_KINDS
+from texts.catalogs import gettext
 
 FORMATS = ("json", "csv", "xlsx")
 GEOJSON = "geojson"
@@ -40,22 +41,18 @@ _TYPES = {"text": ["string", "null"], "money": ["number", "null"], "percent": ["
 PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire": "alliance", "cycle": "cycle"}
 ENVELOPE_LISTS = {"region": "region", "mandataire": "alliance", "cycle": "cycle"}
 
-_LIST_HELP = {
-    "region": "Codes de région administrative (deux chiffres).",
-    "mrc": "Identifiants de MRC/TE ; un projet est retenu s'il sert au moins une de ces MRC.",
-    "theme": "Thèmes de data/reference/themes.csv.",
-    "mandataire": "Identifiants d'Alliance (le filtre « Mandataire » de la page).",
-    "cycle": "Cycles de data/reference/cycles.csv.",
-    "kind": "Nature du montant (voir data/README.md).",
-}
+
+
+def _say(key: str, **values) -> str:
+    """A sentence of the description (catalog « openapi.<key> »); the description is written in French."""
+    words = gettext(f"openapi.{key}", "fr")
+    return words.format(**values) if values else words
 
 
 def _list_parameter(name: str, values) -> dict:
     return {
         "name": name, "in": "query", "required": False, "style": "form", "explode": True,
-        "description": _LIST_HELP[name] + " Répéter le paramètre ou séparer par des virgules ; une liste vide veut "
-                                          "dire « tout ». Un identifiant inconnu est retiré et listé dans « ignored » "
-                                          "(ce n'est pas une erreur).",
+        "description": _say(f"list_{name}") + " " + _say("list_rule"),
         "schema": {"type": "array", "items": {"type": "string", "enum": sorted(values)}},
     }
 
@@ -66,34 +63,25 @@ def _query(name: str, schema: dict, description: str) -> dict:
 
 def _format(formats: tuple[str, ...]) -> dict:
     return _query("format", {"type": "string", "enum": list(formats), "default": "json"},
-                  "Format de la réponse : JSON (pour un programme), CSV (UTF-8 avec BOM, RFC 4180) ou XLSX "
-                  "(pour un tableur)" + (", GeoJSON (RFC 7946, WGS 84, pour un SIG)" if GEOJSON in formats else "")
-                  + ". Un CSV ou un XLSX contient toujours toutes les lignes filtrées.")
+                  _say("format", geojson=_say("format_geojson") if GEOJSON in formats else ""))
 
 
 _LANG = _query("lang", {"type": "string", "default": "fr", "examples": list(LANGS)},
-               "Langue des noms, étiquettes et en-têtes : fr ou en. Une autre valeur donne le français et est "
-               "listée dans « ignored ».")
+               _say("lang"))
 _PAGING = [
     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
-           "Page du JSON (une page au-delà de la dernière rend results: [])."),
+           _say("page")),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
-           "Lignes par page du JSON."),
+           _say("per_page")),
 ]
 
 
 def _project_filters(ids: dict[str, frozenset[str]]) -> list[dict]:
     lists = [_list_parameter(name, ids[kind]) for name, kind in PROJECT_LISTS.items()]
-    amounts = [_query(name, {"type": "string", "pattern": AMOUNT_PATTERN},
-                      f"Borne {'inférieure' if name == 'amount_min' else 'supérieure'} du montant FQIS du projet, "
-                      "en dollars (chiffres, point décimal facultatif, comme 25000 ou 25000.50) ; une borne exclut "
-                      "les projets de montant inconnu.")
+    amounts = [_query(name, {"type": "string", "pattern": AMOUNT_PATTERN}, _say(name))
                for name in ("amount_min", "amount_max")]
-    text = _query("q", {"type": "string"},
-                  "Recherche dans le titre et l'organisme porteur, sans égard aux accents (100 premiers caractères).")
-    link = _query("link", {"type": "string", "enum": list(LINKS), "default": "all"},
-                  "explicit : seulement les projets dont la source nomme le FQIS (lien explicite) ; all : tous, "
-                  "y compris ceux dont le lien au FQIS est déduit.")
+    text = _query("q", {"type": "string"}, _say("q"))
+    link = _query("link", {"type": "string", "enum": list(LINKS), "default": "all"}, _say("link"))
     return [*lists, *amounts, text, link]
 
 
@@ -111,9 +99,9 @@ def _file_responses(formats: tuple[str, ...], json_schema: str) -> dict:
     if GEOJSON in formats:
         content["application/geo+json"] = {"schema": {"$ref": "#/components/schemas/TerritoryFeatures"}}
     return {
-        "200": {"description": "Les lignes filtrées (format choisi par « format »).", "content": content,
+        "200": {"description": _say("response_rows"), "content": content,
                 "headers": {"X-Ignored-Parameters": {
-                    "description": "CSV, XLSX et GeoJSON : noms des paramètres reçus sans être utilisés.",
+                    "description": _say("ignored_header"),
                     "schema": {"type": "string"}}}},
         **_errors(),
     }
@@ -121,20 +109,20 @@ def _file_responses(formats: tuple[str, ...], json_schema: str) -> dict:
 
 def _errors() -> dict:
     return {
-        "400": {"description": "Paramètre qu'on ne peut pas nettoyer ; le message le nomme.",
+        "400": {"description": _say("error_400"),
                 "content": {"application/json": {"schema": _ERROR}}},
-        "405": {"description": "Méthode autre que GET.", "content": {"application/json": {"schema": _ERROR}}},
-        "500": {"description": "Erreur interne (consignée côté serveur ; jamais la trace).",
+        "405": {"description": _say("error_405"), "content": {"application/json": {"schema": _ERROR}}},
+        "500": {"description": _say("error_500"),
                 "content": {"application/json": {"schema": _ERROR}}},
     }
 
 
 _NULLABLE_NUMBER = {"type": ["number", "null"]}
 _COMMON_PAGE = {
-    "filters": {"type": "object", "description": "Les filtres tels qu'ils ont été appliqués, après nettoyage."},
+    "filters": {"type": "object", "description": _say("filters")},
     "ignored": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                "description": "Ce qui a été reçu sans être utilisé, par paramètre."},
-    "demo": {"type": "boolean", "description": "true quand le serveur montre le jeu synthétique."},
+                "description": _say("ignored")},
+    "demo": {"type": "boolean", "description": _say("demo")},
 }
 _PAGING_FIELDS = {"page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"}}
 
@@ -143,7 +131,7 @@ def _schemas(levels_fields: dict[str, tuple[export.Field, ...]]) -> dict:
     territory_fields = levels_fields[DEFAULT_LEVEL]  # same keys and kinds at every level; headers differ
     return {
         "Error": {"type": "object", "required": ["error"], "properties": {
-            "error": {"type": "string", "description": "Message en français."},
+            "error": {"type": "string", "description": _say("error_message")},
             "parameter": {"type": "string"}, "allowed": {"type": "array", "items": {"type": "string"}}}},
         "Project": _row(export.PROJECT_FIELDS),
         "Territory": _row(territory_fields),
@@ -152,7 +140,7 @@ def _schemas(levels_fields: dict[str, tuple[export.Field, ...]]) -> dict:
             "count", "count_with_amount", "total_amount", "population", "per_capita", *_PAGING_FIELDS,
             *_COMMON_PAGE, "results"], "properties": {
             "count": {"type": "integer"}, "count_with_amount": {"type": "integer"},
-            "total_amount": {**_NULLABLE_NUMBER, "description": "null quand aucun montant n'est connu."},
+            "total_amount": {**_NULLABLE_NUMBER, "description": _say("total_amount")},
             "population": {"type": ["integer", "null"]}, "per_capita": _NULLABLE_NUMBER,
             **_PAGING_FIELDS, **_COMMON_PAGE,
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}}},
@@ -162,11 +150,9 @@ def _schemas(levels_fields: dict[str, tuple[export.Field, ...]]) -> dict:
             "level": {"type": "string", "enum": list(metrics.LEVELS)},
             "measure": {"type": "string", "enum": list(metrics.MEASURES)},
             "count": {"type": "integer"}, "total_amount": _NULLABLE_NUMBER,
-            "amount_counted_at_region_only": {**_NULLABLE_NUMBER, "description": (
-                "Au niveau mrc : l'argent des projets régionaux ou multi-MRC, compté dans aucune MRC.")},
-            "envelope_cycle": {"type": "string", "description": "Le cycle des enveloppes de la colonne envelope."},
-            "envelope_cycle_chosen": {"type": "boolean", "description": (
-                "true : le cycle choisi par le filtre cycle ; false : le cycle où le plus de territoires sont connus.")},
+            "amount_counted_at_region_only": {**_NULLABLE_NUMBER, "description": _say("region_only")},
+            "envelope_cycle": {"type": "string", "description": _say("envelope_cycle")},
+            "envelope_cycle_chosen": {"type": "boolean", "description": _say("envelope_cycle_chosen")},
             **_COMMON_PAGE,
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Territory"}}}},
         "EnvelopesPage": {"type": "object", "additionalProperties": False, "required": [
@@ -175,8 +161,7 @@ def _schemas(levels_fields: dict[str, tuple[export.Field, ...]]) -> dict:
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Envelope"}}}},
         "TerritoryFeatures": {
             "type": "object", "required": ["type", "features"],
-            "description": "FeatureCollection GeoJSON (RFC 7946, WGS 84) : la géométrie simplifiée que la carte "
-                           "dessine, avec les colonnes du tableau des territoires en propriétés.",
+            "description": _say("features"),
             "properties": {
                 "type": {"const": "FeatureCollection"},
                 "features": {"type": "array", "items": {
@@ -186,7 +171,7 @@ def _schemas(levels_fields: dict[str, tuple[export.Field, ...]]) -> dict:
                             "type": {"enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}}},
                         "properties": {"$ref": "#/components/schemas/Territory"}}}}}},
         "DataPackage": {"type": "object", "required": ["name", "resources"],
-                        "description": "Descripteur Frictionless Data Package (v2)."},
+                        "description": _say("datapackage_schema")},
     }
 
 
@@ -195,37 +180,36 @@ def _operations(ids: dict[str, frozenset[str]]) -> dict:
     envelope_filters = [_list_parameter(name, ids[kind]) for name, kind in ENVELOPE_LISTS.items()]
     envelope_filters.append(_list_parameter("kind", ENVELOPE_KINDS))
     level = _query("level", {"type": "string", "enum": list(metrics.LEVELS), "default": DEFAULT_LEVEL},
-                   "Niveau des territoires : 104 MRC/TE, 17 régions ou les Alliances dessinées.")
+                   _say("level"))
     measure = _query("measure", {"type": "string", "enum": list(metrics.MEASURES), "default": DEFAULT_MEASURE},
-                     "Mesure de tri : amount (montant connu), per_capita (par habitant), count (nombre de projets), "
-                     "envelope (enveloppes connues du plan 2024–2029).")
-    json_only = {"200": {"description": "JSON.", "content": {"application/json": {"schema": {"type": "object"}}}},
+                     _say("measure"))
+    json_only = {"200": {"description": _say("json"), "content": {"application/json": {"schema": {"type": "object"}}}},
                  **_errors()}
     return {
         "/api/projects": {"get": {
-            "operationId": "projects", "summary": "Les projets, filtrés comme la page.",
+            "operationId": "projects", "summary": _say("projects"),
             "parameters": [*project_filters, _LANG, _format(FORMATS), *_PAGING],
             "responses": _file_responses(FORMATS, "ProjectsPage")}},
         "/api/territories": {"get": {
-            "operationId": "territories", "summary": "Un territoire par ligne, trié par la mesure.",
+            "operationId": "territories", "summary": _say("territories"),
             "parameters": [level, measure, *project_filters, _LANG, _format((*FORMATS, GEOJSON))],
             "responses": _file_responses((*FORMATS, GEOJSON), "TerritoriesTable")}},
         "/api/envelopes": {"get": {
-            "operationId": "envelopes", "summary": "Les enveloppes et autres montants relevés (jamais additionnés).",
+            "operationId": "envelopes", "summary": _say("envelopes"),
             "parameters": [*envelope_filters, _LANG, _format(FORMATS), *_PAGING],
             "responses": _file_responses(FORMATS, "EnvelopesPage")}},
         "/api/datapackage.json": {"get": {
-            "operationId": "datapackage", "summary": "Le descripteur Frictionless des tableaux téléchargeables.",
+            "operationId": "datapackage", "summary": _say("datapackage"),
             "parameters": [],
-            "responses": {"200": {"description": "Data Package.", "content": {"application/json": {
+            "responses": {"200": {"description": _say("datapackage_response"), "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/DataPackage"}}}}, **_errors()}}},
         "/api/datapackage.zip": {"get": {
-            "operationId": "datapackage_zip", "summary": "Le Data Package et ses CSV, en un zip.",
+            "operationId": "datapackage_zip", "summary": _say("datapackage_zip"),
             "parameters": [],
-            "responses": {"200": {"description": "Archive zip.", "content": {"application/zip": {
+            "responses": {"200": {"description": _say("zip_response"), "content": {"application/zip": {
                 "schema": {"type": "string", "contentMediaType": "application/zip"}}}}, **_errors()}}},
         "/api/openapi.json": {"get": {
-            "operationId": "openapi", "summary": "Cette description.", "parameters": [],
+            "operationId": "openapi", "summary": _say("itself"), "parameters": [],
             "responses": json_only}},
     }
 
@@ -236,10 +220,9 @@ def _description() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Carte des Alliances pour la solidarité — API en lecture seule",
+            "title": _say("title"),
             "version": "1",
-            "description": "Les données de la carte, avec les filtres de la page, en JSON, CSV, XLSX ou GeoJSON. "
-                           "Voir docs/API.md. Données publiques, sans témoin ni authentification.",
+            "description": _say("description"),
         },
         "paths": _operations(ids),
         "components": {"schemas": _schemas({level: export.territory_fields(level) for level in metrics.LEVELS})},
