@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.figures import choropleth_data, map_figure
+from components import static_map
+from components.figures import choropleth_data, format_measure_many, map_figure, measure_values
 from components.i18n import money, money_cents, number, plural, text
 from components.page_text import with_shared
 from components.urls import layer_url
@@ -194,6 +195,24 @@ def focus_data(region: str, step: int) -> tuple[dict, dict]:
     current = [] if step == 0 else [order[step - 1]]
     others = [] if step == 0 else [m for m in order if m not in current]
     return ({"locations": others, "z": [0] * len(others)}, {"locations": current, "z": [0] * len(current)})
+
+
+def static_region_map(region: str, lang: str, data: Dataset | None = None) -> str:
+    """The region's MRC as an SVG with its legend (components/static_map.py), coloured as
+    `presentation_figure` colours them: the map for a browser that cannot draw WebGL. Each MRC's
+    path carries its id (data-id), so the step's focus is a class set on it."""
+    no_data, with_data = region_map_data(region, lang, data)
+    agg = region_aggregate(region, data)
+    values = measure_values(agg, MEASURE).dropna()
+    labels = dict(zip(values.index, format_measure_many(values, MEASURE, lang))) if len(values) else {}
+    zmax = float(with_data.get("zmax") or 0) if with_data.get("locations") else 0.0
+    top = format_measure_many(pd.Series([zmax]), MEASURE, lang).iloc[0]
+    title = with_data.get("colorbar", {}).get("title", {}).get("text", "")
+    west, south, east, north = region_bounds(region)
+    svg = static_map.svg("mrc", no_data, with_data, {}, names=agg.name.astype(str).to_dict(), labels=labels,
+                         title=title, frame={"west": west, "south": south, "east": east, "north": north},
+                         links=False, only=frozenset(region_mrcs(region)))
+    return svg + static_map.legend(title, top, no_data.get("name", ""))
 
 
 def presentation_figure(region: str, step: int, lang: str, data: Dataset | None = None) -> go.Figure:

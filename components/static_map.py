@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from shapely.geometry import Polygon
 
-from components.figures import MAP_FRAMES, NO_DATA_COLOUR
+from components.figures import MAP_FRAMES, NO_DATA_COLOUR, SEQUENTIAL
 from components.preview_image import layer_polygons, scale_colour
 
 # Zoom margin and southern offset of fit_map.js's fittingView (kept in step with it).
@@ -34,6 +34,8 @@ SCREEN_TOLERANCE = 0.01
 PAGE_LEVELS = {"region": "/region/", "mrc": "/mrc/"}  # territory pages (pages/territory.py)
 POINT_OPACITY = 0.9
 ROOM = 3  # frames of room drawn on each side of the frame (a 600 × 235 map of a tall region shows ~2)
+# The map's colour scale as the legend's bar.
+GRADIENT = "background: linear-gradient(to right, " + ", ".join(f"{c} {s * 100:g}%" for s, c in SEQUENTIAL) + ")"
 
 
 def mercator_degrees(lat: float) -> float:
@@ -82,10 +84,12 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 
 
 def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str, str], labels: dict[str, str],
-        title: str, frame: dict | None = None, margin: float = FIT_MARGIN, links: bool = True) -> str:
+        title: str, frame: dict | None = None, margin: float = FIT_MARGIN, links: bool = True,
+        only: frozenset[str] | None = None) -> str:
     """The SVG markup. `no_data`, `data` and `points` are the map's three traces; `names` gives each
     territory's name and `labels` its value as written on the page (for the links' names); `frame`
-    defaults to the southern frame; `links` makes each territory a link to its page."""
+    defaults to the southern frame; `links` makes each territory a link to its page; `only`, when
+    given, keeps those territories and draws no other (a region's presentation shows its MRC alone)."""
     frame = frame or MAP_FRAMES["south"]
     values = dict(zip(data.get("locations", []), data.get("z", [])))
     zmax = float(data.get("zmax") or 1.0)
@@ -97,6 +101,8 @@ def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str,
     reach = (x - ROOM * width, y - ROOM * height, x + (ROOM + 1) * width, y + (ROOM + 1) * height)
     for territory_id, path, (left, top, right, bottom) in territory_paths(level):
         if right < reach[0] or left > reach[2] or bottom < reach[1] or top > reach[3]:
+            continue
+        if only is not None and territory_id not in only:
             continue
         known = territory_id in values
         fill = _hex(scale_colour(values[territory_id], zmax)) if known else NO_DATA_COLOUR
@@ -127,3 +133,13 @@ def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str,
             f'{"".join(shapes)}</g>'
             f'<g class="fp-points" stroke-linecap="round" stroke-opacity="{POINT_OPACITY}" aria-hidden="true">'
             f'{"".join(dots)}</g></svg>')
+
+
+def legend(measure_title: str, top: str, no_data_label: str) -> str:
+    """The legend drawn next to the SVG: the grey of « no data », the measure and its colour bar from 0 to `top`."""
+    e = html.escape
+    return ('<div class="fp-legend">'
+            f'<p class="fp-no-data"><span class="fp-swatch"></span>{e(no_data_label)}</p>'
+            f'<p class="fp-scale-title">{e(measure_title)}</p>'
+            f'<p class="fp-scale"><span class="fp-bar" style="{GRADIENT}"></span></p>'
+            f'<p class="fp-scale-ends"><span>0</span><span>{e(top)}</span></p></div>')

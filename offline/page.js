@@ -33,6 +33,18 @@
   var PREV_KEYS = { ArrowLeft: true, ArrowUp: true, PageUp: true };
   var mapBox = document.getElementById("off-map");
   var state = { lang: DATA.initial_lang, step: stepFromHash(), fitted: false };
+  // MapLibre draws with WebGL; a browser without it (an old laptop, a remote desktop, hardware
+  // acceleration turned off) gets the SVG map written in Python instead, with the same colours.
+  var webgl = hasWebGL();
+
+  function hasWebGL() {
+    try {
+      var canvas = document.createElement("canvas");
+      return Boolean(window.WebGLRenderingContext && (canvas.getContext("webgl2") || canvas.getContext("webgl")));
+    } catch (error) {
+      return false;
+    }
+  }
 
   function words() {
     return DATA.langs[state.lang];
@@ -198,7 +210,23 @@
     });
   }
 
+  function drawStaticMap() {
+    // Our own markup (escaped in Python), parsed as an inert document, then moved in: nothing in it runs.
+    var parsed = new DOMParser().parseFromString(words().static_map, "text/html");
+    var nodes = Array.prototype.map.call(parsed.body.childNodes, function (node) {
+      return document.importNode(node, true);
+    });
+    nodes.push(element("p", "off-static-note", words().ui.static_map_note));
+    mapBox.replaceChildren.apply(mapBox, nodes);
+    mapBox.classList.add("off-static");
+    showFocus();
+    return Promise.resolve();
+  }
+
   function drawMap() {
+    if (!webgl) {
+      return drawStaticMap();
+    }
     var figure = withFocus(figureOf(state.lang));
     var config = { displayModeBar: false, scrollZoom: true, responsive: true };
     if (state.fitted) {
@@ -213,6 +241,18 @@
 
   function showFocus() {
     var focus = DATA.focus[state.step];
+    if (!webgl) {
+      // The current MRC outlined and drawn last (on top), the others veiled, as traces 3 and 4 do.
+      mapBox.querySelectorAll("path[data-id]").forEach(function (path) {
+        var id = path.getAttribute("data-id");
+        path.classList.toggle("off-veil", focus[0].indexOf(id) >= 0);
+        path.classList.toggle("off-focus", focus[1].indexOf(id) >= 0);
+        if (focus[1].indexOf(id) >= 0) {
+          path.parentNode.appendChild(path);
+        }
+      });
+      return;
+    }
     var zeros = focus.map(function (ids) {
       return ids.map(function () {
         return 0;

@@ -11,6 +11,10 @@ the screen (with textContent: a project title « <script>… » stays text).
 Both languages are in the file, with a switch in its bar: an assembly is often bilingual, and one
 file per region is one file less to pick on the key. The language asked for is the one it opens in.
 
+The map is MapLibre's (WebGL). Where the browser has no WebGL (an old laptop, a remote desktop,
+hardware acceleration turned off: Firefox headless here has none), page.js draws instead the SVG
+written here by `region_slides.static_region_map`, same colours, the step's MRC outlined.
+
 Nothing in the file loads anything: the map is white-bg (no tiles), no font or script comes from
 outside, and a Content-Security-Policy in the file itself forbids any request to another host.
 Links to the projects' public sources are ordinary links, followed only if someone clicks one.
@@ -50,7 +54,7 @@ LAYER_TOKEN = "carte:layer:mrc"
 _TEXT = ChainMap(Messages("offline"), slides.TEXT)
 # Words of the bar, looked up by page.js when the language changes (data-word attributes).
 _BAR_WORDS = ("prev", "next", "keys", "fullscreen", "switch_lang", "controls", "map_label", "sources", "source",
-              "no_source")
+              "no_source", "static_map_note")
 
 
 def tr(key: str, lang: str, **values) -> str:
@@ -158,6 +162,9 @@ def language_block(region: str, lang: str, data: Dataset, own_file: OwnFile | No
             "ui": {**{key: tr(key, lang) for key in _BAR_WORDS}, "own_file": own_data.tr("mark", lang)},
             "source_lines": source_lines(lang, own_file, today),
             "figure": figure_json(region, lang, data),
+            # Drawn instead of the figure where the browser has no WebGL (MapLibre needs it): an old
+            # laptop, a remote desktop, hardware acceleration turned off.
+            "static_map": slides.static_region_map(region, lang, data),
             "steps": steps}
 
 

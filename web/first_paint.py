@@ -31,7 +31,7 @@ import pandas as pd
 from components import ids, static_html, static_map
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.figures import MAP_FRAMES, SEQUENTIAL, format_measure_many, measure_values
+from components.figures import MAP_FRAMES, format_measure_many, measure_values
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
@@ -43,8 +43,6 @@ DEFAULT_RENDERER = "var renderer = new DashRenderer();"  # what the loader runs;
 # Ids the first paint keeps: in-page anchors (skip link, « À propos ») and an ARIA reference.
 KEEP_IDS = ("main", "about", "program", "program-title")
 EMBED_REGION_MARGIN = 2 ** 0.2  # fit_map.js: a little room around the box of the embed's territories
-# The map's colour scale as the legend's bar.
-GRADIENT = "background: linear-gradient(to right, " + ", ".join(f"{c} {s * 100:g}%" for s, c in SEQUENTIAL) + ")"
 
 
 def wanted(request: flask.Request) -> str | None:
@@ -59,15 +57,6 @@ def wanted(request: flask.Request) -> str | None:
 
 # ---------------------------------------------------------------- the page, written on the server
 
-def _legend(measure_title: str, top: str, no_data_label: str) -> str:
-    e = html.escape
-    return ('<div class="fp-legend">'
-            f'<p class="fp-no-data"><span class="fp-swatch"></span>{e(no_data_label)}</p>'
-            f'<p class="fp-scale-title">{e(measure_title)}</p>'
-            f'<p class="fp-scale"><span class="fp-bar" style="{GRADIENT}"></span></p>'
-            f'<p class="fp-scale-ends"><span>0</span><span>{e(top)}</span></p></div>')
-
-
 def map_markup(view: View, result: dict, *, class_name: str = "map fp-map", frame: dict | None = None,
                margin: float = static_map.FIT_MARGIN, links: bool = True) -> str:
     """The map box: the SVG and its legend, where the app's dcc.Graph will be."""
@@ -81,7 +70,7 @@ def map_markup(view: View, result: dict, *, class_name: str = "map fp-map", fram
                          names=agg.name.astype(str).to_dict(), labels=labels, title=title, frame=frame,
                          margin=margin, links=links)
     return (f'<div class="{class_name}">{svg}'
-            f'{_legend(title, top, result["no_data"].get("name", ""))}</div>')
+            f'{static_map.legend(title, top, result["no_data"].get("name", ""))}</div>')
 
 
 @lru_cache(maxsize=2)

@@ -227,3 +227,53 @@ def test_presentation_mode_shows_her_file_and_downloads_it_offline(watch, server
     page.wait_for_function("(t) => document.querySelector('#cmp-panel-b').innerText.includes(t)",
                            arg=money(30_000, "fr"))
     assert app.errors == []
+
+
+@pytest.fixture(scope="module")
+def browser_without_webgl(browser):
+    """Chromium with WebGL turned off, as on a laptop whose graphics driver is blocklisted (launched by
+    the session's Playwright: one sync Playwright at a time)."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    other = browser.browser_type.launch(executable_path=CHROMIUM,
+                                        args=[*CHROMIUM_ARGS, "--disable-webgl", "--disable-3d-apis"])
+    yield other
+    other.close()
+
+
+STATIC_MAP = ("() => ({ids: Array.from(document.querySelectorAll('#off-map svg path[data-id]')).map(p => p.dataset.id),"
+              " focus: Array.from(document.querySelectorAll('#off-map path.off-focus')).map(p => p.dataset.id),"
+              " veiled: document.querySelectorAll('#off-map path.off-veil').length,"
+              " fills: Array.from(document.querySelectorAll('#off-map svg path[data-id]')).map(p => p.getAttribute('fill')),"
+              " note: (document.querySelector('#off-map .off-static-note') || {}).textContent,"
+              " canvas: document.querySelectorAll('#off-map canvas').length})")
+
+
+def test_without_webgl_the_file_draws_the_svg_map_and_follows_the_steps(browser_without_webgl, tmp_path):
+    path = tmp_path / offline.file_name(REGION)
+    path.write_text(offline.presentation_html(REGION), encoding="utf-8")
+    shown = OfflinePage(browser_without_webgl)
+    try:
+        page = shown.open(path)
+        assert page.evaluate("() => !document.createElement('canvas').getContext('webgl')")  # really without
+        order = region_slides.region_mrcs(REGION)
+        drawn = page.evaluate(STATIC_MAP)
+        assert sorted(drawn["ids"]) == sorted(order) and drawn["canvas"] == 0
+        assert drawn["focus"] == [] and drawn["veiled"] == 0
+        assert "WebGL" in drawn["note"]
+        # the colours are the interactive map's: a known amount in the scale, the others grey
+        with_data = region_slides.region_map_data(REGION, "fr")[1]
+        assert sum(fill != "#c8c8c8" for fill in drawn["fills"]) == len(with_data["locations"])
+        page.screenshot(path=str(ARTIFACTS / "offline-without-webgl-overview.png"))
+        page.keyboard.press("ArrowRight")
+        _wait_step(page, 1)
+        drawn = page.evaluate(STATIC_MAP)
+        assert drawn["focus"] == [order[0]] and drawn["veiled"] == len(order) - 1
+        page.screenshot(path=str(ARTIFACTS / "offline-without-webgl-step1.png"))
+        page.click("#off-lang")  # the other language redraws the SVG, keeping the step's focus
+        page.wait_for_function("() => document.documentElement.lang === 'en'")
+        drawn = page.evaluate(STATIC_MAP)
+        assert drawn["focus"] == [order[0]] and "WebGL" in drawn["note"] and "map" in drawn["note"]
+        assert shown.errors == [] and shown.network() == []
+    finally:
+        shown.close()
