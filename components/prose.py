@@ -73,6 +73,10 @@ def _block(token: Token, heading_offset: int):
     return _BLOCKS.get(token.type.removesuffix("_open"), html.Div)
 
 
+# The space inside guillemets and before « : ; ? ! % » never breaks: no line starts with « » » or « : ».
+_BREAKLESS = re.compile(r"(?<=«) | (?=[»:;?!%])")
+
+
 def _inline(tokens: list[Token]) -> list:
     out: list = []
     stack: list[tuple[type, dict, list]] = []
@@ -80,7 +84,7 @@ def _inline(tokens: list[Token]) -> list:
         target = stack[-1][2] if stack else out
         if token.type == "text":
             if token.content:  # the parser leaves an empty one before an item's opening « ** »
-                target.append(token.content)
+                target.append(_BREAKLESS.sub("\u00a0", token.content))
         elif token.type == "softbreak":
             target.append(" ")
         elif token.type == "code_inline":

@@ -70,14 +70,15 @@ def _territory_changes(lang: str) -> html.Div:
              mrc_names.get(row.mrc_id, row.mrc_id), _t(f"change_{row.change}", lang) if row.change in ("add", "remove")
              else row.change, source_link(row.source_url, lang=lang)]
             for row in changes.itertuples()]
-    return table([_t(k, lang) for k in ("col_cycle", "col_alliance", "col_mrc", "col_change", "col_source")], rows)
+    return table([_t(k, lang) for k in ("col_cycle", "col_alliance", "col_mrc", "col_change", "col_source")], rows,
+                 css="territory-changes")
 
 
 def _kinds(lang: str) -> html.Div:
     i = 1 if lang == "en" else 0
     rows = [[kind_label(kind, lang), html.Code(kind), KIND_MEANINGS[kind][i] if kind in KIND_MEANINGS else ""]
             for kind in ENVELOPE_KINDS]
-    return table([_t("col_kind", lang), _t("col_code", lang), _t("col_meaning", lang)], rows)
+    return table([_t("col_kind", lang), _t("col_code", lang), _t("col_meaning", lang)], rows, css="kinds")
 
 
 def _cycle_labels(lang: str) -> pd.Series:

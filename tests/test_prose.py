@@ -57,7 +57,12 @@ def test_any_other_list_stays_a_list_and_a_tight_item_holds_its_words_without_a_
     (ul,) = prose.render("- **Enveloppe** : l'argent réservé ;\n- une seule MRC : il compte dans cette MRC.\n")
     assert isinstance(ul, html.Ul)
     first, second = ul.children
-    assert isinstance(first.children[0], html.Strong) and second.children == ["une seule MRC : il compte dans cette MRC."]
+    assert isinstance(first.children[0], html.Strong) and second.children == ["une seule MRC\u00a0: il compte dans cette MRC."]
+
+
+def test_no_line_starts_with_a_closing_guillemet_or_a_colon():
+    (p,) = prose.render("Le rang : « 2e sur 5 territoires » ; 100 % ? Oui ! Ici: non.")
+    assert p.children == ["Le rang\u00a0: «\u00a02e sur 5 territoires\u00a0»\u00a0; 100\u00a0%\u00a0? Oui\u00a0! Ici: non."]
 
 
 def test_a_block_the_page_does_not_compute_is_named_with_its_file(monkeypatch):
