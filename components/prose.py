@@ -2,7 +2,10 @@
 
 markdown-it-py parses; this module only maps its tokens to html.* components, so the page needs no
 Markdown code in the browser and no raw HTML ever reaches it (the parser runs with HTML disabled).
-Only what the texts use is supported: headings, paragraphs, lists, links, emphasis, inline code.
+Only what the texts use is supported: headings, paragraphs, lists, links, emphasis, inline code, and
+definition lists, written as a bullet list whose every item opens with its term in bold followed by a
+colon (« - **Terme** : définition »): CommonMark has no definition list, and this way the file still
+reads as a glossary anywhere Markdown is shown.
 """
 from __future__ import annotations
 
@@ -28,16 +31,40 @@ def _parser() -> MarkdownIt:
 def render(markdown: str, heading_offset: int = 0) -> list:
     """Dash components for `markdown`; `heading_offset` moves every heading down (# → h(1+offset))."""
     root: list = []
-    stack: list[tuple[type, dict, list]] = []
+    stack: list[tuple[type | None, list]] = []
     for token in _parser().parse(markdown):
         if token.nesting == 1:
-            stack.append((_block(token, heading_offset), {}, []))
+            # The paragraphs of a tight list are hidden: their words go straight into the list item.
+            stack.append((None if token.hidden else _block(token, heading_offset), []))
         elif token.nesting == -1:
-            kind, props, children = stack.pop()
-            (stack[-1][2] if stack else root).append(kind(children, **props))
+            kind, children = stack.pop()
+            parent = stack[-1][1] if stack else root
+            if kind is None:
+                parent.extend(children)
+            else:
+                parent.append(_definitions(children) if kind is html.Ul and _is_glossary(children) else kind(children))
         elif token.type == "inline":
-            (stack[-1][2] if stack else root).extend(_inline(token.children or []))
+            (stack[-1][1] if stack else root).extend(_inline(token.children or []))
     return root
+
+
+_TERM_END = re.compile(r"^\s*:\s*")
+
+
+def _is_glossary(items: list) -> bool:
+    """Every item opens with a bold term followed by a colon (« **Terme** : définition »)."""
+    return bool(items) and all(
+        isinstance(item, html.Li) and len(item.children) >= 2 and isinstance(item.children[0], html.Strong)
+        and isinstance(item.children[1], str) and _TERM_END.match(item.children[1])
+        for item in items)
+
+
+def _definitions(items: list) -> html.Dl:
+    pairs = []
+    for item in items:
+        term, first, *rest = item.children
+        pairs += [html.Dt(term.children), html.Dd([_TERM_END.sub("", first, count=1), *rest])]
+    return html.Dl(pairs, className="definitions")
 
 
 def _block(token: Token, heading_offset: int):
@@ -46,13 +73,20 @@ def _block(token: Token, heading_offset: int):
     return _BLOCKS.get(token.type.removesuffix("_open"), html.Div)
 
 
+# The space inside guillemets and before « : ; ? ! % » never breaks: no line starts with « » » or « : ».
+_BREAKLESS = re.compile(r"(?<=«) | (?=[»:;?!%])")
+
+
 def _inline(tokens: list[Token]) -> list:
     out: list = []
     stack: list[tuple[type, dict, list]] = []
     for token in tokens:
         target = stack[-1][2] if stack else out
-        if token.type in ("text", "softbreak"):
-            target.append(token.content if token.type == "text" else " ")
+        if token.type == "text":
+            if token.content:  # the parser leaves an empty one before an item's opening « ** »
+                target.append(_BREAKLESS.sub("\u00a0", token.content))
+        elif token.type == "softbreak":
+            target.append(" ")
         elif token.type == "code_inline":
             target.append(html.Code(token.content))
         elif token.nesting == 1:
@@ -90,18 +124,35 @@ def document(name: str, lang: str, blocks: dict[str, object]) -> list:
     for component in head:
         if isinstance(component, html.P):
             component.className = "lead"
-    return head + [html.Section([html.H2(heading), *_with_blocks(lines, blocks)], id=anchor, className="doc-section")
+    where = f"texts/prose/{lang}/{name}.md"
+    return head + [html.Section([html.H2(heading), *_with_blocks(lines, blocks, where)], id=anchor,
+                                className="doc-section")
                    for heading, anchor, lines in sections]
 
 
-def _with_blocks(lines: list[str], blocks: dict[str, object]) -> list:
+def _with_blocks(lines: list[str], blocks: dict[str, object], where: str) -> list:
     out, chunk = [], []
     for line in lines:
         match = _BLOCK.match(line)
         if match:
             out += render("\n".join(chunk))
             chunk = []
+            if match["name"] not in blocks:
+                raise KeyError(f"{where}: {{{{{match['name']}}}}} is not a part this page computes "
+                               f"(it computes: {', '.join(sorted(blocks))})")
             out.append(blocks[match["name"]])
         else:
             chunk.append(line)
     return out + render("\n".join(chunk))
+
+
+def outline(name: str, lang: str) -> list[tuple[str | None, list[str]]]:
+    """Each section's anchor of texts/prose/<lang>/<name>.md, in order, with the blocks it places
+    (for the tests that hold every language's file to the same sections and blocks as the page's)."""
+    sections: list[tuple[str | None, list[str]]] = []
+    for line in prose(name, lang).splitlines():
+        if match := _SECTION.match(line):
+            sections.append((match["anchor"], []))
+        elif (match := _BLOCK.match(line)) and sections:
+            sections[-1][1].append(match["name"])
+    return sections

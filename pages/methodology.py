@@ -1,6 +1,7 @@
 """« Méthodologie » (/methodologie): how every number of the site is defined, counted and dated.
 
-The frame and pieces it shares with the territory pages and sheets are in components/document.py.
+The words are in texts/prose/<lang>/methodology.md, one section per « ## Heading {#anchor} »; the
+frame and pieces it shares with the territory pages and sheets are in components/document.py.
 
 What can be computed from the data is computed (the MRC whose population is estimated, the known
 gaps, the Alliance territory changes), so the page cannot drift from the files it describes.
@@ -26,12 +27,14 @@ from components.document import (
 )
 from components.i18n import clean_lang, number, plural, text
 from components.page_text import with_shared
+from components.prose import document
 from data import load
 from data.schema import ENVELOPE_KINDS, REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
 
 PATH = METHODOLOGY_PATH
+PROSE = "methodology"  # texts/prose/<lang>/methodology.md: the words; this module computes the rest
 
 
 # ---------------------------------------------------------------- the methodology page
@@ -45,10 +48,6 @@ def title(**_) -> str:
 
 def _t(key: str, lang: str, **values) -> str:
     return text(_TEXT, key, lang, **values)
-
-
-def _section(heading: str, *children, anchor: str | None = None) -> html.Section:
-    return html.Section([html.H2(heading), *children], id=anchor, className="doc-section")
 
 
 def _estimated_population(lang: str) -> html.Ul:
@@ -71,14 +70,15 @@ def _territory_changes(lang: str) -> html.Div:
              mrc_names.get(row.mrc_id, row.mrc_id), _t(f"change_{row.change}", lang) if row.change in ("add", "remove")
              else row.change, source_link(row.source_url, lang=lang)]
             for row in changes.itertuples()]
-    return table([_t(k, lang) for k in ("col_cycle", "col_alliance", "col_mrc", "col_change", "col_source")], rows)
+    return table([_t(k, lang) for k in ("col_cycle", "col_alliance", "col_mrc", "col_change", "col_source")], rows,
+                 css="territory-changes")
 
 
 def _kinds(lang: str) -> html.Div:
     i = 1 if lang == "en" else 0
     rows = [[kind_label(kind, lang), html.Code(kind), KIND_MEANINGS[kind][i] if kind in KIND_MEANINGS else ""]
             for kind in ENVELOPE_KINDS]
-    return table([_t("col_kind", lang), _t("col_code", lang), _t("col_meaning", lang)], rows)
+    return table([_t("col_kind", lang), _t("col_code", lang), _t("col_meaning", lang)], rows, css="kinds")
 
 
 def _cycle_labels(lang: str) -> pd.Series:
@@ -155,35 +155,23 @@ def _changes(lang: str):
     return table([_t(k, lang) for k in ("col_date", "col_what", "col_files", "col_source")], rows, css="changelog")
 
 
+def blocks(lang: str) -> dict[str, object]:
+    """The parts of the page computed from the data, by the name texts/prose/<lang>/methodology.md
+    gives them (« {{known_gaps}} »)."""
+    return {
+        "estimated_population": _estimated_population(lang),
+        "territory_changes": _territory_changes(lang),
+        "kinds": _kinds(lang),
+        "known_gaps": html.Ul([html.Li(gap) for gap in known_gaps(lang)]),
+        "changelog": _changes(lang),
+        "sources": html.Ul([html.Li(line) for line in layers.attribution_lines()]),
+    }
+
+
 def layout(lang: str = "fr", **_) -> html.Div:
     """The methodology page, in French unless `?lang=en`."""
     lang = clean_lang(lang)
-    definitions = html.Dl([
-        item for term, body in (("def_envelope_term", "def_envelope"), ("def_committed_term", "def_committed"),
-                                ("def_place_term", "def_place"), ("def_nodata_term", "def_nodata"))
-        for item in (html.Dt(_t(term, lang)), html.Dd(_t(body, lang)))
-    ], className="definitions")
-    children = [
-        html.H1(_t("title", lang)),
-        html.P(_t("intro", lang), className="lead"),
-        _section(_t("definitions", lang), definitions, anchor="definitions"),
-        _section(_t("multi", lang), html.P(_t("multi_rule", lang)),
-                 html.Ul([html.Li(_t("multi_one", lang)), html.Li(_t("multi_many", lang))]),
-                 html.P(_t("multi_consequence", lang)), anchor="multi-territoires"),
-        _section(_t("per_capita", lang), html.P(_t("per_capita_rule", lang)), anchor="par-habitant"),
-        _section(_t("shares", lang), html.P(_t("shares_rule", lang)), html.P(_t("share_definition", lang)),
-                 anchor="part-documentee"),
-        _section(_t("certainty", lang), html.P(_t("certainty_rule", lang)), anchor="certitude"),
-        _section(_t("population", lang), html.P(_t("population_rule", lang)), _estimated_population(lang),
-                 anchor="population"),
-        _section(_t("alliances", lang), html.P(_t("alliances_rule", lang)), html.P(_t("alliances_change", lang)),
-                 _territory_changes(lang), anchor="alliances"),
-        _section(_t("kinds", lang), html.P(_t("kinds_rule", lang)), _kinds(lang), anchor="natures"),
-        _section(_t("gaps", lang), html.Ul([html.Li(g) for g in known_gaps(lang)]), anchor="lacunes"),
-        _section(_t("changes", lang), _changes(lang), anchor="journal"),
-        _section(_t("sources", lang), html.Ul([html.Li(line) for line in layers.attribution_lines()]), anchor="sources"),
-    ]
-    return page_frame(lang, PATH, children, css="methodology-page")
+    return page_frame(lang, PATH, document(PROSE, lang, blocks(lang)), css="methodology-page")
 
 
 dash.register_page(__name__, path=PATH, layout=layout, title=title)

@@ -1,6 +1,6 @@
 """Message catalogs, read through Babel's gettext support.
 
-Message ids are names (« ui.loading », « methodology.kinds_rule »), not sentences: the French
+Message ids are names (« ui.loading », « methodology.gap_projects »), not sentences: the French
 catalog is the source text, the English one its translation, and neither is hidden in the code. A
 name is a dotted path whose first part says which table it belongs to; `Messages("methodology")`
 is that table seen as a read-only mapping `key → (French, English)`, which is what every page's
