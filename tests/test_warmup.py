@@ -1,4 +1,4 @@
-"""Warming the app before gunicorn forks its workers (components/warmup.py, serve.py's when_ready)."""
+"""Warming the app before gunicorn forks its workers (web/warmup.py, serve.py's when_ready)."""
 from __future__ import annotations
 
 import pytest

@@ -77,7 +77,7 @@ def register(server: flask.Flask, path: Path | None = None) -> bool:
         response.set_etag(etag)
         response.cache_control.public = True
         response.cache_control.max_age = MAX_AGE
-        # flask-compress (components/security.py) compresses it, caches the compressed bytes under
+        # flask-compress (web/security.py) compresses it, caches the compressed bytes under
         # this ETag and answers 304 to a compressed ETag; this covers clients that ask uncompressed.
         return response.make_conditional(flask.request)
 

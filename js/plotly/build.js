@@ -4,7 +4,7 @@
 //   node js/plotly/build.js [output]
 //
 // output defaults to $CARTE_BUILD_DIR/js/plotly-carte.min.js (CARTE_BUILD_DIR defaults to build/ at the
-// root of the repository), the file components/plotly_bundle.py serves.
+// root of the repository), the file web/plotly_bundle.py serves.
 'use strict';
 
 const fs = require('fs');
@@ -23,7 +23,7 @@ const traces = [...fs.readFileSync(ENTRY, 'utf8').matchAll(/require\('plotly\.js
     .map((match) => match[1]).filter((name) => name !== 'core');
 
 // plotly.js's own licence header, taken from its dist/ file and marked as partial. Its first line
-// keeps "plotly.js v<version>": components/plotly_bundle.py reads the version there and serves this
+// keeps "plotly.js v<version>": web/plotly_bundle.py reads the version there and serves this
 // file only when it matches the plotly.js of the installed Python plotly.
 const full = fs.readFileSync(require.resolve('plotly.js/dist/plotly.min.js'), 'utf8').slice(0, 1000);
 const header = full.match(/^\/\*\*[\s\S]*?\*\//);
