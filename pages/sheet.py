@@ -556,14 +556,16 @@ def _projects_chrome_mm(n_projects: int, lang: str, page_path: str, extra: str |
 
 
 def _projects(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool, budget_mm: float,
-              extra: str | None = None) -> tuple[html.Section, float]:
-    """The projects with the largest known amounts, as many as fit in `budget_mm` (at most MAX_PROJECTS)."""
+              extra: str | None = None, none: str | None = None) -> tuple[html.Section, float]:
+    """The projects with the largest known amounts, as many as fit in `budget_mm` (at most MAX_PROJECTS);
+    `none`: the sentence when there is none (« Aucun projet connu… » by default)."""
     title = _t("projects_title", lang)
     children: list = [html.H2(title)]
     height = _projects_chrome_mm(len(projects), lang, page_path, extra)
     if not len(projects):
-        children.append(html.P(_t("projects_none", lang), className="sheet-note"))
-        height += _paragraph_mm(_t("projects_none", lang), above=NOTE_UNDER_H2_MM)
+        none = none or _t("projects_none", lang)
+        children.append(html.P(none, className="sheet-note"))
+        height += _paragraph_mm(none, above=NOTE_UNDER_H2_MM)
     else:
         ordered = sheet_projects(projects)
         candidates = ordered.head(MAX_PROJECTS)
@@ -589,11 +591,11 @@ def _projects(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
 
 
 def _projects_reserve_mm(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
-                         extra: str | None, rows: int = 4) -> float:
+                         extra: str | None, rows: int = 4, none: str | None = None) -> float:
     """Room kept for the projects while the envelopes take theirs: the chrome and the first `rows` rows
-    (or, with no project, the sentence that says so)."""
+    (or, with no project, the sentence `none` that says so)."""
     if not len(projects):
-        return _projects_chrome_mm(0, lang, page_path, extra) + _paragraph_mm(_t("projects_none", lang),
+        return _projects_chrome_mm(0, lang, page_path, extra) + _paragraph_mm(none or _t("projects_none", lang),
                                                                                above=NOTE_UNDER_H2_MM)
     head = sheet_projects(projects).head(MAX_PROJECTS)
     with_years = bool(head.start_year.notna().any() or head.end_year.notna().any())
@@ -610,16 +612,17 @@ def _source_line(lang: str, page_path: str) -> tuple[html.Div, float]:
 
 
 def _assemble(top, envelopes_rows: pd.DataFrame, projects: pd.DataFrame, lang: str, page_path: str,
-              own_level: str, empty_envelopes: str, extra: str | None, demo: bool) -> tuple[list, float]:
+              own_level: str, empty_envelopes: str, extra: str | None, demo: bool,
+              no_projects: str | None = None) -> tuple[list, float]:
     """The sheet's pieces, the tables cut so that the whole stays within one printed page."""
     priorities = _priorities(projects, lang)
     source = _source_line(lang, page_path)
     demo_mm = (3 + lines_mm(1, 9.5) + 3) if demo else 0
     room = PAGE_HEIGHT_MM - SAFETY_MM - top[1] - priorities[1] - source[1] - demo_mm
     with_mrc = own_level == "region"
-    reserve = _projects_reserve_mm(projects, lang, page_path, with_mrc, extra)
+    reserve = _projects_reserve_mm(projects, lang, page_path, with_mrc, extra, none=no_projects)
     envelopes = _envelopes(envelopes_rows, lang, page_path, empty_envelopes, own_level, room - reserve)
-    project_section = _projects(projects, lang, page_path, with_mrc, room - envelopes[1], extra)
+    project_section = _projects(projects, lang, page_path, with_mrc, room - envelopes[1], extra, no_projects)
     pieces = [top, envelopes, priorities, project_section, source]
     return [p for p, _ in pieces], demo_mm + sum(h for _, h in pieces)
 
@@ -675,6 +678,11 @@ def _old_plan_note(old_plan: pd.DataFrame, lang: str, page_path: str) -> str | N
     return _t("old_plan", lang, projects=plural("old_plan_projects", len(old_plan), lang), path=page_path)
 
 
+def _no_projects(old_plan: pd.DataFrame, lang: str) -> str | None:
+    """With none but the old plan's: « Aucun projet connu … hors de l'ancien plan 2010–2015. »"""
+    return _t("projects_none_old_plan", lang) if len(old_plan) else None
+
+
 def _notes(*notes: str | None) -> str | None:
     """The sentences under the projects' table, as one paragraph (None when there is none)."""
     return " ".join(note for note in notes if note) or None
@@ -722,7 +730,8 @@ def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list,
                region, rank_note(agg.per_capita, region_id, "peers_regions", lang), regional_figure,
                _map_figure("region", region_id, name, caption, lang), lang)
     return _assemble(top, region_envelope_rows(data.envelopes, region_id), projects, lang, page_path,
-                     "region", _t("envelopes_none", lang), _old_plan_note(old_plan, lang, page_path), data.demo)
+                     "region", _t("envelopes_none", lang), _old_plan_note(old_plan, lang, page_path), data.demo,
+                     _no_projects(old_plan, lang))
 
 
 def mrc_sheet(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
@@ -766,7 +775,7 @@ def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]
     return _assemble(top, data.envelopes[data.envelopes.mrc_id == found], projects, lang, page_path, "mrc",
                      _t("envelopes_mrc_none", lang, path=f"/fiche/region/{region_id}"),
                      _notes(_t("shared", lang, projects=plural("multi_mrc_projects", n_shared, lang)) if n_shared else None,
-                            _old_plan_note(old_plan, lang, page_path)), data.demo)
+                            _old_plan_note(old_plan, lang, page_path)), data.demo, _no_projects(old_plan, lang))
 
 
 def body_for(source, uploaded, territory, lang):

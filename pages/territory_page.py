@@ -274,7 +274,8 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         _priorities_section(alliance_ids, lang),
         html.Section([html.H2(_t("projects_title", lang)),
                       _projects_table(region_projects, lang, with_mrc=True) if len(region_projects)
-                      else html.P(_t("projects_none", lang))], className="doc-section", id="projets"),
+                      else html.P(_t("projects_none_old_plan" if len(old_plan) else "projects_none", lang))],
+                     className="doc-section", id="projets"),
         _old_plan_section(old_plan, lang),
         html.Section([html.H2(_t("mrc_list", lang)),
                       table([_t(k, lang) for k in ("col_mrc", "col_population", "col_known", "col_count",
@@ -362,7 +363,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
 
     project_children: list = [html.H2(_t("projects_title", lang))]
     project_children.append(_projects_table(counted, lang, with_mrc=False) if len(counted)
-                            else html.P(_t("projects_none", lang)))
+                            else html.P(_t("projects_none_old_plan" if len(old_counted) else "projects_none", lang)))
     if len(shared):
         project_children += [html.H3(_t("shared_projects", lang)), html.P(_t("shared_rule", lang), className="note"),
                              _projects_table(shared, lang, with_mrc=True)]

@@ -74,3 +74,16 @@ def test_the_mrc_figures_leave_the_old_plan_out_too(raw_projects):
     expected = amount_text(None if pd.isna(total) else total, "fr")
     assert facts(territory_page.mrc_layout(mrc_id=mrc_id))["Montant FQIS connu des projets"] == expected
     assert figure(sheet.mrc_sheet(mrc_id=mrc_id), "amount")[0] == expected
+
+
+def test_an_mrc_with_only_old_plan_projects_does_not_say_it_has_none(raw_projects):
+    single = raw_projects[raw_projects.mrc_ids.notna() & ~raw_projects.mrc_ids.fillna("").str.contains(";")]
+    only_old = single.groupby("mrc_ids").cycle.agg(lambda cycles: cycles.isin(SEPARATE_CYCLES).all())
+    assert only_old.any(), "every MRC with an old-plan project has a later one too: this test needs another"
+    mrc_id = only_old.index[only_old][0]
+    page = territory_page.mrc_layout(mrc_id=mrc_id)
+    said = "Aucun projet connu pour ce territoire hors de l'ancien plan 2010–2015."
+    assert said in page_text(section(page, "projets"))
+    assert len(body_rows(section(page, "ancien-plan"))) == (single.mrc_ids == mrc_id).sum()
+    assert facts(page)["Montant FQIS connu des projets"] == "—"
+    assert said in page_text(section(sheet.mrc_sheet(mrc_id=mrc_id), "fiche-projets"))
