@@ -29,6 +29,7 @@ ABOUT = "about-panel"
 PERMALINK = "permalink"
 SHARE = "share-url"
 EMBED_SNIPPET = "embed-snippet"  # the <iframe> code of the view (pages/embed.py)
+EMBED_MAP = "embed-map"  # the embeddable map's graph (pages/embed.py; drawn first by web/first_paint.py)
 DOWNLOADS = "downloads"
 DOWNLOAD_FILE = "download-file"  # dcc.Download of the visitor's own data, as on screen
 LANG_LINK = "lang-link"

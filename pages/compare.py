@@ -10,13 +10,13 @@ Honesty rules, the same as the rest of the site:
   (an envelope contains its calls) and so do levels (a region's envelope contains its MRC's).
 - An MRC's figures count only the projects counted in that MRC (region-wide or multi-MRC projects
   count at region level).
+- With no cycle to choose here, the figures cover every cycle but the old plan's
+  (`data.metrics.SEPARATE_CYCLES`), as on the map with no cycle chosen.
 
 Every value from the URL or the dropdowns is checked against the known ids; an unknown one gives
 a clear message in its panel and the page stays usable.
 """
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 import dash
 import pandas as pd
@@ -35,19 +35,21 @@ from components import ids, own_data
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE, kind_label
+from components.documented_share import documented_share_section
+from components.dropdown_words import dropdown_labels
 from components.i18n import clean_lang, money, money_cents, number, plural, text
+from components.page_links import COMPARE_LEVELS, COMPARE_PATH, clean_id, clean_level, compare_href, compare_query
 from components.page_text import with_shared
-from components.state import clean_choice
+from components.territory_facts import reference_labels
+from components.territory_projects import counted_mask, territory_projects, theme_counts
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
 from geo.names import fold
-from pages.presentation import dropdown_labels
-from pages.territory_page import documented_share_section
 from texts.catalogs import Messages
 
-PATH = "/comparer"
-LEVELS = ("region", "mrc")
+PATH = COMPARE_PATH
+LEVELS = COMPARE_LEVELS
 
 # Component ids of this page (prefix « cmp- »).
 ROOT = "cmp-root"
@@ -73,19 +75,6 @@ def tr(key: str, lang: str, **values) -> str:
     return text(_TEXT, key, lang, **values)
 
 
-def clean_level(level) -> str:
-    return clean_choice(level, LEVELS, "region")
-
-
-def known(level: str) -> frozenset[str]:
-    return frozenset(layers.territories(level).index)
-
-
-def clean_id(value, level: str) -> str | None:
-    """A territory id from the URL or a dropdown → the id if it is one of `level`, else None."""
-    return clean_choice(value, known(level), None)
-
-
 def options(level: str) -> list[dict]:
     """Dropdown choices: « 05 – Estrie » for regions, « Memphrémagog (Estrie) » for MRC, sorted."""
     if level == "mrc":
@@ -97,31 +86,6 @@ def options(level: str) -> list[dict]:
 
 
 # ---------------------------------------------------------------- the facts of one territory
-
-def _labels(file: str, key: str, lang: str) -> pd.Series:
-    table = pd.read_csv(REFERENCE_DIR / file, dtype=str)
-    return table.set_index(key)["label_en" if lang == "en" else "label_fr"]
-
-
-def territory_projects(projects: pd.DataFrame, level: str, territory: str) -> pd.DataFrame:
-    """The projects that count in `territory`, by the same rule as `metrics.aggregate`."""
-    column = projects.counted_mrc if level == "mrc" else projects.region_code
-    return projects[(column == territory).fillna(False).astype(bool).to_numpy()]
-
-
-def priorities(projects: pd.DataFrame, lang: str) -> list[tuple[str, str, int]]:
-    """(theme id, label, number of projects) of `projects`, most frequent first; a project with no
-    stated priority counts under « Priorité non précisée » (id "")."""
-    if projects.empty:
-        return []
-    # Each project once per theme it states (a repeated theme in one cell counts once).
-    per_project = projects.themes.fillna("").astype(str).map(
-        lambda cell: sorted({theme.strip() for theme in cell.split(";")} - {""}) or [""])
-    counts = per_project.explode().value_counts()
-    labels = _labels("themes.csv", "theme_id", lang)
-    rows = [(theme, labels.get(theme, theme) if theme else tr("theme_none", lang), int(n)) for theme, n in counts.items()]
-    return sorted(rows, key=lambda row: (row[0] == "", -row[2], fold(row[1])))  # « not stated » last
-
 
 def envelope_rows(envelopes: pd.DataFrame, level: str, territory: str) -> tuple[pd.DataFrame, int]:
     """(rows of `territory` itself in cycle order, number of rows for parts of it).
@@ -142,10 +106,15 @@ def envelope_rows(envelopes: pd.DataFrame, level: str, territory: str) -> tuple[
     return own.iloc[order], parts
 
 
+def all_cycles(data: Dataset, level: str) -> pd.DataFrame:
+    """Every territory of `level` over all cycles, the old plan's projects left out, as on the map."""
+    return metrics.aggregate(data.projects, level, data.envelopes, mask=counted_mask(data.projects))
+
+
 def facts(level: str, territory: str, agg: pd.DataFrame | None = None, data: Dataset | None = None) -> dict:
     """Plain values of one known territory (tested without a browser), from `data` (public by default)."""
     data = data or dataset()
-    agg = agg if agg is not None else metrics.aggregate(data.projects, level, data.envelopes)
+    agg = agg if agg is not None else all_cycles(data, level)
     row = agg.loc[territory]
     table = layers.territories(level)
     envelopes, parts = envelope_rows(data.envelopes, level, territory)
@@ -159,7 +128,7 @@ def facts(level: str, territory: str, agg: pd.DataFrame | None = None, data: Dat
         "n_promoters": int(row.n_promoters),
         "per_capita": None if pd.isna(row.per_capita) else float(row.per_capita),
         "envelopes": envelopes, "other_envelopes": parts,
-        "projects": territory_projects(data.projects, level, territory),
+        "projects": territory_projects(data.projects[counted_mask(data.projects)], level, territory),
         "shares": metrics.documented_by_cycle(data.projects, data.envelopes, level, territory),
     }
 
@@ -190,7 +159,7 @@ def panel(level, value, lang: str, agg: pd.DataFrame | None = None, data: Datase
         if f["other_envelopes"] else None,
         documented_share_section(level, territory, lang, heading=html.H3, css="cmp-shares", shares=f["shares"]),
         html.H3(tr("priorities", lang)),
-        _priority_list(priorities(f["projects"], lang), lang),
+        _priority_list(theme_counts(f["projects"], lang), lang),
     ], className="cmp-panel", **{"data-territory": territory})
 
 
@@ -221,7 +190,7 @@ def _is_web(url) -> bool:
 def _envelope_table(rows: pd.DataFrame, lang: str):
     if rows.empty:
         return html.P(tr("no_envelope", lang), className="cmp-muted")
-    cycles = _labels("cycles.csv", "cycle_id", lang)
+    cycles = reference_labels("cycles", lang)
     body = []
     for row in rows.itertuples():
         kind = kind_label(row.kind, lang)
@@ -252,38 +221,16 @@ def _priority_list(rows: list[tuple[str, str, int]], lang: str):
                      html.P(tr("priorities_rule", lang), className="cmp-note")])
 
 
-def compare_query(level, a, b, lang) -> str:
-    """The page's query for these choices: only known ids are kept."""
-    level, lang = clean_level(level), clean_lang(lang)
-    pairs = [("level", level)] if level != "region" else []
-    pairs += [(key, value) for key, value in (("a", clean_id(a, level)), ("b", clean_id(b, level))) if value]
-    if lang == "en":
-        pairs.append(("lang", "en"))
-    return urlencode(pairs)
-
-
 def panels(level, a, b, lang, source=None, uploaded=None) -> tuple[html.Div, html.Div, str]:
     """(panel a, panel b, query of the page) for the chosen territories, from the data chosen
     (`source`, and her file from the browser's store, validated again here)."""
     level = clean_level(level)
     data = own_data.chosen(source, uploaded)[0] if source == "upload" else dataset()
-    agg = metrics.aggregate(data.projects, level, data.envelopes)  # once for both panels
+    agg = all_cycles(data, level)  # once for both panels
     return panel(level, a, lang, agg, data), panel(level, b, lang, agg, data), compare_query(level, a, b, lang)
 
 
 # ---------------------------------------------------------------- layout
-
-def compare_href(level: str = "region", a: str | None = None, b: str | None = None, lang: str = "fr") -> str:
-    query = compare_query(level, a, b, lang)
-    return PATH + ("?" + query if query else "")
-
-
-def link(lang: str = "fr", regions=(), **attributes) -> html.A:
-    """The « Comparer deux territoires » link for another page (the view's first two regions, if any)."""
-    regions = [regions] if isinstance(regions, str) else list(regions) if isinstance(regions, (list, tuple)) else []
-    chosen = [r for r in regions if clean_id(r, "region")][:2] + [None, None]
-    return html.A(tr("title", lang), href=compare_href("region", chosen[0], chosen[1], clean_lang(lang)), **attributes)
-
 
 def layout(a: str = "", b: str = "", level: str = "region", lang: str = "fr", **_) -> html.Div:
     """The comparison of `a` and `b` (ids of `level`); any value may be absent, forged or unknown."""

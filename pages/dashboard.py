@@ -6,13 +6,11 @@ metrics (pandas) → figures (pure) → a Patch of the map and fresh side panels
 from __future__ import annotations
 
 import hashlib
-import textwrap
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlencode
 
 import dash
-import numpy as np
 import pandas as pd
 from dash import (
     ALL,
@@ -36,15 +34,12 @@ from components.figures import (
     POINT_LIMIT,
     THEME_COLOURS,
     UNSTATED_THEME_COLOUR,
-    choropleth_data,
-    cluster_data,
     cycle_label,
     format_measure_many,
     map_figure,
     map_patch,
     measure_title,
     measure_values,
-    points_data,
     ranking_figure,
 )
 from components.i18n import money, money_cents, number, plural, t
@@ -61,11 +56,12 @@ from components.state import (
     toggle_selection,
     view_from_inputs,
 )
+from components.map_summary import compute, map_caption, view_summary
+from components.page_links import PRESENTATION_PATH, compare_link, href_for, presentation_link
 from components.urls import EMBED_PATH
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
-from pages import compare, presentation
 
 # ---------------------------------------------------------------- options of the filters
 
@@ -100,47 +96,6 @@ def _amount_marks() -> dict[int, str]:
 
 
 # ---------------------------------------------------------------- computing a view
-
-def compute(view: View, data: Dataset | None = None) -> dict:
-    """Everything the page shows for `view`, as plain values (tested without a browser).
-
-    The projects in view are a boolean mask over the dataset: aggregations read the columns they
-    need through it, and rows are copied only when few enough to be drawn one by one."""
-    data = data or dataset()
-    filters = view.effective_filters()
-    projects = data.projects
-    mask = metrics.filter_mask(projects, filters)
-    n_projects = int(mask.sum())
-    cycle = metrics.choose_envelope_cycle(data.envelopes, view.level, filters.cycles)
-    agg = metrics.aggregate(projects, view.level, data.envelopes, envelope_cycle=cycle, mask=mask)
-    no_data, with_data = choropleth_data(agg, view.level, view.measure, view.lang)
-    if n_projects > POINT_LIMIT:
-        points = cluster_data(projects.map_cell.to_numpy()[mask], projects.map_lon.to_numpy()[mask],
-                              projects.map_lat.to_numpy()[mask],
-                              projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)[mask], view.lang)
-    else:
-        chosen = projects[mask]
-        positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
-        points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
-    return {"mask": mask, "n_projects": n_projects, "agg": agg, "no_data": no_data, "data": with_data,
-            "points": points, "headline": metrics.headline(projects, filters, mask=mask)}
-
-
-def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
-    """One sentence a screen reader announces after each change (and everyone can read)."""
-    filters = view.effective_filters()
-    names = []
-    for level, chosen in (("region", filters.regions), ("mrc", filters.mrcs), ("alliance", filters.alliances)):
-        table_ = layers.territories(level)
-        column = {"region": "region_name", "mrc": "name", "alliance": "name_fr"}[level]
-        names += [str(table_[column].get(i, i)) for i in chosen]
-    scope = ", ".join(names) if names else t("summary_quebec", view.lang)
-    return t("summary", view.lang, scope=scope, total=money(head.total, view.lang),
-             projects=plural("n_known_projects", head.n_projects, view.lang),
-             per_capita=money_cents(head.per_capita, view.lang))
-    return plural("summary", head.n_projects, view.lang, scope=scope, total=money(head.total, view.lang),
-              per_capita=money_cents(head.per_capita, view.lang))
-
 
 def envelope_notes(view: View, agg: pd.DataFrame, envelopes: pd.DataFrame) -> list[str]:
     """For the envelope measures: which cycle the map shows and why, the shares above 100 % (the
@@ -254,32 +209,18 @@ def page_links(view: View, agg: pd.DataFrame | None = None) -> dict:
             "downloads": downloads, "caption": map_caption(view, agg)}
 
 
-def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
-    """Title, source line and file name of the exported map image: what it shows, from where (an
-    envelope measure names its cycle, read from `agg`, the aggregation drawn)."""
-    measure = (measure_title(agg, view.measure, view.lang) if agg is not None
-               else t(f"measure_{view.measure}", view.lang))
-    parts = [measure, t(f"level_{view.level}", view.lang)]
-    regions = layers.territories("region").region_name
-    parts += [regions.get(code, code) for code in view.effective_filters().regions]
-    # The MRC and Alliances chosen in the filters are named too (a shared link says which).
-    parts += [layers.territories("mrc").name.get(m, m) for m in view.filters.mrcs]
-    alliance_names = layers.territories("alliance")["name_en" if view.lang == "en" else "name_fr"]
-    parts += [alliance_names.get(a, a) for a in view.filters.alliances]
-    if view.selected and view.level != "region":
-        parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
-    lines = [t("image_source", view.lang), *layers.attribution_lines()]
-    source = "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))
-    return {"title": " — ".join(parts), "source": source, "filename": "carte-alliances"}
-
-
 def layout(**query) -> html.Div:
     """The page for the view the URL describes. A URL that cannot be understood falls back to
     defaults, part by part, with a visible notice — never an error page."""
-    if query.get("mode") == "presentation":
-        return presentation.layout(**query)
+    if query.get("mode") == "presentation":  # the older address of the presentation mode: its page, here
+        return _page_at(PRESENTATION_PATH)["layout"](**query)
     text_query = tuple(sorted((k, v) for k, v in query.items() if isinstance(k, str) and isinstance(v, str)))
     return _page(dataset(), text_query)
+
+
+def _page_at(path: str) -> dict:
+    """The registered page at `path` (Dash's registry: a page never imports another page)."""
+    return next(page for page in dash.page_registry.values() if page["path"] == path)
 
 
 @lru_cache(maxsize=64)
@@ -380,9 +321,9 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
                              className="lang-switch"),
                       html.A(t("about_title", lang), href="#about", className="about-link"),
                       html.A(t("methodology", lang), href=f"/methodologie?lang={lang}", className="about-link"),
-                      presentation.link(view.filters.regions, lang, id=ids.PRESENTATION_LINK,
+                      presentation_link(view.filters.regions, lang, id=ids.PRESENTATION_LINK,
                                         className="presentation-link"),
-                      compare.link(lang, view.filters.regions, className="compare-link")]),
+                      compare_link(lang, view.filters.regions, className="compare-link")]),
         ], className="page-header"),
         program.strip(data, lang),
         html.Main([filters_panel, map_panel, side_panel], id="main", className="dashboard"),
@@ -445,7 +386,7 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             downloads.upload_buttons(view.lang) if data.is_upload else links["downloads"], links["caption"],
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["agg"], view.measure, view.lang),
-            presentation.href_for(view.filters.regions, view.lang),
+            href_for(view.filters.regions, view.lang),
             map_view.sentence(view, result["agg"]))
 
 

@@ -17,52 +17,24 @@ import dash
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
-from shapely.geometry import shape
 
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
 from components.figures import THEME_COLOURS, UNSTATED_THEME_COLOUR, map_figure
 from components.i18n import t, text
+from components.ids import EMBED_MAP
+from components.map_summary import compute, map_caption, view_summary
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH, layer_url
+from components.view_bounds import view_bounds
 from data.schema import REFERENCE_DIR
 from geo import layers
-from pages.dashboard import compute, map_caption, view_summary
 from texts.catalogs import Messages
 
-MAP = "embed-map"
-MIN_SPAN = (1.6, 0.9)  # degrees of longitude and latitude shown at least around the view's territories
+MAP = EMBED_MAP
 WORDS = Messages("embed")
-
-
-def _level_bounds(level: str) -> dict[str, tuple[float, float, float, float]]:
-    collection = json.loads(layers.layer_path(level).read_text(encoding="utf-8"))
-    return {str(f["id"]): shape(f["geometry"]).bounds for f in collection["features"]}
-
-
-@lru_cache(maxsize=None)
-def territory_bounds() -> dict[str, dict[str, tuple[float, float, float, float]]]:
-    """(west, south, east, north) of every territory, by level, from the layers the browser draws."""
-    return {level: _level_bounds(level) for level in layers.LEVELS}
-
-
-def view_bounds(view: View) -> list[float] | None:
-    """The box around the territories the view is about (None: all of Québec, fit_map.js's default)."""
-    filters = view.effective_filters()
-    boxes = territory_bounds()
-    chosen = [boxes["region"][c] for c in filters.regions if c in boxes["region"]]
-    chosen += [boxes["mrc"][m] for m in filters.mrcs if m in boxes["mrc"]]
-    chosen += [boxes["alliance"][a] for a in filters.alliances if a in boxes["alliance"]]
-    if not chosen:
-        return None
-    wests, souths, easts, norths = zip(*chosen)
-    west, south, east, north = min(wests), min(souths), max(easts), max(norths)
-    # A small MRC alone would fill the frame with no landmark around it: at least MIN_SPAN degrees.
-    grow_x = max(MIN_SPAN[0] - (east - west), 0) / 2
-    grow_y = max(MIN_SPAN[1] - (north - south), 0) / 2
-    return [round(west - grow_x, 4), round(south - grow_y, 4), round(east + grow_x, 4), round(north + grow_y, 4)]
 
 
 def full_view_href(view: View) -> str:

@@ -45,7 +45,9 @@ from dash import (
 
 from components import ids, own_data
 from components.document import SITE_TITLE
+from components.dropdown_words import dropdown_labels
 from components.i18n import clean_lang, text
+from components.page_links import PRESENTATION_PATH, presentation_href
 
 # The steps themselves (figures, notes, the map) are computed without Dash in region_slides, which the
 # offline presentation (offline/) shares; the names are imported here as this page's own.
@@ -67,7 +69,7 @@ from geo import layers
 from offline import presentation as offline_presentation
 from texts.catalogs import Messages
 
-PATH = "/presentation"
+PATH = PRESENTATION_PATH
 
 # Component ids of this page (prefix « pres- » so they never meet the dashboard's).
 ROOT = "pres-root"
@@ -99,16 +101,6 @@ _TEXT = ChainMap(Messages("presentation"), TEXT)
 def tr(key: str, lang: str, **values) -> str:
     """This page's text in `lang`."""
     return text(_TEXT, key, lang, **values)
-
-
-def dropdown_labels(lang: str) -> dict:
-    """The words inside a dcc.Dropdown (Dash writes them in English by default)."""
-    if lang == "en":
-        return {"search": "Search", "clear_search": "Clear search", "clear_selection": "Clear",
-                "no_options_found": "No match"}
-    return {"search": "Rechercher", "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
-            "no_options_found": "Aucun résultat", "select_all": "Tout choisir", "deselect_all": "Tout retirer",
-            "selected_count": "choix : {num_selected}"}
 
 
 # ---------------------------------------------------------------- territories of a region
@@ -156,35 +148,9 @@ def focus_patch(region: str, step: int) -> Patch:
 
 # ---------------------------------------------------------------- layout
 
-def presentation_href(region: str | None = None, lang: str = "fr", mrc: str | None = None) -> str:
-    """The URL of the presentation of `region` (the chooser without one)."""
-    pairs = [("region", region)] if region else []
-    if mrc:
-        pairs.append(("mrc", mrc))
-    if lang == "en":
-        pairs.append(("lang", "en"))
-    return PATH + ("?" + urlencode(pairs) if pairs else "")
-
-
 def dashboard_href(region: str | None, lang: str) -> str:
     pairs = ([("region", region)] if region else []) + ([("lang", "en")] if lang == "en" else [])
     return "/" + ("?" + urlencode(pairs) if pairs else "")
-
-
-def href_for(regions=(), lang: str = "fr") -> str:
-    """The presentation URL for a view filtered on `regions` (an id or a list of ids): the first
-    known region, else the region chooser. For the dashboard's link and the callback that updates it."""
-    if isinstance(regions, str):
-        regions = [regions]
-    elif not isinstance(regions, (list, tuple)):
-        regions = []
-    region = next((code for code in map(clean_region, regions) if code), None)
-    return presentation_href(region, clean_lang(lang))
-
-
-def link(regions=(), lang: str = "fr", **attributes) -> html.A:
-    """The « Mode présentation » link for another page (see `href_for`)."""
-    return html.A(tr("page_title", lang), href=href_for(regions, lang), **attributes)
 
 
 def chooser(lang: str, unknown: str = "") -> html.Div:
@@ -334,4 +300,4 @@ clientside_callback(ClientsideFunction("carte_presentation", "sync_mrc"),
                     Output(URL_SYNC, "data"), Input(CURRENT, "data"), prevent_initial_call=True)
 
 
-dash.register_page(__name__, path=PATH, layout=layout, title="Mode présentation — " + SITE_TITLE[0])
+dash.register_page(__name__, path=PATH, layout=layout, title=text(_TEXT, "page_title", "fr") + " — " + SITE_TITLE[0])

@@ -8,7 +8,9 @@ the territory page (/region/<code>, /mrc/<mrc_id>), which lists every row with i
 
 The figures are those of the territory page: the same `metrics.aggregate` on the same prepared
 table (`components.dataset`), the same envelope rows, the same rule for multi-MRC projects
-(counted in the region, never in an MRC). Envelope rows are listed one by one, never added up.
+(counted in the region, never in an MRC), the old plan's projects (`data.metrics.SEPARATE_CYCLES`)
+left out as on the map with no cycle chosen (a note says how many, the territory page lists them).
+Envelope rows are listed one by one, never added up.
 
 The map is an SVG drawn here from the built, simplified layers (projected to Québec Lambert,
 EPSG:32198) and put in the page as a data: URI image: vector lines that print sharp at any size,
@@ -44,20 +46,10 @@ from components.page_text import with_shared
 from data import metrics
 from geo import layers
 from geo.lookup import find_mrc, find_region
-from pages.compare import priorities as theme_counts
-from pages.compare import territory_projects
-from pages.territory_page import (
-    LEVEL_ORDER,
-    alliance_name,
-    amount_text,
-    mrc_names,
-    ordinal,
-    quoted_segment,
-    rank_among,
-    reference_labels,
-    resolve,
-    years_text,
-)
+from components.territory_facts import (LEVEL_ORDER, alliance_name, amount_text, mrc_names, ordinal,
+                                        quoted_segment, rank_among, reference_labels, resolve, years_text)
+from components.territory_projects import counted_mask, split_old_plan, territory_projects, theme_counts
+from components.unknown_territory import unknown_territory
 from texts.catalogs import Messages
 
 REGION_PATH_TEMPLATE = "/fiche/region/<code>"
@@ -564,14 +556,16 @@ def _projects_chrome_mm(n_projects: int, lang: str, page_path: str, extra: str |
 
 
 def _projects(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool, budget_mm: float,
-              extra: str | None = None) -> tuple[html.Section, float]:
-    """The projects with the largest known amounts, as many as fit in `budget_mm` (at most MAX_PROJECTS)."""
+              extra: str | None = None, none: str | None = None) -> tuple[html.Section, float]:
+    """The projects with the largest known amounts, as many as fit in `budget_mm` (at most MAX_PROJECTS);
+    `none`: the sentence when there is none (« Aucun projet connu… » by default)."""
     title = _t("projects_title", lang)
     children: list = [html.H2(title)]
     height = _projects_chrome_mm(len(projects), lang, page_path, extra)
     if not len(projects):
-        children.append(html.P(_t("projects_none", lang), className="sheet-note"))
-        height += _paragraph_mm(_t("projects_none", lang), above=NOTE_UNDER_H2_MM)
+        none = none or _t("projects_none", lang)
+        children.append(html.P(none, className="sheet-note"))
+        height += _paragraph_mm(none, above=NOTE_UNDER_H2_MM)
     else:
         ordered = sheet_projects(projects)
         candidates = ordered.head(MAX_PROJECTS)
@@ -597,11 +591,11 @@ def _projects(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
 
 
 def _projects_reserve_mm(projects: pd.DataFrame, lang: str, page_path: str, with_mrc: bool,
-                         extra: str | None, rows: int = 4) -> float:
+                         extra: str | None, rows: int = 4, none: str | None = None) -> float:
     """Room kept for the projects while the envelopes take theirs: the chrome and the first `rows` rows
-    (or, with no project, the sentence that says so)."""
+    (or, with no project, the sentence `none` that says so)."""
     if not len(projects):
-        return _projects_chrome_mm(0, lang, page_path, extra) + _paragraph_mm(_t("projects_none", lang),
+        return _projects_chrome_mm(0, lang, page_path, extra) + _paragraph_mm(none or _t("projects_none", lang),
                                                                                above=NOTE_UNDER_H2_MM)
     head = sheet_projects(projects).head(MAX_PROJECTS)
     with_years = bool(head.start_year.notna().any() or head.end_year.notna().any())
@@ -618,16 +612,17 @@ def _source_line(lang: str, page_path: str) -> tuple[html.Div, float]:
 
 
 def _assemble(top, envelopes_rows: pd.DataFrame, projects: pd.DataFrame, lang: str, page_path: str,
-              own_level: str, empty_envelopes: str, extra: str | None, demo: bool) -> tuple[list, float]:
+              own_level: str, empty_envelopes: str, extra: str | None, demo: bool,
+              no_projects: str | None = None) -> tuple[list, float]:
     """The sheet's pieces, the tables cut so that the whole stays within one printed page."""
     priorities = _priorities(projects, lang)
     source = _source_line(lang, page_path)
     demo_mm = (3 + lines_mm(1, 9.5) + 3) if demo else 0
     room = PAGE_HEIGHT_MM - SAFETY_MM - top[1] - priorities[1] - source[1] - demo_mm
     with_mrc = own_level == "region"
-    reserve = _projects_reserve_mm(projects, lang, page_path, with_mrc, extra)
+    reserve = _projects_reserve_mm(projects, lang, page_path, with_mrc, extra, none=no_projects)
     envelopes = _envelopes(envelopes_rows, lang, page_path, empty_envelopes, own_level, room - reserve)
-    project_section = _projects(projects, lang, page_path, with_mrc, room - envelopes[1], extra)
+    project_section = _projects(projects, lang, page_path, with_mrc, room - envelopes[1], extra, no_projects)
     pieces = [top, envelopes, priorities, project_section, source]
     return [p for p, _ in pieces], demo_mm + sum(h for _, h in pieces)
 
@@ -670,22 +665,27 @@ def _frame(lang: str, path: str, page_path: str | None, children: list, demo: bo
 
 
 def _unknown(kind: str, value, lang: str) -> html.Div:
-    shown = value[:40] if isinstance(value, str) else ""
-    if not shown.strip():
-        message = _t("unknown_empty", lang)
-    else:
-        message = _t("unknown_region" if kind == "region" else "unknown_mrc", lang, value=shown)
-    regions = layers.territories("region")
-    links = [html.Li(html.A(f"{r.region_id} – {r.region_name}", href=f"/fiche/region/{r.region_id}{_lang_query(lang)}"))
-             for r in regions.itertuples()]
     path = f"/fiche/{kind}/{quoted_segment(value)}"
-    return _frame(lang, path, None, [
-        html.H1(_t("unknown_title", lang)),
-        html.P(message),
-        html.P(html.A(_t("back_to_map", lang), href="/" + _lang_query(lang))),
-        html.P(_t("choose_region", lang)),
-        html.Ul(links, className="sheet-region-list"),
-    ])
+    return unknown_territory(kind, value, lang, region_path="/fiche/region/{code}",
+                             choose_region=_t("choose_region", lang),
+                             frame=lambda children: _frame(lang, path, None, children), list_css="sheet-region-list")
+
+
+def _old_plan_note(old_plan: pd.DataFrame, lang: str, page_path: str) -> str | None:
+    """« 9 projets de l'ancien plan 2010–2015, hors des totaux : voir … » (None when there is none)."""
+    if not len(old_plan):
+        return None
+    return _t("old_plan", lang, projects=plural("old_plan_projects", len(old_plan), lang), path=page_path)
+
+
+def _no_projects(old_plan: pd.DataFrame, lang: str) -> str | None:
+    """With none but the old plan's: « Aucun projet connu … hors de l'ancien plan 2010–2015. »"""
+    return _t("projects_none_old_plan", lang) if len(old_plan) else None
+
+
+def _notes(*notes: str | None) -> str | None:
+    """The sentences under the projects' table, as one paragraph (None when there is none)."""
+    return " ".join(note for note in notes if note) or None
 
 
 def _kicker(first: str, lang: str) -> list:
@@ -712,16 +712,17 @@ def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list,
     region = layers.territories("region").loc[region_id]
     name = str(region.region_name)
     page_path = f"/region/{region_id}"
-    agg = metrics.aggregate(data.projects, "region")
+    counted = counted_mask(data.projects)  # every cycle but the old plan's, as on the map with no cycle chosen
+    agg = metrics.aggregate(data.projects, "region", mask=counted)
     row = agg.loc[region_id]
-    regional = metrics.unattributed_by_region(data.projects)
+    regional = metrics.unattributed_by_region(data.projects, counted)
     if region_id in regional.index:
-        counted = regional.loc[region_id]
-        regional_figure = _figure(_t("regional", lang), amount_text(counted.amount, lang),
-                                  plural("counted_in_no_mrc", counted.n_projects, lang), "regional")
+        at_region = regional.loc[region_id]
+        regional_figure = _figure(_t("regional", lang), amount_text(at_region.amount, lang),
+                                  plural("counted_in_no_mrc", at_region.n_projects, lang), "regional")
     else:
         regional_figure = _figure(_t("regional", lang), "—", _t("regional_none", lang), "regional")
-    projects = territory_projects(data.projects, "region", region_id)
+    projects, old_plan = split_old_plan(territory_projects(data.projects, "region", region_id))
     n_mrc = int((layers.territories("mrc").region_code == region_id).sum())
     caption = _t("map_region", lang, n=number(n_mrc, lang), name=name) if n_mrc > 1 \
         else _t("map_region_one", lang, name=name)
@@ -729,7 +730,8 @@ def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list,
                region, rank_note(agg.per_capita, region_id, "peers_regions", lang), regional_figure,
                _map_figure("region", region_id, name, caption, lang), lang)
     return _assemble(top, region_envelope_rows(data.envelopes, region_id), projects, lang, page_path,
-                     "region", _t("envelopes_none", lang), None, data.demo)
+                     "region", _t("envelopes_none", lang), _old_plan_note(old_plan, lang, page_path), data.demo,
+                     _no_projects(old_plan, lang))
 
 
 def mrc_sheet(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
@@ -752,12 +754,16 @@ def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]
     region_id = str(territory.region_code)
     region_name = str(territory.region_name)
     page_path = f"/mrc/{found}"
-    agg = metrics.aggregate(data.projects, "mrc")
+    counted = counted_mask(data.projects)  # every cycle but the old plan's, as on the map with no cycle chosen
+    agg = metrics.aggregate(data.projects, "mrc", mask=counted)
     row = agg.loc[found]
     peers = agg[agg.index.isin(mrc.index[mrc.region_code == region_id])]
-    projects = territory_projects(data.projects, "mrc", found)
+    projects, old_plan = split_old_plan(territory_projects(data.projects, "mrc", found))
     serves = data.projects.multi_mrc & data.projects.mrc_ids.fillna("").str.split(";").map(lambda ids: found in ids)
-    n_shared = int(serves.astype(bool).sum())
+    serves = serves.astype(bool).to_numpy()
+    n_shared = int((serves & counted).sum())
+    # The territory page lists the old plan's projects of the MRC and those shared with it: as many here.
+    old_plan = pd.concat([old_plan, data.projects[serves & ~counted]])
     n_in_region = int((mrc.region_code == region_id).sum())
     alliance_ids = [territory.alliance_id] if isinstance(territory.alliance_id, str) and territory.alliance_id else []
     caption = _t("map_mrc", lang, name=name, region=region_name) if n_in_region > 1 \
@@ -768,7 +774,8 @@ def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]
                _rank_all_figure(agg.per_capita, found, lang), _map_figure("mrc", found, name, caption, lang), lang)
     return _assemble(top, data.envelopes[data.envelopes.mrc_id == found], projects, lang, page_path, "mrc",
                      _t("envelopes_mrc_none", lang, path=f"/fiche/region/{region_id}"),
-                     _t("shared", lang, projects=plural("multi_mrc_projects", n_shared, lang)) if n_shared else None, data.demo)
+                     _notes(_t("shared", lang, projects=plural("multi_mrc_projects", n_shared, lang)) if n_shared else None,
+                            _old_plan_note(old_plan, lang, page_path)), data.demo, _no_projects(old_plan, lang))
 
 
 def body_for(source, uploaded, territory, lang):

@@ -7,12 +7,13 @@ Alliance's priorities in its own words, and the projects themselves, each with i
 The page prints cleanly (assets/print.css).
 
 Figures come from `data.metrics` on the same prepared table as the map, so the page and the map
-agree. An unknown code or id gives a short « territoire inconnu » page, never an error.
+agree: like the map with no cycle chosen, they leave out the old plan's projects
+(`data.metrics.SEPARATE_CYCLES`), which are listed apart (« Ancien plan 2010–2015, hors des totaux »).
+An unknown code or id gives a short « territoire inconnu » page, never an error.
 """
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import quote
 
 import dash
 import pandas as pd
@@ -27,21 +28,31 @@ from components.document import (
     source_link,
     table,
 )
-from components.i18n import clean_lang, money, money_cents, number, percent, plural, t, text
-from components.table import certainty_text
+from components.documented_share import documented_share_section
+from components.i18n import clean_lang, money_cents, number, plural, t, text
 from components.page_text import with_shared
 from components.permalink import view_to_query
 from components.state import View
+from components.table import certainty_text
+from components.territory_facts import (
+    LEVEL_ORDER,
+    alliance_name,
+    amount_text,
+    mrc_names,
+    ordinal,
+    quoted_segment,
+    rank_among,
+    reference_labels,
+    resolve,
+    years_text,
+)
+from components.territory_projects import counted_mask, split_old_plan
+from components.unknown_territory import unknown_territory
 from data import load, metrics
 from data.metrics import Filters
-from data.schema import REFERENCE_DIR
 from geo import layers
 from geo.lookup import find_mrc, find_region
 from texts.catalogs import Messages
-
-MAX_ID = 100  # longer than any region code, MRC id or name; anything longer is not looked up
-# Order of envelope rows inside a cycle: the widest territory first.
-LEVEL_ORDER = {"province": 0, "alliance": 1, "region": 2, "sub_region": 3, "mrc": 4}
 
 _TEXT = with_shared(Messages("territory"))
 
@@ -52,45 +63,12 @@ def _t(key: str, lang: str, **values) -> str:
 
 # ---------------------------------------------------------------- small formatting helpers
 
-def amount_text(value, lang: str) -> str:
-    """A dollar amount as the source gives it: cents only when there are cents; unknown → « — »."""
-    if value is None or pd.isna(value):
-        return "—"
-    return money_cents(value, lang) if round(float(value) * 100) % 100 else money(value, lang)
-
-
-def ordinal(n: int, lang: str) -> str:
-    if lang == "en":
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix}"
-    return "1er" if n == 1 else f"{n}e"
-
-
-def rank_among(values: pd.Series, territory_id: str) -> tuple[int | None, int]:
-    """(rank, number of territories with data): 1 is the highest value; ties share a rank.
-
-    Only territories with a value are ranked; a territory with none has rank None.
-    """
-    known = values.dropna()
-    if territory_id not in known.index:
-        return None, len(known)
-    return int((known > known[territory_id]).sum()) + 1, len(known)
-
-
 def rank_text(values: pd.Series, territory_id: str, lang: str) -> str:
     rank, n = rank_among(values, territory_id)
     if rank is None:
         return _t("unranked", lang)
     areas = _t("areas_one" if n == 1 else "areas_many", lang)
     return _t("rank", lang, ordinal=ordinal(rank, lang), n=number(n, lang), areas=areas)
-
-
-def years_text(start, end) -> str:
-    start = None if pd.isna(start) else int(start)
-    end = None if pd.isna(end) else int(end)
-    if start and end:
-        return str(start) if start == end else f"{start}–{end}"
-    return str(start or end or "—")
 
 
 def _population(row: pd.Series, lang: str) -> str:
@@ -118,20 +96,6 @@ def _priorities() -> pd.DataFrame:
     return load.load_priorities()
 
 
-@lru_cache(maxsize=None)
-def reference_labels(name: str, lang: str) -> pd.Series:
-    """Labels of a reference vocabulary (themes, cycles) in `lang`, by id, in the file's order."""
-    table_ = pd.read_csv(REFERENCE_DIR / f"{name}.csv", dtype=str)
-    return table_.set_index(table_.columns[0])["label_en" if lang == "en" else "label_fr"]
-
-
-def alliance_name(alliance_id: str, lang: str) -> str:
-    alliances = layers.territories("alliance")
-    if alliance_id not in alliances.index:
-        return str(alliance_id)
-    return str(alliances.at[alliance_id, "name_en" if lang == "en" else "name_fr"])
-
-
 def _alliance_items(alliance_ids: list[str], lang: str) -> list:
     alliances = layers.territories("alliance")
     items = []
@@ -141,12 +105,6 @@ def _alliance_items(alliance_ids: list[str], lang: str) -> list:
                               _t("mandataire", lang, name=row.mandataire), " (",
                               source_link(row.source_url, lang=lang), ")"]))
     return items
-
-
-def mrc_names(cell, lang: str) -> str:
-    names = layers.territories("mrc").name
-    ids = [part for part in str(cell).split(";") if part] if isinstance(cell, str) else []
-    return "; ".join(str(names.get(i, i)) for i in ids) if ids else _t("region_wide", lang)
 
 
 def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.Div:
@@ -198,34 +156,6 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
     return html.Section(children, className="doc-section", id="enveloppes")
 
 
-def documented_share_section(level: str, territory_id: str, lang: str, heading=html.H2,
-                             css: str = "doc-section", shares: pd.DataFrame | None = None) -> html.Section:
-    """Per cycle: the envelope, the known amount of the cycle's projects and their ratio, with the
-    share of explicit ties alone; a share is shown only where both terms are known. Also used by
-    the comparison page (with its own heading level and style, and the shares it computed)."""
-    if shares is None:
-        data = dataset.current()
-        shares = metrics.documented_by_cycle(data.projects, data.envelopes, level, territory_id)
-    children: list = [heading(_t("share_title", lang))]
-    if not len(shares):
-        children.append(html.P(_t("share_none", lang)))
-        return html.Section(children, className=css, id=f"part-documentee-{territory_id}")
-    cycles = reference_labels("cycles", lang)
-    no_data = _t("no_data_short", lang)
-    body = []
-    for cycle_id, row in shares.iterrows():
-        warnings = [_t("share_over", lang)] * bool(row.share_over) + [_t("share_differs", lang)] * bool(row.territory_differs)
-        body.append([cycles.get(cycle_id, cycle_id), amount_text(row.envelope, lang), amount_text(row.documented, lang),
-                     no_data if pd.isna(row.documented_share) else percent(row.documented_share, lang),
-                     no_data if pd.isna(row.explicit_share) else percent(row.explicit_share, lang),
-                     html.Strong("⚠ " + " ; ".join(warnings)) if warnings else "—"])
-    headers = [_t(k, lang) for k in ("col_cycle", "col_envelope", "col_documented", "col_share", "col_explicit_share",
-                                     "col_warning")]
-    children += [html.P(_t("share_intro", lang), className="note"),
-                 table(headers, body, numeric={1, 2, 3, 4}, css="shares")]
-    return html.Section(children, className=css, id=f"part-documentee-{territory_id}")
-
-
 def _priorities_section(alliance_ids: list[str], lang: str) -> html.Section:
     children: list = [html.H2(_t("priorities", lang))]
     priorities = _priorities()
@@ -259,40 +189,20 @@ def _priorities_section(alliance_ids: list[str], lang: str) -> html.Section:
     return html.Section(children, className="doc-section", id="priorites")
 
 
-# ---------------------------------------------------------------- unknown territory
-
-def _unknown(kind: str, value, lang: str, path: str) -> html.Div:
-    shown = value[:40] if isinstance(value, str) else ""
-    if not shown.strip():
-        message = _t("unknown_empty", lang)
-    else:
-        message = _t("unknown_region" if kind == "region" else "unknown_mrc", lang, value=shown)
-    regions = layers.territories("region")
-    links = [html.Li(html.A(f"{r.region_id} – {r.region_name}", href=f"/region/{r.region_id}{_lang_suffix(lang)}"))
-             for r in regions.itertuples()]
-    children = [
-        html.H1(_t("unknown_title", lang)),
-        html.P(message),
-        html.P(html.A(_t("back_to_map", lang), href=_map_href(View(lang=lang)), className="map-link")),
-        html.P(_t("choose_region", lang)),
-        html.Ul(links, className="region-list"),
-    ]
-    return page_frame(lang, path, children, css="territory-page unknown-territory")
+def _unknown(kind: str, value, lang: str) -> html.Div:
+    path = f"/{kind}/{quoted_segment(value)}"
+    return unknown_territory(kind, value, lang, region_path="/region/{code}", choose_region=_t("choose_region", lang),
+                             frame=lambda children: page_frame(lang, path, children,
+                                                               css="territory-page unknown-territory"),
+                             map_link_css="map-link")
 
 
-def quoted_segment(value) -> str:
-    """A URL segment as typed, made safe to put back in a link (and bounded)."""
-    return quote(value[:MAX_ID], safe="") if isinstance(value, str) else ""
-
-
-def resolve(value, finder, known: pd.Index) -> str | None:
-    """The territory id a URL names: its id, or a name or code the lookups recognise without doubt."""
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
+def _old_plan_section(projects: pd.DataFrame, lang: str) -> html.Section | None:
+    """The old plan's projects (data.metrics.SEPARATE_CYCLES), apart: listed, never added to the page's figures."""
+    if not len(projects):
         return None
-    if value in known:
-        return value
-    match = finder(value)
-    return match.id if match.found and match.id in known else None
+    return html.Section([html.H2(_t("old_plan_title", lang)), html.P(_t("old_plan_rule", lang), className="note"),
+                         _projects_table(projects, lang, with_mrc=True)], className="doc-section", id="ancien-plan")
 
 
 # ---------------------------------------------------------------- region page
@@ -303,23 +213,24 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
     regions = layers.territories("region")
     region_id = resolve(code, find_region, regions.index)
     if region_id is None:
-        return _unknown("region", code, lang, "/region/" + quoted_segment(code))
+        return _unknown("region", code, lang)
     region = regions.loc[region_id]
     name = str(region.region_name)
     path = f"/region/{region_id}"
     data = dataset.current()
     projects = data.projects
-    agg = metrics.aggregate(projects, "region")
+    counted = counted_mask(projects)  # every cycle but the old plan's, as on the map with no cycle chosen
+    agg = metrics.aggregate(projects, "region", mask=counted)
     row = agg.loc[region_id]
-    regional = metrics.unattributed_by_region(projects)
+    regional = metrics.unattributed_by_region(projects, counted)
     alliances = layers.territories("alliance")
     alliance_ids = list(alliances.index[(alliances.region_code == region_id)
                                         & (alliances.mapped.astype(str).str.lower() == "true")])
 
     if region_id in regional.index:
-        counted = regional.loc[region_id]
-        regional_value = _t("regional_value", lang, amount=amount_text(counted.amount, lang),
-                            projects=plural("regional_projects", counted.n_projects, lang))
+        at_region = regional.loc[region_id]
+        regional_value = _t("regional_value", lang, amount=amount_text(at_region.amount, lang),
+                            projects=plural("regional_projects", at_region.n_projects, lang))
     else:
         regional_value = _t("regional_none", lang)
     facts = _facts([
@@ -337,10 +248,10 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
 
     envelopes = data.envelopes
     in_region = envelopes[(envelopes.region_code == region_id) | envelopes.alliance_id.isin(alliance_ids)]
-    region_projects = projects[projects.region_code == region_id]
+    region_projects, old_plan = split_old_plan(projects[projects.region_code == region_id])
 
     mrc = layers.territories("mrc")
-    mrc_agg = metrics.aggregate(projects, "mrc")
+    mrc_agg = metrics.aggregate(projects, "mrc", mask=counted)
     members = mrc[mrc.region_code == region_id].sort_values("name")
     mrc_rows = [[html.A(m["name"], href=f"/mrc/{member_id}{_lang_suffix(lang)}"), _population(m, lang),
                  amount_text(mrc_agg.amount.get(member_id), lang), number(mrc_agg.n_projects.get(member_id, 0), lang),
@@ -363,7 +274,9 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         _priorities_section(alliance_ids, lang),
         html.Section([html.H2(_t("projects_title", lang)),
                       _projects_table(region_projects, lang, with_mrc=True) if len(region_projects)
-                      else html.P(_t("projects_none", lang))], className="doc-section", id="projets"),
+                      else html.P(_t("projects_none_old_plan" if len(old_plan) else "projects_none", lang))],
+                     className="doc-section", id="projets"),
+        _old_plan_section(old_plan, lang),
         html.Section([html.H2(_t("mrc_list", lang)),
                       table([_t(k, lang) for k in ("col_mrc", "col_population", "col_known", "col_count",
                                                     "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list")],
@@ -416,14 +329,14 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     mrc = layers.territories("mrc")
     found = resolve(mrc_id, find_mrc, mrc.index)
     if found is None:
-        return _unknown("mrc", mrc_id, lang, "/mrc/" + quoted_segment(mrc_id))
+        return _unknown("mrc", mrc_id, lang)
     territory = mrc.loc[found]
     name = str(territory["name"])
     region_id = str(territory.region_code)
     path = f"/mrc/{found}"
     data = dataset.current()
     projects = data.projects
-    agg = metrics.aggregate(projects, "mrc")
+    agg = metrics.aggregate(projects, "mrc", mask=counted_mask(projects))  # the old plan's left out, as on the map
     row = agg.loc[found]
     peers = agg[agg.index.isin(mrc.index[mrc.region_code == region_id])]
     alliance_ids = [territory.alliance_id] if isinstance(territory.alliance_id, str) and territory.alliance_id else []
@@ -444,13 +357,13 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     own_rows = envelopes[envelopes.mrc_id == found]
     region_name = str(territory.region_name)
     region_link = html.A(region_name, href=f"/region/{region_id}{_lang_suffix(lang)}")
-    counted = projects[projects.counted_mrc == found]
+    counted, old_counted = split_old_plan(projects[projects.counted_mrc == found])
     serves = projects.multi_mrc & projects.mrc_ids.fillna("").str.split(";").map(lambda ids: found in ids)
-    shared = projects[serves.astype(bool)]
+    shared, old_shared = split_old_plan(projects[serves.astype(bool)])
 
     project_children: list = [html.H2(_t("projects_title", lang))]
     project_children.append(_projects_table(counted, lang, with_mrc=False) if len(counted)
-                            else html.P(_t("projects_none", lang)))
+                            else html.P(_t("projects_none_old_plan" if len(old_counted) else "projects_none", lang)))
     if len(shared):
         project_children += [html.H3(_t("shared_projects", lang)), html.P(_t("shared_rule", lang), className="note"),
                              _projects_table(shared, lang, with_mrc=True)]
@@ -471,6 +384,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
         documented_share_section("mrc", found, lang),
         _priorities_section(alliance_ids, lang),
         html.Section(project_children, className="doc-section", id="projets"),
+        _old_plan_section(pd.concat([old_counted, old_shared]), lang),
     ]
     return page_frame(lang, path, children, css="territory-page mrc-page", demo=data.demo)
 

@@ -28,10 +28,9 @@ NOT_INTERFACE = {
     "data/append.py": "operator", "data/importer.py": "operator (command line) and input vocabulary",
 }
 # Interface words still written as (French, English) pairs in these modules, not yet moved to the
-# catalogs: the download headers and the data package's descriptions, the API's descriptions and error
-# messages, the grid's own words. Listed so that the test guards every other module meanwhile; a module
-# leaves this list when its words move.
-NOT_YET_MOVED = {"pages/presentation.py"}
+# catalogs (none left): listed so that the test guards every other module meanwhile; a module leaves
+# this list when its words move.
+NOT_YET_MOVED: set[str] = set()
 FRENCH = re.compile(r"[àâçéèêëîïôûùüÿœ]|\b(le|la|les|des|du|une|un|et|est|aux|pour|dans|sur|par)\b", re.I)
 
 

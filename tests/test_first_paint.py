@@ -11,11 +11,11 @@ import pytest
 from dash import dcc, html
 
 import app as application
-from components import static_html, static_map
+from components import map_summary, static_html, static_map
 from components.figures import MAP_FRAMES, NO_DATA_COLOUR
 from components.preview_image import scale_colour
 from components.state import View
-from pages import dashboard
+from geo import layers
 from web import first_paint
 
 
@@ -100,7 +100,7 @@ def test_the_view_box_is_the_southern_frame_with_fit_maps_margin():
 
 
 def test_the_svg_colours_each_region_as_the_map_does_and_links_its_page():
-    result = dashboard.compute(View())
+    result = map_summary.compute(View())
     data = result["data"]
     svg = static_map.svg("region", result["no_data"], data, result["points"],
                          names=result["agg"].name.astype(str).to_dict(), labels={}, title="Carte")
@@ -158,7 +158,7 @@ def test_the_embed_is_written_first_without_links_in_its_image(client):
     tags = _parsed(body)
     assert 'id="first-paint"' in body and 'class="embed-map fp-map"' in body and "<b>" not in body
     paths = [a for t, a in tags.tags if t == "path" and "data-id" in a]
-    assert paths and all(a["data-id"] in dashboard.layers.territories("mrc").index for a in paths)
+    assert paths and all(a["data-id"] in layers.territories("mrc").index for a in paths)
     assert not [a for t, a in tags.tags if t == "a" and a.get("href", "").startswith("/mrc/")]
     # Equivalent queries share one cached page: the key is the cleaned view.
     first_paint.embed_markup.cache_clear()

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import json
 
-from components import map_view
+from components import map_summary, map_view
 from components.figures import MAP_FRAMES, cycle_label, measure_values
 from components.i18n import plural
 from components.permalink import view_from_query
 from components.state import View
 from data import metrics
-from pages import dashboard
 from tests.test_presentation import _text
 
 
 def test_the_default_sentence_counts_the_regions_with_an_envelope_of_the_cycle_shown():
     view = View()
-    agg = dashboard.compute(view)["agg"]
+    agg = map_summary.compute(view)["agg"]
     coloured = int(measure_values(agg, view.measure).notna().sum())
     shown = _text(map_view.sentence(view, agg))
     cycle = cycle_label(agg.attrs["envelope_cycle"], "fr")
@@ -27,7 +26,7 @@ def test_the_default_sentence_counts_the_regions_with_an_envelope_of_the_cycle_s
 
 def test_the_sentence_links_every_other_measure_and_keeps_the_rest_of_the_view():
     view, _ = view_from_query("region=14&lang=en")
-    agg = dashboard.compute(view)["agg"]
+    agg = map_summary.compute(view)["agg"]
     links = [a for a in _anchors(map_view.sentence(view, agg))]
     measures = {view_from_query(a.href.split("?", 1)[1] if "?" in a.href else "")[0].measure for a in links}
     assert measures == set(metrics.MEASURES) - {view.measure}
@@ -37,7 +36,7 @@ def test_the_sentence_links_every_other_measure_and_keeps_the_rest_of_the_view()
 
 
 def test_one_territory_with_data_is_singular():
-    agg = dashboard.compute(View(measure="amount", level="mrc"))["agg"]
+    agg = map_summary.compute(View(measure="amount", level="mrc"))["agg"]
     one = agg.assign(amount=[1.0] + [float("nan")] * (len(agg) - 1))
     assert map_view.coverage_sentence(one, "mrc", "amount", "fr") == "1 MRC sur 104 a une donnée connue"
 

@@ -10,9 +10,10 @@ from dash import Patch, no_update
 
 from components import dataset as datasets
 from components import document
-from components import region_slides
+from components import page_links, region_slides
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
+from components.territory_projects import theme_counts
 from data import metrics
 from data.metrics import Filters
 from data.schema import ENVELOPE_KINDS
@@ -275,14 +276,14 @@ def test_region_list_leads_to_that_region_only_for_known_ids():
 
 
 def test_links_for_the_dashboard():
-    assert presentation.link(("14", "15"), "fr").href == "/presentation?region=14"
-    assert presentation.link((), "en").href == "/presentation?lang=en"
-    assert presentation.link(["zz"], "fr").href == "/presentation"
-    assert presentation.href_for(("zz", "13"), "en") == "/presentation?region=13&lang=en"
+    assert page_links.presentation_link(("14", "15"), "fr").href == "/presentation?region=14"
+    assert page_links.presentation_link((), "en").href == "/presentation?lang=en"
+    assert page_links.presentation_link(["zz"], "fr").href == "/presentation"
+    assert page_links.href_for(("zz", "13"), "en") == "/presentation?region=13&lang=en"
     for value in HOSTILE:
-        assert presentation.href_for(value, value).startswith("/presentation")
-    assert compare.link("fr", ("05", "06", "07")).href == "/comparer?a=05&b=06"
-    assert compare.link("fr").href == "/comparer"
+        assert page_links.href_for(value, value).startswith("/presentation")
+    assert page_links.compare_link("fr", ("05", "06", "07")).href == "/comparer?a=05&b=06"
+    assert page_links.compare_link("fr").href == "/comparer"
 
 
 def test_every_text_has_both_languages():
@@ -312,7 +313,9 @@ def test_compare_regions_05_and_06_show_their_populations():
 
 def test_compare_figures_equal_metrics_aggregate(synthetic):
     for level, ids in (("region", ("05", "14")), ("mrc", ("sherbrooke", "les-moulins"))):
-        expected = metrics.aggregate(synthetic.projects, level, synthetic.envelopes)
+        # Every cycle but the old plan's, as on the map with no cycle chosen.
+        expected = metrics.aggregate(synthetic.projects, level, synthetic.envelopes,
+                                     mask=metrics.filter_mask(synthetic.projects, Filters()))
         for territory in ids:
             row = expected.loc[territory]
             values = _facts_values(compare.panel(level, territory, "fr"))
@@ -331,7 +334,7 @@ def test_compare_priorities_are_counted_per_project(synthetic):
         themes = {t for t in str(cell).split(";") if t} or {""}
         for theme in themes:
             expected[theme] = expected.get(theme, 0) + 1
-    rows = compare.priorities(projects, "fr")
+    rows = theme_counts(projects, "fr")
     assert {theme: n for theme, _, n in rows} == expected
     labels = pd.read_csv("data/reference/themes.csv", dtype=str).set_index("theme_id").label_fr
     assert all(label == (labels[theme] if theme else "Priorité non précisée") for theme, label, _ in rows)

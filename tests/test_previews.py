@@ -196,8 +196,8 @@ def test_sitemap_lists_the_map_methodology_and_every_region_and_mrc_page_and_she
 def test_a_small_mrc_is_shown_with_its_surroundings_and_named():
     from components.state import View
     from data.metrics import Filters
-    from pages.dashboard import map_caption
-    from pages.embed import MIN_SPAN, view_bounds
+    from components.map_summary import map_caption
+    from components.view_bounds import MIN_SPAN, view_bounds
 
     view = View(level="mrc", filters=Filters(mrcs=("les-moulins",)))
     west, south, east, north = view_bounds(view)

@@ -21,7 +21,7 @@ from components.i18n import money, money_cents, number, plural
 from data import load, metrics
 from geo import layers
 from pages import sheet
-from tests.test_territory_page import hrefs, of_type, page_text, walk, with_class
+from tests.test_territory_page import hrefs, of_type, page_text, walk, with_class, without_old_plan
 
 # ---------------------------------------------------------------- reading a sheet
 
@@ -61,6 +61,18 @@ def estimated_mm(page) -> float:
 
 
 # ---------------------------------------------------------------- the curated data, read independently
+
+@pytest.fixture(scope="module")
+def raw_projects(raw_projects) -> pd.DataFrame:
+    """The curated projects a sheet counts: every cycle but the old plan's (as on the map with no cycle chosen)."""
+    return without_old_plan(raw_projects)
+
+
+def prepared_aggregate(level: str) -> pd.DataFrame:
+    """data.metrics on the validated, prepared table, the old plan's projects left out as on the map."""
+    projects = metrics.prepare_projects(load.load_projects())
+    return metrics.aggregate(projects, level, mask=metrics.filter_mask(projects, metrics.Filters()))
+
 
 def amount(value: float) -> str:
     """How the site writes a source's amount: cents only when there are cents."""
@@ -104,7 +116,7 @@ def test_region_figures_equal_the_metrics_computed_independently(code, raw_proje
     assert figure(page, "per_capita")[0] == money_cents(known.sum() / population if len(known) else None, "fr")
     assert figure(page, "population")[0] == number(population, "fr")
     # … and the same as data.metrics on the validated, prepared table.
-    agg = metrics.aggregate(metrics.prepare_projects(load.load_projects()), "region").loc[code]
+    agg = prepared_aggregate("region").loc[code]
     assert (agg.n_projects, agg.n_promoters) == (len(mine), mine.promoter.dropna().nunique())
     assert agg.amount == pytest.approx(known.sum()) if len(known) else pd.isna(agg.amount)
 
@@ -163,7 +175,7 @@ def test_mrc_figures_count_only_the_projects_counted_in_the_mrc(les_moulins, raw
     assert figure(les_moulins, "projects")[0] == number(len(mine), "fr")
     assert figure(les_moulins, "promoters")[0] == number(mine.promoter.dropna().nunique(), "fr")
     assert figure(les_moulins, "per_capita")[0] == money_cents(mine.amount_fqis.sum() / population, "fr")
-    agg = metrics.aggregate(metrics.prepare_projects(load.load_projects()), "mrc")
+    agg = prepared_aggregate("mrc")
     assert agg.amount["les-moulins"] == pytest.approx(mine.amount_fqis.sum())
 
 
@@ -426,5 +438,6 @@ def test_a_large_synthetic_dataset_still_fits_and_says_it_is_a_demo(monkeypatch)
     assert with_class(page, "sheet-demo")
     projects = section(page, "fiche-projets")
     rows = body_rows(projects)
-    expected = (demo.projects.region_code == "16").sum()
+    # The old plan's projects are not among them (a note says how many: the territory page lists them).
+    expected = ((demo.projects.region_code == "16") & ~demo.projects.cycle.isin(metrics.SEPARATE_CYCLES)).sum()
     assert 0 < len(rows) <= sheet.MAX_PROJECTS and more_count(projects, "projet") == expected - len(rows)

@@ -17,6 +17,7 @@ from components import dataset, document
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, percent
 from data.load import ENVELOPES_PATH, PROJECTS_PATH, ROOT
+from data.metrics import SEPARATE_CYCLES
 from data.schema import ENVELOPE_KINDS
 from geo import layers
 from pages import methodology, territory_page
@@ -82,10 +83,15 @@ def facts(node) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the curated data, read independently
 
+def without_old_plan(raw_projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects an all-cycles total adds: not the old plan's (as on the map with no cycle chosen)."""
+    return raw_projects[~raw_projects.cycle.isin(SEPARATE_CYCLES)]
+
+
 def _expected_region_rank(raw_projects: pd.DataFrame, code: str) -> tuple[int, int]:
     """Rank by amount per inhabitant among the regions with a known amount (1 = highest)."""
     population = layers.territories("region").population_2021.astype(float)
-    totals = raw_projects.dropna(subset=["amount_fqis"]).groupby("region_code").amount_fqis.sum()
+    totals = without_old_plan(raw_projects).dropna(subset=["amount_fqis"]).groupby("region_code").amount_fqis.sum()
     per_capita = totals / population.reindex(totals.index)
     return int((per_capita > per_capita[code]).sum()) + 1, len(per_capita)
 
@@ -107,7 +113,7 @@ def test_region_page_is_named_and_in_french(lanaudiere):
 
 
 def test_region_page_counts_the_projects_of_the_region(lanaudiere, raw_projects):
-    mine = raw_projects[raw_projects.region_code == "14"]
+    mine = without_old_plan(raw_projects)[without_old_plan(raw_projects).region_code == "14"]
     projects = section(lanaudiere, "projets")
     assert len(body_rows(projects)) == len(mine) > 0
     assert facts(lanaudiere)["Nombre de projets connus"].startswith(f"{len(mine)} ")
@@ -115,6 +121,15 @@ def test_region_page_counts_the_projects_of_the_region(lanaudiere, raw_projects)
     assert facts(lanaudiere)["Montant FQIS connu des projets"] == money_cents(total, "fr")
     titles = {page_text(row.children[0]) for row in body_rows(projects)}
     assert titles == set(mine.title)
+
+
+def test_region_page_lists_the_old_plan_apart_and_never_adds_it(lanaudiere, raw_projects):
+    old = raw_projects[(raw_projects.region_code == "14") & raw_projects.cycle.isin(SEPARATE_CYCLES)]
+    assert len(old), "Lanaudière has no project of the old plan any more: this test needs another region"
+    apart = section(lanaudiere, "ancien-plan")
+    assert "hors des totaux" in page_text(of_type(apart, html.H2))
+    assert {page_text(row.children[0]) for row in body_rows(apart)} == set(old.title)
+    assert not set(old.title) & {page_text(row.children[0]) for row in body_rows(section(lanaudiere, "projets"))}
 
 
 def test_region_page_lists_every_amount_of_the_region_with_its_source_and_kind(lanaudiere, raw_envelopes):
@@ -139,7 +154,8 @@ def test_region_page_gives_its_rank_among_regions_with_data(lanaudiere, raw_proj
 
 
 def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero(raw_projects):
-    with_amount = set(raw_projects.region_code[raw_projects.amount_fqis.notna()])
+    current = without_old_plan(raw_projects)
+    with_amount = set(current.region_code[current.amount_fqis.notna()])
     without = sorted(set(layers.territories("region").index) - with_amount)
     assert without, "every region has a known amount: this test needs another region without one"
     page = territory_page.region_layout(code=without[0])
@@ -186,7 +202,7 @@ def les_moulins():
 def test_mrc_page_names_its_region_and_counts_its_projects(les_moulins, raw_projects):
     assert heading(les_moulins) == "Les Moulins"
     assert "/region/14" in hrefs(les_moulins)
-    mine = raw_projects[raw_projects.mrc_ids == "les-moulins"]
+    mine = without_old_plan(raw_projects)[without_old_plan(raw_projects).mrc_ids == "les-moulins"]
     assert len(body_rows(section(les_moulins, "projets"))) == len(mine) > 0
     assert facts(les_moulins)["Montant FQIS connu des projets"] == money_cents(mine.amount_fqis.sum(), "fr")
 
@@ -195,7 +211,8 @@ def test_mrc_page_ranks_among_its_region_and_among_all_mrc(les_moulins, raw_proj
     known = facts(les_moulins)
     region_rank = known["Rang par habitant parmi les MRC de la région"]
     all_rank = known["Rang par habitant parmi les 104 MRC/TE"]
-    single = raw_projects[raw_projects.mrc_ids.notna() & ~raw_projects.mrc_ids.fillna("").str.contains(";")]
+    current = without_old_plan(raw_projects)
+    single = current[current.mrc_ids.notna() & ~current.mrc_ids.fillna("").str.contains(";")]
     with_amount = single.dropna(subset=["amount_fqis"])
     region_mrc = set(layers.territories("mrc").query("region_code == '14'").index)
     n_region = with_amount.mrc_ids[with_amount.mrc_ids.isin(region_mrc)].nunique()

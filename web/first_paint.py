@@ -32,9 +32,11 @@ from components import ids, static_html, static_map
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.figures import MAP_FRAMES, format_measure_many, measure_values
+from components.map_summary import compute
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
+from components.view_bounds import view_bounds
 
 LOADER = "first_paint.js"  # assets/first_paint.js, loaded at once (everything else waits)
 DEFERRED_TYPE = "text/x-carte-deferred"  # a script type browsers do not run
@@ -79,7 +81,7 @@ def page_markup(data: Dataset) -> str:
     from pages import dashboard  # the page module registers itself with Dash: imported once the app exists
 
     view = View()
-    result = dashboard.compute(view, data)
+    result = compute(view, data)
     layout = dashboard.layout()
 
     def replace(component) -> str | None:
@@ -100,19 +102,19 @@ def embed_markup(data: Dataset, query: str) -> str:
     """The embed's page for one cleaned query (`view_to_query`, so that a hostile query cannot fill
     the cache) as HTML: its map fitted to the view's territories as fit_map.js fits it (a little
     room around a region's box, or all of Québec)."""
-    from pages import dashboard, embed
+    from pages import embed  # the page module registers itself with Dash: imported once the app exists
 
     arguments = dict(parse_qsl(query))
     view, _ignored = view_from_query(arguments)
-    result = dashboard.compute(view, data)
-    bounds = embed.view_bounds(view)
+    result = compute(view, data)
+    bounds = view_bounds(view)
     if bounds:
         frame, margin = dict(zip(("west", "south", "east", "north"), bounds)), EMBED_REGION_MARGIN
     else:
         frame, margin = MAP_FRAMES["quebec"], static_map.FIT_MARGIN
 
     def replace(component) -> str | None:
-        if getattr(component, "id", None) == embed.MAP:
+        if getattr(component, "id", None) == ids.EMBED_MAP:
             # No links: the box is one image for screen readers (role="img" with the view's title).
             return map_markup(view, result, class_name="embed-map fp-map", frame=frame, margin=margin, links=False)
         return None

@@ -105,7 +105,7 @@ def _cycle_labels() -> pd.DataFrame:
 @lru_cache(maxsize=256)  # per process; the data do not change while it runs, and most links are a few views
 def view_description(view: View) -> str:
     """The view's summary sentence, then its measure, level and cycles."""
-    from pages.dashboard import compute, view_summary
+    from components.map_summary import compute, view_summary
 
     result = compute(view)
     labels = _cycle_labels()["label_en" if view.lang == "en" else "label_fr"]
@@ -117,7 +117,7 @@ def view_description(view: View) -> str:
 
 
 def view_title(view: View) -> str:
-    from pages.dashboard import map_caption
+    from components.map_summary import map_caption
 
     return map_caption(view)["title"]
 
@@ -196,11 +196,11 @@ def view_image(view: View) -> bytes:
 
 
 def _draw(view: View) -> bytes:
-    # Page modules register themselves with Dash on import, which needs the app: imported here, late.
+    # Imported when a picture is first drawn: most requests never draw one.
     from components import preview_image
     from components.figures import format_measure_many
-    from pages.dashboard import compute, map_caption, view_summary
-    from pages.embed import view_bounds
+    from components.map_summary import compute, map_caption, view_summary
+    from components.view_bounds import view_bounds
 
     result = compute(view)
     caption = map_caption(view)

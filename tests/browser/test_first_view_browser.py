@@ -19,8 +19,8 @@ def _regions_with_an_envelope_of_the_default_view() -> int:
     """Computed from the curated files, as the page does."""
     from components.figures import measure_values
     from components.state import View
-    from pages import dashboard
-    return int(measure_values(dashboard.compute(View())["agg"], View.measure).notna().sum())
+    from components import map_summary
+    return int(measure_values(map_summary.compute(View())["agg"], View.measure).notna().sum())
 
 
 @pytest.mark.parametrize("size", [(1440, 900), (375, 812)], ids=["desktop", "phone"])

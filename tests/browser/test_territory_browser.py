@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.load import ENVELOPES_PATH, PROJECTS_PATH
+from data.metrics import SEPARATE_CYCLES
 from tests.browser.conftest import ARTIFACTS
 
 
@@ -15,7 +16,9 @@ def _open(w, path: str):
 
 
 def _projects() -> pd.DataFrame:
-    return pd.read_csv(PROJECTS_PATH, dtype=str, keep_default_na=False)
+    """The projects a territory page lists and counts: the old plan's are listed apart (#ancien-plan)."""
+    projects = pd.read_csv(PROJECTS_PATH, dtype=str, keep_default_na=False)
+    return projects[~projects.cycle.isin(SEPARATE_CYCLES)]
 
 
 def test_region_page_shows_heading_figures_and_tables_without_console_error(watch):

@@ -1,0 +1,75 @@
+"""What a map view shows, computed once for every place that draws or describes it: the map page, the
+embeddable map, the server-drawn first paint and the link previews. `compute` gives the figures as
+plain values, `view_summary` the one sentence that says them, `map_caption` the title and source line."""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from components.dataset import Dataset
+from components.dataset import current as dataset
+from components.figures import POINT_LIMIT, choropleth_data, cluster_data, measure_title, points_data
+from components.i18n import money, money_cents, plural, t
+from components.state import View
+from data import metrics
+from geo import layers
+
+
+def compute(view: View, data: Dataset | None = None) -> dict:
+    """Everything the page shows for `view`, as plain values (tested without a browser).
+
+    The projects in view are a boolean mask over the dataset: aggregations read the columns they
+    need through it, and rows are copied only when few enough to be drawn one by one."""
+    data = data or dataset()
+    filters = view.effective_filters()
+    projects = data.projects
+    mask = metrics.filter_mask(projects, filters)
+    n_projects = int(mask.sum())
+    cycle = metrics.choose_envelope_cycle(data.envelopes, view.level, filters.cycles)
+    agg = metrics.aggregate(projects, view.level, data.envelopes, envelope_cycle=cycle, mask=mask)
+    no_data, with_data = choropleth_data(agg, view.level, view.measure, view.lang)
+    if n_projects > POINT_LIMIT:
+        points = cluster_data(projects.map_cell.to_numpy()[mask], projects.map_lon.to_numpy()[mask],
+                              projects.map_lat.to_numpy()[mask],
+                              projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)[mask], view.lang)
+    else:
+        chosen = projects[mask]
+        positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
+        points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
+    return {"mask": mask, "n_projects": n_projects, "agg": agg, "no_data": no_data, "data": with_data,
+            "points": points, "headline": metrics.headline(projects, filters, mask=mask)}
+
+
+def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
+    """One sentence a screen reader announces after each change (and everyone can read)."""
+    filters = view.effective_filters()
+    names = []
+    for level, chosen in (("region", filters.regions), ("mrc", filters.mrcs), ("alliance", filters.alliances)):
+        table_ = layers.territories(level)
+        column = {"region": "region_name", "mrc": "name", "alliance": "name_fr"}[level]
+        names += [str(table_[column].get(i, i)) for i in chosen]
+    scope = ", ".join(names) if names else t("summary_quebec", view.lang)
+    return t("summary", view.lang, scope=scope, total=money(head.total, view.lang),
+             projects=plural("n_known_projects", head.n_projects, view.lang),
+             per_capita=money_cents(head.per_capita, view.lang))
+
+
+def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
+    """Title, source line and file name of the exported map image: what it shows, from where (an
+    envelope measure names its cycle, read from `agg`, the aggregation drawn)."""
+    measure = (measure_title(agg, view.measure, view.lang) if agg is not None
+               else t(f"measure_{view.measure}", view.lang))
+    parts = [measure, t(f"level_{view.level}", view.lang)]
+    regions = layers.territories("region").region_name
+    parts += [regions.get(code, code) for code in view.effective_filters().regions]
+    # The MRC and Alliances chosen in the filters are named too (a shared link says which).
+    parts += [layers.territories("mrc").name.get(m, m) for m in view.filters.mrcs]
+    alliance_names = layers.territories("alliance")["name_en" if view.lang == "en" else "name_fr"]
+    parts += [alliance_names.get(a, a) for a in view.filters.alliances]
+    if view.selected and view.level != "region":
+        parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
+    lines = [t("image_source", view.lang), *layers.attribution_lines()]
+    source = "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))
+    return {"title": " — ".join(parts), "source": source, "filename": "carte-alliances"}
