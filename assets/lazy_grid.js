@@ -1,4 +1,4 @@
-// Loads AG Grid's script only when the project table nears the screen (see components/lazy_grid.py),
+// Loads AG Grid's script only when the project table nears the screen (see pages/dashboard/lazy_grid.py),
 // then tells Dash, which renders the grid in the slot. Pressing the slot's button does the same.
 (function () {
   var MARGIN = "200px"; // start a little before the table scrolls in, so it is there when seen

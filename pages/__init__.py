@@ -1,4 +1,5 @@
-"""The site's pages, one module each (layout and callbacks together). Each registers itself with
+"""The site's pages, one module each (layout and callbacks together; a page with parts of its own,
+like the map page, is a package: pages/dashboard/). Each registers itself with
 `dash.register_page` when imported, which Dash allows only once the app exists: `app.create_app`
 imports them all through `register_all()`.
 """

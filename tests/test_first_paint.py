@@ -1,4 +1,4 @@
-"""`/`'s first paint, without a browser: the layout written as HTML (components.static_html), the map
+"""`/`'s first paint, without a browser: the layout written as HTML (web.static_html), the map
 as SVG (components.static_map) and the index that lists Dash's scripts for later (web.first_paint)."""
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from dash import dcc, html
 
 import app as application
-from components import map_summary, static_html, static_map
+from components import map_summary, static_map
+from web import static_html
 from components.figures import MAP_FRAMES, NO_DATA_COLOUR
 from components.preview_image import scale_colour
 from components.state import View

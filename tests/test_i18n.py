@@ -79,7 +79,8 @@ def test_plural_fills_the_other_placeholders():
 
 
 def test_no_interface_text_writes_a_plural_in_parentheses():
-    from components import map_view, page_text, program
+    from components import map_view, page_text
+    from pages.dashboard import program
     from pages import compare, methodology, presentation, sheet, territory_page
     tables = [TEXT, page_text.SHARED, program.TEXT, map_view.TEXT, compare._TEXT, methodology._TEXT,
               presentation._TEXT, sheet._TEXT, territory_page._TEXT]

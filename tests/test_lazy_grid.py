@@ -1,4 +1,4 @@
-"""AG Grid's main bundle is left out of the page and served on demand (components/lazy_grid.py)."""
+"""AG Grid's main bundle is left out of the page and served on demand (pages/dashboard/lazy_grid.py)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,8 @@ import dash_ag_grid
 import pytest
 from dash import no_update
 
-from components import ids, lazy_grid
+from components import ids
+from pages.dashboard import lazy_grid
 
 
 @pytest.fixture(scope="module")

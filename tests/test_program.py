@@ -1,10 +1,10 @@
 """The program's published totals per cycle and the share known projects document (data/program.py),
-and the strip at the top of the map page (components/program.py), checked against the curated files."""
+and the strip at the top of the map page (pages/dashboard/program.py), checked against the curated files."""
 from __future__ import annotations
 
 import pandas as pd
 
-from components import program
+from pages.dashboard import program
 from components.dataset import current
 from components.i18n import money, money_compact, percent
 from data.program import cycle_totals

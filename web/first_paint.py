@@ -4,7 +4,7 @@ Why: on a mid-range phone, Dash's scripts (React, dash-renderer, plotly.js with 
 seconds of main thread before a coloured map appears (Lighthouse mobile 56; BENCHMARKS.md). Most
 visitors arrive on `/` from an article and first want to read the map. So `/` without a query
 answers with the page itself already written — the same layout the app renders
-(`components.static_html`), the map as an inline SVG with the same colours
+(`web.static_html`), the map as an inline SVG with the same colours
 (`components.static_map`), its legend, the figures, the summary and the table of territories — and
 lists Dash's script files as data instead of loading them. assets/first_paint.js loads them at the
 visitor's first gesture (pointer, key, focus, touch, wheel, mouse move, scroll), starts the
@@ -28,7 +28,8 @@ from urllib.parse import parse_qsl
 import flask
 import pandas as pd
 
-from components import ids, static_html, static_map
+from components import ids, static_map
+from web import static_html
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.figures import MAP_FRAMES, format_measure_many, measure_values

@@ -2,6 +2,11 @@
 
 Data flow of one filter change: browser values → state.view_from_inputs (sanitised) →
 metrics (pandas) → figures (pure) → a Patch of the map and fresh side panels.
+
+The parts only this page shows live beside it: the program's published totals at the top
+(`program.py`), « À propos des données » (`about.py`), the downloads under the table
+(`downloads.py`) and the table's grid loaded on demand (`lazy_grid.py`). What other pages or the
+server's first paint also draw is in components/ (`map_summary`, `map_view`, `figures`, `table`…).
 """
 from __future__ import annotations
 
@@ -26,7 +31,8 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from components import about, downloads, ids, lazy_grid, map_view, program, table, upload
+from components import ids, map_view, table, upload
+from pages.dashboard import about, downloads, lazy_grid, program
 from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
