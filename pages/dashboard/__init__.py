@@ -17,22 +17,10 @@ from urllib.parse import urlencode
 
 import dash
 import pandas as pd
-from dash import (
-    ALL,
-    Input,
-    Output,
-    State,
-    callback,
-    clientside_callback,
-    ctx,
-    dcc,
-    html,
-    no_update,
-)
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids, map_view, table, upload
-from pages.dashboard import about, downloads, lazy_grid, program
 from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
@@ -68,6 +56,7 @@ from components.urls import EMBED_PATH
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
+from pages.dashboard import about, downloads, lazy_grid, program
 
 # ---------------------------------------------------------------- options of the filters
 
