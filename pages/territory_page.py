@@ -76,8 +76,20 @@ def _population(row: pd.Series, lang: str) -> str:
     return number(row.population_2021, lang) + (_t("estimated", lang) if estimated else "")
 
 
-def _facts(rows: list[tuple[str, object]]) -> html.Dl:
-    return html.Dl([item for term, value in rows for item in (html.Dt(term), html.Dd(value))], className="facts")
+def _facts(rows: list[tuple[str, object] | None]) -> html.Dl:
+    """The « En bref » list; a row given as None (a fact the territory does not have) is left out."""
+    return html.Dl([item for row in rows if row for item in (html.Dt(row[0]), html.Dd(row[1]))], className="facts")
+
+
+def _old_plan_fact(old_plan: pd.DataFrame, lang: str) -> tuple[str, object] | None:
+    """« Ancien plan 2010–2015 : 9 projets…, hors des totaux », linked to their list: the totals above
+    leave them out, and a reader who knows of them sees at once where they are."""
+    if not len(old_plan):
+        return None
+    amount = pd.to_numeric(old_plan.amount_fqis, errors="coerce").sum(min_count=1)
+    return (_t("old_plan_fact_label", lang),
+            html.A(_t("old_plan_fact", lang, projects=plural("old_plan_projects", len(old_plan), lang),
+                      amount=amount_text(amount, lang)), href="#ancien-plan"))
 
 
 def _map_href(view: View) -> str:
@@ -233,6 +245,7 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
                             projects=plural("regional_projects", at_region.n_projects, lang))
     else:
         regional_value = _t("regional_none", lang)
+    region_projects, old_plan = split_old_plan(projects[projects.region_code == region_id])
     facts = _facts([
         (_t("alliances" if len(alliance_ids) > 1 else "alliance", lang),
          html.Div([html.Ul(_alliance_items(alliance_ids, lang)), *_alliance_changes(alliance_ids, lang)])),
@@ -244,11 +257,11 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         (_t("per_capita", lang), money_cents(row.per_capita, lang)),
         (_t("rank_regions", lang), rank_text(agg.per_capita, region_id, lang)),
         (_t("regional", lang), regional_value),
+        _old_plan_fact(old_plan, lang),
     ])
 
     envelopes = data.envelopes
     in_region = envelopes[(envelopes.region_code == region_id) | envelopes.alliance_id.isin(alliance_ids)]
-    region_projects, old_plan = split_old_plan(projects[projects.region_code == region_id])
 
     mrc = layers.territories("mrc")
     mrc_agg = metrics.aggregate(projects, "mrc", mask=counted)
@@ -341,6 +354,9 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     peers = agg[agg.index.isin(mrc.index[mrc.region_code == region_id])]
     alliance_ids = [territory.alliance_id] if isinstance(territory.alliance_id, str) and territory.alliance_id else []
 
+    counted, old_counted = split_old_plan(projects[projects.counted_mrc == found])
+    serves = projects.multi_mrc & projects.mrc_ids.fillna("").str.split(";").map(lambda ids: found in ids)
+    shared, old_shared = split_old_plan(projects[serves.astype(bool)])
     facts = _facts([
         (_t("alliance", lang), html.Div([html.Ul(_alliance_items(alliance_ids, lang)), *_former_alliances(found, lang)])),
         (_t("population", lang), _population(territory, lang)),
@@ -351,16 +367,13 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
         (_t("per_capita", lang), money_cents(row.per_capita, lang)),
         (_t("rank_region_mrc", lang), rank_text(peers.per_capita, found, lang)),
         (_t("rank_all_mrc", lang), rank_text(agg.per_capita, found, lang)),
+        _old_plan_fact(old_counted, lang),  # those counted in this MRC; its multi-MRC ones are listed below
     ])
 
     envelopes = data.envelopes
     own_rows = envelopes[envelopes.mrc_id == found]
     region_name = str(territory.region_name)
     region_link = html.A(region_name, href=f"/region/{region_id}{_lang_suffix(lang)}")
-    counted, old_counted = split_old_plan(projects[projects.counted_mrc == found])
-    serves = projects.multi_mrc & projects.mrc_ids.fillna("").str.split(";").map(lambda ids: found in ids)
-    shared, old_shared = split_old_plan(projects[serves.astype(bool)])
-
     project_children: list = [html.H2(_t("projects_title", lang))]
     project_children.append(_projects_table(counted, lang, with_mrc=False) if len(counted)
                             else html.P(_t("projects_none_old_plan" if len(old_counted) else "projects_none", lang)))

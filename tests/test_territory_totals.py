@@ -52,6 +52,9 @@ def test_the_territory_page_gives_the_api_and_map_totals(region_with_old_plan, a
     old = raw_projects[(raw_projects.region_code == region_with_old_plan) & raw_projects.cycle.isin(SEPARATE_CYCLES)]
     apart = section(page, "ancien-plan")
     assert "hors des totaux" in page_text(apart)
+    # « En bref » says they exist, how many, how much, and that the figures above leave them out
+    old_amount = amount_text(old.amount_fqis.sum(min_count=1), "fr")
+    assert known["Ancien plan 2010–2015"] == f"{len(old)} projets de l'ancien plan 2010–2015, {old_amount} connus, hors des totaux ci-dessus"
     assert len(body_rows(apart)) == len(old)
     assert len(body_rows(section(page, "projets"))) == api_region["n_projects"]
 
