@@ -7,10 +7,11 @@ import dash
 import config
 import pages
 from components.document import SITE_TITLE
-from web import api, first_paint, health, layer_files, plotly_bundle, previews, request_guard, security, startup, templates
+from web import (api, first_paint, health, layer_files, loading_words, plotly_bundle, previews, request_guard, security,
+                 startup, templates)
 
-# French page language from the first byte; the loading message itself is set in assets/style.css
-# (Dash's own "Loading..." placeholder is restyled there).
+# French page language from the first byte (web/previews.py switches it for ?lang=en); Dash's own
+# "Loading..." placeholder gets the page's words from web/loading_words.py.
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
 <head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
@@ -41,6 +42,7 @@ def create_app() -> dash.Dash:
     templates.register(app.server)
     previews.register(app)  # per-URL title, description, Open Graph tags; og:image; robots.txt; sitemap.xml
     first_paint.register(app)  # `/` written on the server, Dash's scripts loaded at the first gesture
+    loading_words.register(app)  # Dash's « Loading... » in the page's language
     health.register(app.server)
     security.register(app.server, app)  # `app` so its inline scripts are hashed into the CSP
     request_guard.register(app.server, app)  # malformed or unknown requests: 4xx, not 500

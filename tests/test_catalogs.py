@@ -102,3 +102,13 @@ def test_no_french_sentence_of_the_interface_outside_the_catalogs():
             if len(words) >= 3 and FRENCH.search(node.value) and not node.value.startswith(("http", "SELECT")):
                 found.append(f"{name}:{node.lineno}: {node.value[:70]!r}")
     assert not found, "\n".join(found)
+
+
+def test_no_stylesheet_writes_words_of_its_own():
+    """CSS `content` may draw a symbol or read an attribute the page wrote from the catalogs, never a sentence."""
+    files = subprocess.run(["git", "ls-files", "*.css"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert files
+    found = [f"{name}: {words}" for name in files
+             for words in re.findall(r"""content:\s*(["'][^"']*["'])""", (ROOT / name).read_text(encoding="utf-8"))
+             if len(re.findall(r"[^\W\d_]{2,}", words)) >= 2]
+    assert not found, "\n".join(found)

@@ -33,6 +33,7 @@ from web import static_html
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.figures import MAP_FRAMES, format_measure_many, measure_values
+from components.i18n import t
 from components.map_summary import compute
 from components.permalink import view_from_query, view_to_query
 from components.state import View
@@ -72,7 +73,8 @@ def map_markup(view: View, result: dict, *, class_name: str = "map fp-map", fram
     svg = static_map.svg(view.level, result["no_data"], result["data"], result["points"],
                          names=agg.name.astype(str).to_dict(), labels=labels, title=title, frame=frame,
                          margin=margin, links=links)
-    return (f'<div class="{class_name}">{svg}'
+    loading = html.escape(t("loading_interactive_map", view.lang))
+    return (f'<div class="{class_name}" data-loading="{loading}">{svg}'
             f'{static_map.legend(title, top, result["no_data"].get("name", ""))}</div>')
 
 
