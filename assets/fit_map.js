@@ -1,6 +1,6 @@
 // The map's framing, whatever the screen (phone, laptop, projector):
 // 1. When the map first appears it is fitted to southern Québec, where the people and nearly all
-//    known projects are (the frames come from the server, components/figures.py MAP_FRAMES, in the
+//    known projects are (the frames come from the server, components/map/figures.py MAP_FRAMES, in the
 //    map panel's data-frames). After that the visitor's own zoom and pan are kept (uirevision).
 // 2. The frame buttons (« Sud du Québec », « Grand Montréal », « Tout le Québec ») fit another frame
 //    in one click: Montréal, Laval and Longueuil are a few pixels wide at the southern frame.

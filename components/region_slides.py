@@ -4,14 +4,14 @@ presentation to take away (offline/), so the projector and the USB key always sh
 
 Steps: 0 is « Vue d'ensemble » (the whole region), 1…n are the region's MRC/TE in alphabetical order.
 
-Map traces: the three of `components.figures.map_figure` (no data, with data, points — left
+Map traces: the three of `components.map.figures.map_figure` (no data, with data, points — left
 empty here), then 3: a white veil over the MRC that are not the current one, and 4: a thick
 outline of the current MRC. A step changes only the locations of traces 3 and 4 (`focus_data`).
 
 Figures of an MRC are those of `metrics.aggregate(…, "mrc")`: projects counted in that MRC only
 (region-wide and multi-MRC projects count at region level, and the overview says how much).
 Every function takes the `Dataset` to show (the public data by default, or a coordinator's
-validated file, see components/upload.py).
+validated file, see components/own_file/upload.py).
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ import plotly.graph_objects as go
 
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components import static_map
-from components.figures import choropleth_data, format_measure_many, map_figure, measure_values
+from components.map import static_map
+from components.map.figures import choropleth_data, format_measure_many, map_figure, measure_values
 from components.i18n import money, money_cents, number, plural, text
-from components.page_text import with_shared
+from components.words.page_text import with_shared
 from components.urls import layer_url
 from data import metrics
 from data.metrics import Filters
@@ -110,7 +110,7 @@ def step_count(region: str) -> int:
 
 def slide(region: str, step: int, lang: str, data: Dataset | None = None) -> dict:
     """Everything shown at `step` of `region`, as plain values (tested without a browser), from
-    `data` (the public data by default; a coordinator's validated file, see components.upload).
+    `data` (the public data by default; a coordinator's validated file, see components.own_file.upload).
 
     Keys: step, n_steps, mrc (None for the overview), name, kicker, total, n_projects,
     n_with_amount, n_promoters, per_capita, population, population_estimated, regional_amount.
@@ -198,7 +198,7 @@ def focus_data(region: str, step: int) -> tuple[dict, dict]:
 
 
 def static_region_map(region: str, lang: str, data: Dataset | None = None) -> str:
-    """The region's MRC as an SVG with its legend (components/static_map.py), coloured as
+    """The region's MRC as an SVG with its legend (components/map/static_map.py), coloured as
     `presentation_figure` colours them: the map for a browser that cannot draw WebGL. Each MRC's
     path carries its id (data-id), so the step's focus is a class set on it."""
     no_data, with_data = region_map_data(region, lang, data)

@@ -34,7 +34,7 @@ from string import Template
 import pandas as pd
 import plotly.io as pio
 
-from components import own_data
+from components.own_file import own_data
 from components import region_slides as slides
 from components.dataset import Dataset, current, prepare_for_map
 from components.document import data_as_of, is_http, source_label
@@ -279,7 +279,7 @@ def presentation_html(region: str, data: Dataset | None = None, lang: str = "fr"
 
 def dataset_from_projects(projects: pd.DataFrame) -> Dataset:
     """A coordinator's validated projects (data.importer's `ImportResult.projects`) as the app's Dataset,
-    with the public envelopes (as components/upload.py does for the dashboard)."""
+    with the public envelopes (as components/own_file/upload.py does for the dashboard)."""
     return Dataset(prepare_for_map(projects), current().envelopes, demo=False)
 
 

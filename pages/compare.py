@@ -31,17 +31,18 @@ from dash import (
     html,
 )
 
-from components import ids, own_data
+from components import ids
+from components.own_file import own_data
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE, kind_label
-from components.documented_share import documented_share_section
-from components.dropdown_words import dropdown_labels
+from components.territory.documented_share import documented_share_section
+from components.words.dropdowns import dropdown_labels
 from components.i18n import clean_lang, money, money_cents, number, plural, text
 from components.page_links import COMPARE_LEVELS, COMPARE_PATH, clean_id, clean_level, compare_href, compare_query
-from components.page_text import with_shared
-from components.territory_facts import reference_labels
-from components.territory_projects import counted_mask, territory_projects, theme_counts
+from components.words.page_text import with_shared
+from components.territory.facts import reference_labels
+from components.territory.projects import counted_mask, territory_projects, theme_counts
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
@@ -61,7 +62,7 @@ LEVEL = "cmp-level"
 LANG = "cmp-lang"
 QUERY = "cmp-query"
 URL_SYNC = "cmp-url-sync"
-SOURCE = "cmp-source"        # « Données publiques / Mon fichier » (components/own_data.py)
+SOURCE = "cmp-source"        # « Données publiques / Mon fichier » (components/own_file/own_data.py)
 OWN_MARK = "cmp-own-mark"    # « Données : votre fichier, non publiées », shown with her file only
 
 MAX_ECHO = 40  # an unknown id is shown back to the visitor, cut to this length

@@ -21,14 +21,14 @@ from dash import dcc, html
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
-from components.figures import THEME_COLOURS, UNSTATED_THEME_COLOUR, map_figure
+from components.map.figures import THEME_COLOURS, UNSTATED_THEME_COLOUR, map_figure
 from components.i18n import t, text
 from components.ids import EMBED_MAP
-from components.map_summary import compute, map_caption, view_summary
+from components.map.summary import compute, map_caption, view_summary
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH, layer_url
-from components.view_bounds import view_bounds
+from components.map.bounds import view_bounds
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
@@ -58,7 +58,7 @@ def points_legend(points: dict, lang: str) -> html.Div | None:
                      html.Ul(items, className="legend-list")], className="map-legend embed-legend")
 
 
-FOCUS_COLOUR = "#1c1c1f"  # the same outline as the shared-link picture (components/preview_image.py)
+FOCUS_COLOUR = "#1c1c1f"  # the same outline as the shared-link picture (components/map/preview_image.py)
 _CLEAR = "rgba(0,0,0,0)"
 
 

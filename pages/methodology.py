@@ -26,8 +26,8 @@ from components.document import (
     table,
 )
 from components.i18n import clean_lang, number, plural, text
-from components.page_text import with_shared
-from components.prose import document
+from components.words.page_text import with_shared
+from components.words.prose import document
 from data import load
 from data.schema import ENVELOPE_KINDS, REFERENCE_DIR
 from geo import layers

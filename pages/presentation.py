@@ -15,7 +15,7 @@ Keys (→ ← PageDown PageUp, what clickers send) are turned into clicks on the
 assets/presentation_keys.js, so all the logic stays in server-side callbacks, tested as functions.
 That file also fits the map to the region once (the bounds come from the server in `data-bounds`).
 
-Map traces: the three of `components.figures.map_figure` (no data, with data, points — left
+Map traces: the three of `components.map.figures.map_figure` (no data, with data, points — left
 empty here), then 3: a white veil over the MRC that are not the current one, and 4: a thick
 outline of the current MRC. A step only patches the locations of traces 3 and 4.
 
@@ -43,9 +43,10 @@ from dash import (
     no_update,
 )
 
-from components import ids, own_data
+from components import ids
+from components.own_file import own_data
 from components.document import SITE_TITLE
-from components.dropdown_words import dropdown_labels
+from components.words.dropdowns import dropdown_labels
 from components.i18n import clean_lang, text
 from components.page_links import PRESENTATION_PATH, presentation_href
 
@@ -88,7 +89,7 @@ CURRENT = "pres-current"    # id of the MRC shown ("" for the overview): the URL
 URL_SYNC = "pres-url-sync"  # output of the clientside URL update (nothing reads it)
 FULLSCREEN = "pres-fullscreen"
 QUIT = "pres-quit"
-SOURCE = "pres-source"      # « Données publiques / Mon fichier » (components/own_data.py)
+SOURCE = "pres-source"      # « Données publiques / Mon fichier » (components/own_file/own_data.py)
 OWN_MARK = "pres-own-mark"  # « Données : votre fichier, non publiées », shown with her file only
 OFFLINE = "pres-offline"    # « Télécharger la présentation hors ligne »
 OFFLINE_FILE = "pres-offline-file"

@@ -32,7 +32,8 @@ import pandas as pd
 import shapely
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from components import dataset, ids, own_data
+from components import dataset, ids
+from components.own_file import own_data
 from components.document import (
     COMMON,
     SITE_TITLE,
@@ -42,20 +43,20 @@ from components.document import (
     source_link,
 )
 from components.i18n import clean_lang, money_cents, number, plural, t, text
-from components.page_text import with_shared
+from components.words.page_text import with_shared
 from data import metrics
 from geo import layers
 from geo.lookup import find_mrc, find_region
-from components.territory_facts import (LEVEL_ORDER, alliance_name, amount_text, mrc_names, ordinal,
+from components.territory.facts import (LEVEL_ORDER, alliance_name, amount_text, mrc_names, ordinal,
                                         quoted_segment, rank_among, reference_labels, resolve, years_text)
-from components.territory_projects import counted_mask, split_old_plan, territory_projects, theme_counts
-from components.unknown_territory import unknown_territory
+from components.territory.projects import counted_mask, split_old_plan, territory_projects, theme_counts
+from components.territory.unknown import unknown_territory
 from texts.catalogs import Messages
 
 REGION_PATH_TEMPLATE = "/fiche/region/<code>"
 MRC_PATH_TEMPLATE = "/fiche/mrc/<mrc_id>"
 PRINT_BUTTON = "sheet-print"  # component id (prefix « sheet- »: never meets another page's ids)
-SOURCE = "sheet-source"       # « Données publiques / Mon fichier » (components/own_data.py)
+SOURCE = "sheet-source"       # « Données publiques / Mon fichier » (components/own_file/own_data.py)
 OWN_MARK = "sheet-own-mark"   # « Données : votre fichier, non publiées », printed with her data
 BODY = "sheet-body"           # the sheet itself, drawn again when the data choice changes
 SHEET = "sheet-territory"     # {"level", "id"} of the sheet shown

@@ -217,13 +217,13 @@ def _region_envelopes_in_the_file(cycle: str) -> dict[str, float]:
 
 def test_with_the_2017_2023_cycle_every_region_with_a_known_envelope_is_coloured_and_the_api_agrees(client, real):
     from components.state import View
-    from components import map_summary
+    from components.map import summary
     cycle = "pagieps-2017-2023"
     expected = _region_envelopes_in_the_file(cycle)
     assert len(expected) >= 10, "the curated file holds the 2017–2023 envelopes of at least ten regions"
     view = View(level="region", measure="envelope", filters=Filters(cycles=(cycle,)))
     page_data = Dataset(dataset.prepare_for_map(load.load_projects()), real.envelopes, demo=False)
-    shown = map_summary.compute(view, page_data)["data"]
+    shown = summary.compute(view, page_data)["data"]
     coloured = dict(zip(shown["locations"], shown["z"]))
     assert set(expected) <= set(coloured)
     for code, amount in expected.items():

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from dash import Patch
 
-from components import ids, upload
+from components import ids
+from components.own_file import upload
 from components.dataset import Dataset, prepare_for_map
 from components.state import AMOUNT_STEPS
 from data.schema import ENVELOPE_COLUMNS

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 from dash import Patch
 
-from components import figures
+from components.map import figures
 from components.i18n import money, t
 from data import metrics
 from geo import layers

@@ -1,5 +1,5 @@
 """`/`'s first paint, without a browser: the layout written as HTML (web.static_html), the map
-as SVG (components.static_map) and the index that lists Dash's scripts for later (web.first_paint)."""
+as SVG (components.map.static_map) and the index that lists Dash's scripts for later (web.first_paint)."""
 from __future__ import annotations
 
 import base64
@@ -11,10 +11,10 @@ import pytest
 from dash import dcc, html
 
 import app as application
-from components import map_summary, static_map
+from components.map import static_map, summary
 from web import static_html
-from components.figures import MAP_FRAMES, NO_DATA_COLOUR
-from components.preview_image import scale_colour
+from components.map.figures import MAP_FRAMES, NO_DATA_COLOUR
+from components.map.preview_image import scale_colour
 from components.state import View
 from geo import layers
 from web import first_paint
@@ -101,7 +101,7 @@ def test_the_view_box_is_the_southern_frame_with_fit_maps_margin():
 
 
 def test_the_svg_colours_each_region_as_the_map_does_and_links_its_page():
-    result = map_summary.compute(View())
+    result = summary.compute(View())
     data = result["data"]
     svg = static_map.svg("region", result["no_data"], data, result["points"],
                          names=result["agg"].name.astype(str).to_dict(), labels={}, title="Carte")

@@ -79,10 +79,11 @@ def test_plural_fills_the_other_placeholders():
 
 
 def test_no_interface_text_writes_a_plural_in_parentheses():
-    from components import map_view, page_text
+    from components.map import heading
+    from components.words import page_text
     from pages.dashboard import program
     from pages import compare, methodology, presentation, sheet, territory_page
-    tables = [TEXT, page_text.SHARED, program.TEXT, map_view.TEXT, compare._TEXT, methodology._TEXT,
+    tables = [TEXT, page_text.SHARED, program.TEXT, heading.TEXT, compare._TEXT, methodology._TEXT,
               presentation._TEXT, sheet._TEXT, territory_page._TEXT]
     found = [(key, value) for table in tables for key, pair in table.items() for value in pair
              if re.search(r"\w\((s|e|es|x)\)", value)]

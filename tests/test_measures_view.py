@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components import map_summary, upload
+from components.map import summary
+from components.own_file import upload
 from components.dataset import Dataset, prepare_for_map
-from components.figures import choropleth_data, ranking_figure
+from components.map.figures import choropleth_data, ranking_figure
 from components.i18n import TEXT, percent, plural
 from components.state import AMOUNT_STEPS, View
 from data.metrics import Filters
@@ -39,14 +40,14 @@ def small_dataset(monkeypatch):
                                        inferred=["", "mrc", "", "", "cycle;amount"])
     data = Dataset(prepare_for_map(projects), ENVELOPES, demo=False)
     monkeypatch.setattr(dashboard, "dataset", lambda: data)
-    monkeypatch.setattr(map_summary, "dataset", lambda: data)
+    monkeypatch.setattr(summary, "dataset", lambda: data)
     monkeypatch.setattr(upload, "current", lambda: data)
     dashboard.view_outputs.cache_clear()
     return data
 
 
 def _compute(**view) -> dict:
-    return map_summary.compute(View(**view))
+    return summary.compute(View(**view))
 
 
 def test_with_no_cycle_chosen_the_map_shows_the_cycle_with_most_territories_known_and_says_so(small_dataset):
@@ -147,7 +148,7 @@ def test_the_page_built_from_a_link_ticks_the_checkbox():
 
 def test_an_envelope_the_sources_disagree_on_says_so_in_its_hover(monkeypatch, small_dataset):
     disputed = Dataset(small_dataset.projects, ENVELOPES.assign(amount_disputed=["yes", None, None]), demo=False)
-    monkeypatch.setattr(map_summary, "dataset", lambda: disputed)
+    monkeypatch.setattr(summary, "dataset", lambda: disputed)
     result = _compute(measure="envelope")
     hover = dict(zip(result["data"]["locations"], result["data"]["hovertext"]))
     assert TEXT["hover_envelope_disputed"][0] in hover["01"] and TEXT["hover_envelope_disputed"][0] not in hover["16"]

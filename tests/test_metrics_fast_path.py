@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from components.dataset import prepare_for_map
-from components.figures import cluster_data, grid_cells
+from components.map.figures import cluster_data, grid_cells
 from data import metrics
 from data.metrics import Filters
 from data.schema import vocabulary

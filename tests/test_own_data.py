@@ -6,8 +6,8 @@ import json
 
 from dash import no_update
 
-from components import own_data
-from components.upload import read_upload
+from components.own_file import own_data
+from components.own_file.upload import read_upload
 from data.export import to_csv_bytes
 from pages import presentation, sheet
 from tests.test_offline import HOSTILE_TITLE, TINY_PLOTLY, hostile_upload

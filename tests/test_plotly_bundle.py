@@ -35,7 +35,7 @@ TRACE_TYPES = {name: cls().type for name, cls in ((n, getattr(go, n)) for n in d
                if isinstance(cls, type) and issubclass(cls, BaseTraceType)}
 # Arguments for the pages whose layout needs a territory (the other pages ignore them).
 PAGE_ARGUMENTS = {"code": "14", "mrc_id": "les-moulins", "region": "14", "a": "05", "b": "06"}
-APP_CODE = [ROOT / "app.py", *sorted((ROOT / "components").glob("*.py"))]
+APP_CODE = [ROOT / "app.py", *sorted((ROOT / "components").rglob("*.py"))]  # and its sub-packages
 
 
 def bundle_traces() -> set[str]:
@@ -128,8 +128,8 @@ def _named_traces(source: str) -> set[str]:
 
 def test_no_code_of_the_app_names_a_trace_missing_from_the_bundle():
     """Also figures no page shows at first (callbacks): every trace type the code names."""
-    named = {path.name: _named_traces(path.read_text()) for path in APP_CODE}
-    assert named["figures.py"] >= {"bar", "choroplethmap", "scattermap"}
+    named = {path.relative_to(ROOT).as_posix(): _named_traces(path.read_text()) for path in APP_CODE}
+    assert named["components/map/figures.py"] >= {"bar", "choroplethmap", "scattermap"}
     missing = {name: sorted(types - bundle_traces()) for name, types in named.items() if types - bundle_traces()}
     assert not missing, f"ajoutez à js/plotly/entry.js : {missing}"
     assert not any("plotly.express" in path.read_text() for path in APP_CODE), \

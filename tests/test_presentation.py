@@ -13,7 +13,7 @@ from components import document
 from components import page_links, region_slides
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
-from components.territory_projects import theme_counts
+from components.territory.projects import theme_counts
 from data import metrics
 from data.metrics import Filters
 from data.schema import ENVELOPE_KINDS

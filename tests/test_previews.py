@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 import app as application
-from components import preview_image
-from components.figures import NO_DATA_COLOUR, SEQUENTIAL
+from components.map import preview_image
+from components.map.figures import NO_DATA_COLOUR, SEQUENTIAL
 from components.i18n import money
 from geo import layers
 from web import previews
@@ -196,8 +196,8 @@ def test_sitemap_lists_the_map_methodology_and_every_region_and_mrc_page_and_she
 def test_a_small_mrc_is_shown_with_its_surroundings_and_named():
     from components.state import View
     from data.metrics import Filters
-    from components.map_summary import map_caption
-    from components.view_bounds import MIN_SPAN, view_bounds
+    from components.map.summary import map_caption
+    from components.map.bounds import MIN_SPAN, view_bounds
 
     view = View(level="mrc", filters=Filters(mrcs=("les-moulins",)))
     west, south, east, north = view_bounds(view)

@@ -7,7 +7,7 @@ import re
 import pytest
 from dash import html
 
-from components import prose
+from components.words import prose
 from pages import methodology
 from tests.test_territory_page import of_type
 from texts.catalogs import LANGS, PROSE_DIR

@@ -69,13 +69,13 @@ def test_the_default_measure_is_the_program_s_own_money_and_colours_at_least_11_
     received for a cycle), per inhabitant, of the cycle with most envelopes known. Known projects'
     amounts may colour as many regions, but they document about 1 % of the program (see the program
     strip): they are one click away, never the first picture. Counted from the curated files."""
-    from components.figures import measure_values
+    from components.map.figures import measure_values
     from data import metrics
-    from components import map_summary
+    from components.map import summary
 
     def coloured(measure, cycles=()):
         view = View(measure=measure, filters=Filters(cycles=cycles))
-        return int(measure_values(map_summary.compute(view)["agg"], measure).notna().sum())
+        return int(measure_values(summary.compute(view)["agg"], measure).notna().sum())
 
     assert View.measure in metrics.ENVELOPE_MEASURES and View().filters.cycles == ()
     assert coloured(View.measure) >= 11

@@ -7,10 +7,10 @@ import flask
 import pandas as pd
 import pytest
 
-from components import map_summary
+from components.map import summary
 from components.i18n import money_cents, number
 from components.state import View
-from components.territory_facts import amount_text
+from components.territory.facts import amount_text
 from data.metrics import SEPARATE_CYCLES, Filters
 from pages import sheet, territory_page
 from tests.test_sheet import figure
@@ -46,7 +46,7 @@ def test_the_territory_page_gives_the_api_and_map_totals(region_with_old_plan, a
     assert known["Montant FQIS connu des projets"] == amount_text(api_region["amount"], "fr")
     assert known["Nombre de projets connus"].startswith(f"{api_region['n_projects']} ")
     assert known["Montant par habitant"] == money_cents(api_region["per_capita"], "fr")
-    head = map_summary.compute(View(filters=Filters(regions=(region_with_old_plan,))))["headline"]
+    head = summary.compute(View(filters=Filters(regions=(region_with_old_plan,))))["headline"]
     assert (head.total, head.n_projects) == (pytest.approx(api_region["amount"]), api_region["n_projects"])
     # The old plan's projects: listed apart, under a heading that says they are not in the totals.
     old = raw_projects[(raw_projects.region_code == region_with_old_plan) & raw_projects.cycle.isin(SEPARATE_CYCLES)]

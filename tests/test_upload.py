@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from components import upload
+from components.own_file import upload
 from data.spreadsheet import MAX_FILE_BYTES
 from web import templates
 

@@ -5,7 +5,7 @@ seconds of main thread before a coloured map appears (Lighthouse mobile 56; BENC
 visitors arrive on `/` from an article and first want to read the map. So `/` without a query
 answers with the page itself already written — the same layout the app renders
 (`web.static_html`), the map as an inline SVG with the same colours
-(`components.static_map`), its legend, the figures, the summary and the table of territories — and
+(`components.map.static_map`), its legend, the figures, the summary and the table of territories — and
 lists Dash's script files as data instead of loading them. assets/first_paint.js loads them at the
 visitor's first gesture (pointer, key, focus, touch, wheel, mouse move, scroll), starts the
 renderer, and swaps the static page for the app once the interactive map is drawn, with the same view.
@@ -28,17 +28,18 @@ from urllib.parse import parse_qsl
 import flask
 import pandas as pd
 
-from components import ids, static_map
+from components import ids
+from components.map import static_map
 from web import static_html
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.figures import MAP_FRAMES, format_measure_many, measure_values
+from components.map.figures import MAP_FRAMES, format_measure_many, measure_values
 from components.i18n import t
-from components.map_summary import compute
+from components.map.summary import compute
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
-from components.view_bounds import view_bounds
+from components.map.bounds import view_bounds
 
 LOADER = "first_paint.js"  # assets/first_paint.js, loaded at once (everything else waits)
 DEFERRED_TYPE = "text/x-carte-deferred"  # a script type browsers do not run

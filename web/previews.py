@@ -3,7 +3,7 @@ of the view, robots.txt and sitemap.xml.
 
 A link pasted in a chat or on a social network shows what the view is about: its title (measure,
 level, region), one sentence with its figures, and a 1200 × 630 picture of its map
-(`components.preview_image`), served at /apercu.png with the view's query.
+(`components.map.preview_image`), served at /apercu.png with the view's query.
 
 The tags are written into the page's HTML by the server (`register` wraps Dash's
 `interpolate_index`): preview robots do not run scripts. Images are cached per view, in a bounded
@@ -22,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from components.document import METHODOLOGY_PATH, SITE_TITLE, data_as_of
 from components.i18n import clean_lang, t, text
-from components.map_view import LEVEL_WORDS
+from components.map.heading import LEVEL_WORDS
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
@@ -105,7 +105,7 @@ def _cycle_labels() -> pd.DataFrame:
 @lru_cache(maxsize=256)  # per process; the data do not change while it runs, and most links are a few views
 def view_description(view: View) -> str:
     """The view's summary sentence, then its measure, level and cycles."""
-    from components.map_summary import compute, view_summary
+    from components.map.summary import compute, view_summary
 
     result = compute(view)
     labels = _cycle_labels()["label_en" if view.lang == "en" else "label_fr"]
@@ -117,7 +117,7 @@ def view_description(view: View) -> str:
 
 
 def view_title(view: View) -> str:
-    from components.map_summary import map_caption
+    from components.map.summary import map_caption
 
     return map_caption(view)["title"]
 
@@ -197,10 +197,10 @@ def view_image(view: View) -> bytes:
 
 def _draw(view: View) -> bytes:
     # Imported when a picture is first drawn: most requests never draw one.
-    from components import preview_image
-    from components.figures import format_measure_many
-    from components.map_summary import compute, map_caption, view_summary
-    from components.view_bounds import view_bounds
+    from components.map import preview_image
+    from components.map.figures import format_measure_many
+    from components.map.summary import compute, map_caption, view_summary
+    from components.map.bounds import view_bounds
 
     result = compute(view)
     caption = map_caption(view)

@@ -6,7 +6,7 @@ metrics (pandas) → figures (pure) → a Patch of the map and fresh side panels
 The parts only this page shows live beside it: the program's published totals at the top
 (`program.py`), « À propos des données » (`about.py`), the downloads under the table
 (`downloads.py`) and the table's grid loaded on demand (`lazy_grid.py`). What other pages or the
-server's first paint also draw is in components/ (`map_summary`, `map_view`, `figures`, `table`…).
+server's first paint also draw is in components/ (`map.summary`, `map.heading`, `map.figures`, `table`…).
 """
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from components import ids, map_view, table, upload
+from components import ids, table
+from components.map import heading
+from components.own_file import upload
 from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
-from components.figures import (
+from components.map.figures import (
     POINT_LIMIT,
     THEME_COLOURS,
     UNSTATED_THEME_COLOUR,
@@ -50,7 +52,7 @@ from components.state import (
     toggle_selection,
     view_from_inputs,
 )
-from components.map_summary import compute, map_caption, view_summary
+from components.map.summary import compute, map_caption, view_summary
 from components.page_links import PRESENTATION_PATH, compare_link, href_for, presentation_link
 from components.urls import EMBED_PATH
 from data import metrics
@@ -260,8 +262,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
-        html.P(map_view.sentence(view, initial["agg"]), id=ids.MAP_SENTENCE, className="map-sentence"),
-        map_view.frame_buttons(lang),
+        html.P(heading.sentence(view, initial["agg"]), id=ids.MAP_SENTENCE, className="map-sentence"),
+        heading.frame_buttons(lang),
         html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
                  **{"aria-live": "polite"}),
         dcc.Graph(id=ids.MAP, className="map",
@@ -340,7 +342,7 @@ FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(i
                  Input(ids.MRC, "value"), Input(ids.THEME, "value"), Input(ids.ALLIANCE, "value"),
                  Input(ids.CYCLE, "value"), Input(ids.AMOUNT, "value"), Input(ids.SEARCH, "value"),
                  Input(ids.SELECTED, "data"), Input(ids.EXPLICIT, "value")]
-# Which data the view shows: the public dataset or the visitor's own file (see components.upload).
+# Which data the view shows: the public dataset or the visitor's own file (see components.own_file.upload).
 SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
 
 
@@ -382,7 +384,7 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["agg"], view.measure, view.lang),
             href_for(view.filters.regions, view.lang),
-            map_view.sentence(view, result["agg"]))
+            heading.sentence(view, result["agg"]))
 
 
 def selected_notice(view: View, agg: pd.DataFrame) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dash import html
 
-from components.prose import page_prose
+from components.words.prose import page_prose
 from geo import layers
 
 

@@ -17,10 +17,10 @@ FILTER_LISTS = {"filter-region": "Région", "filter-mrc": "MRC", "filter-theme":
 
 def _regions_with_an_envelope_of_the_default_view() -> int:
     """Computed from the curated files, as the page does."""
-    from components.figures import measure_values
+    from components.map.figures import measure_values
     from components.state import View
-    from components import map_summary
-    return int(measure_values(map_summary.compute(View())["agg"], View.measure).notna().sum())
+    from components.map import summary
+    return int(measure_values(summary.compute(View())["agg"], View.measure).notna().sum())
 
 
 @pytest.mark.parametrize("size", [(1440, 900), (375, 812)], ids=["desktop", "phone"])

@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 from plotly.colors import sample_colorscale, unlabel_rgb
 
-from components.figures import NO_DATA_COLOUR, SEQUENTIAL
+from components.map.figures import NO_DATA_COLOUR, SEQUENTIAL
 from geo import layers
 
 WIDTH, HEIGHT = 1200, 630

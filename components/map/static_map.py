@@ -1,6 +1,6 @@
 """The map as an inline SVG, drawn on the server: the page's first paint before plotly.js loads.
 
-Same pieces as the interactive map and the shared-link image (components/preview_image.py): the
+Same pieces as the interactive map and the shared-link image (components/map/preview_image.py): the
 level's simplified layer (the file the browser draws), the values and colour bounds of
 `figures.choropleth_data` on its YlGnBu scale, the grey of « aucune donnée connue », and the project
 points of `figures.points_data` (diameters in screen pixels and priority colours).
@@ -22,8 +22,8 @@ from functools import lru_cache
 
 from shapely.geometry import Polygon
 
-from components.figures import MAP_FRAMES, NO_DATA_COLOUR, SEQUENTIAL
-from components.preview_image import layer_polygons, scale_colour
+from components.map.figures import MAP_FRAMES, NO_DATA_COLOUR, SEQUENTIAL
+from components.map.preview_image import layer_polygons, scale_colour
 
 # Zoom margin and southern offset of fit_map.js's fittingView (kept in step with it).
 FIT_MARGIN = 2 ** 0.05

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from components.i18n import money, money_cents, text
-from components.page_text import with_shared
+from components.words.page_text import with_shared
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dash import html
 
 from components.i18n import text
-from components.page_text import SHARED
+from components.words.page_text import SHARED
 from geo import layers
 
 

@@ -1,7 +1,7 @@
 """« Données publiques / Mon fichier » on the pages a coordinator presents from (presentation mode,
 and in time the sheets and the comparison), as on the dashboard.
 
-The file she validated on the dashboard sits in the browser's session store (components/upload.py,
+The file she validated on the dashboard sits in the browser's session store (components/own_file/upload.py,
 `ids.UPLOADED`, storage_type="session"); a page that puts a store with the same id in its layout reads
 it back when it opens. The server keeps nothing: what the browser sends is validated again each
 time (`upload.active_dataset`), and a page showing her file says so on screen and on paper.
@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components import ids
 from components.dataset import Dataset, current
 from components.i18n import t, text
-from components.upload import active_dataset
+from components.own_file.upload import active_dataset
 from texts.catalogs import Messages
 
 _TEXT = Messages("own_data")

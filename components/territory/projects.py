@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from components.i18n import t
-from components.territory_facts import reference_labels
+from components.territory.facts import reference_labels
 from data import metrics
 from geo.names import fold
 

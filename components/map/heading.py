@@ -1,5 +1,6 @@
 """What the map shows, in words, and how to frame it: the sentence above the map (what is coloured,
-what is missing, the other views) and the frame buttons (assets/fit_map.js does the fitting)."""
+what is missing, the other views) and the frame buttons (assets/fit_map.js does the fitting).
+The title and source line of the exported map image are elsewhere: `summary.map_caption`."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ from dataclasses import replace
 import pandas as pd
 from dash import html
 
-from components.figures import FRAME_ORDER, MAP_FRAMES, cycle_label, measure_title, measure_values
+from components.map.figures import FRAME_ORDER, MAP_FRAMES, cycle_label, measure_title, measure_values
 from components.i18n import plural, t, text
 from components.permalink import view_to_query
 from components.state import View
