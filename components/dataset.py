@@ -15,7 +15,6 @@ from components.map.figures import grid_cells, project_positions
 from data import load, metrics
 from geo import layers
 
-
 PUBLIC_KEY = "public"
 UPLOAD_KEY_PREFIX = "upload-"  # then the SHA-256 of the validated rows (components/own_file/upload.py)
 _SERIAL = itertools.count()

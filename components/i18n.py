@@ -5,11 +5,11 @@ checks that every key has both languages.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
-import math
-
 from babel.numbers import format_compact_currency
+
 from texts.catalogs import Messages, PluralMessages, ngettext
 
 LANGS = ("fr", "en")

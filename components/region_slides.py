@@ -23,11 +23,11 @@ import plotly.graph_objects as go
 
 from components.dataset import Dataset
 from components.dataset import current as dataset
+from components.i18n import money, money_cents, number, plural, text
 from components.map import static_map
 from components.map.figures import choropleth_data, format_measure_many, map_figure, measure_values
-from components.i18n import money, money_cents, number, plural, text
-from components.words.page_text import with_shared
 from components.urls import layer_url
+from components.words.page_text import with_shared
 from data import metrics
 from data.metrics import Filters
 from geo import layers

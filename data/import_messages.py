@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
+
 from texts.catalogs import Messages
 
 LANGS = ("fr", "en")

@@ -31,11 +31,12 @@ import pandas as pd
 
 from data import append, schema, spreadsheet
 from data.gazetteer import place_municipality
+from data.import_messages import LANGS, add_word, counted, message, size_text
 from data.import_messages import label as _label
-from data.import_messages import LANGS, add_word, counted, message, money_text as _money, size_text, word as _word
+from data.import_messages import money_text as _money
+from data.import_messages import word as _word
 from data.load import PROJECTS_PATH
-from data.parsing import (MAX_AMOUNT, YEAR_RANGE, cell_text, is_http_url, parse_amount, parse_coordinate,
-                          parse_year)
+from data.parsing import MAX_AMOUNT, YEAR_RANGE, cell_text, is_http_url, parse_amount, parse_coordinate, parse_year
 from data.spreadsheet import Table, UnreadableFile, read_spreadsheet
 from geo import layers
 from geo.locate import locate_points

@@ -34,11 +34,11 @@ from string import Template
 import pandas as pd
 import plotly.io as pio
 
-from components.own_file import own_data
 from components import region_slides as slides
 from components.dataset import Dataset, current, prepare_for_map
 from components.document import data_as_of, is_http, source_label
 from components.i18n import LANGS, clean_lang, money, t, text
+from components.own_file import own_data
 from components.urls import layer_url
 from data import metrics
 from data.metrics import Filters

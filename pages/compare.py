@@ -32,17 +32,17 @@ from dash import (
 )
 
 from components import ids
-from components.own_file import own_data
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE, kind_label
-from components.territory.documented_share import documented_share_section
-from components.words.dropdowns import dropdown_labels
 from components.i18n import clean_lang, money, money_cents, number, plural, text
+from components.own_file import own_data
 from components.page_links import COMPARE_LEVELS, COMPARE_PATH, clean_id, clean_level, compare_href, compare_query
-from components.words.page_text import with_shared
+from components.territory.documented_share import documented_share_section
 from components.territory.facts import reference_labels
 from components.territory.projects import counted_mask, territory_projects, theme_counts
+from components.words.dropdowns import dropdown_labels
+from components.words.page_text import with_shared
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers

@@ -21,14 +21,14 @@ from dash import dcc, html
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
-from components.map.figures import THEME_COLOURS, UNSTATED_THEME_COLOUR, map_figure
 from components.i18n import t, text
 from components.ids import EMBED_MAP
+from components.map.bounds import view_bounds
+from components.map.figures import THEME_COLOURS, UNSTATED_THEME_COLOUR, map_figure
 from components.map.summary import compute, map_caption, view_summary
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH, layer_url
-from components.map.bounds import view_bounds
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages

@@ -44,10 +44,9 @@ from dash import (
 )
 
 from components import ids
-from components.own_file import own_data
 from components.document import SITE_TITLE
-from components.words.dropdowns import dropdown_labels
 from components.i18n import clean_lang, text
+from components.own_file import own_data
 from components.page_links import PRESENTATION_PATH, presentation_href
 
 # The steps themselves (figures, notes, the map) are computed without Dash in region_slides, which the
@@ -66,6 +65,7 @@ from components.region_slides import (  # noqa: F401 (re-exported: tests and pag
     slide_notes,
     step_count,
 )
+from components.words.dropdowns import dropdown_labels
 from geo import layers
 from offline import presentation as offline_presentation
 from texts.catalogs import Messages

@@ -33,7 +33,6 @@ import shapely
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components import dataset, ids
-from components.own_file import own_data
 from components.document import (
     COMMON,
     SITE_TITLE,
@@ -43,14 +42,25 @@ from components.document import (
     source_link,
 )
 from components.i18n import clean_lang, money_cents, number, plural, t, text
+from components.own_file import own_data
+from components.territory.facts import (
+    LEVEL_ORDER,
+    alliance_name,
+    amount_text,
+    mrc_names,
+    ordinal,
+    quoted_segment,
+    rank_among,
+    reference_labels,
+    resolve,
+    years_text,
+)
+from components.territory.projects import counted_mask, split_old_plan, territory_projects, theme_counts
+from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
 from data import metrics
 from geo import layers
 from geo.lookup import find_mrc, find_region
-from components.territory.facts import (LEVEL_ORDER, alliance_name, amount_text, mrc_names, ordinal,
-                                        quoted_segment, rank_among, reference_labels, resolve, years_text)
-from components.territory.projects import counted_mask, split_old_plan, territory_projects, theme_counts
-from components.territory.unknown import unknown_territory
 from texts.catalogs import Messages
 
 REGION_PATH_TEMPLATE = "/fiche/region/<code>"

@@ -28,12 +28,11 @@ from components.document import (
     source_link,
     table,
 )
-from components.territory.documented_share import documented_share_section
 from components.i18n import clean_lang, money_cents, number, plural, t, text
-from components.words.page_text import with_shared
 from components.permalink import view_to_query
 from components.state import View
 from components.table import certainty_text
+from components.territory.documented_share import documented_share_section
 from components.territory.facts import (
     LEVEL_ORDER,
     alliance_name,
@@ -48,6 +47,7 @@ from components.territory.facts import (
 )
 from components.territory.projects import counted_mask, split_old_plan
 from components.territory.unknown import unknown_territory
+from components.words.page_text import with_shared
 from data import load, metrics
 from data.metrics import Filters
 from geo import layers

@@ -29,17 +29,17 @@ import flask
 import pandas as pd
 
 from components import ids
-from components.map import static_map
-from web import static_html
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.map.figures import MAP_FRAMES, format_measure_many, measure_values
 from components.i18n import t
+from components.map import static_map
+from components.map.bounds import view_bounds
+from components.map.figures import MAP_FRAMES, format_measure_many, measure_values
 from components.map.summary import compute
 from components.permalink import view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
-from components.map.bounds import view_bounds
+from web import static_html
 
 LOADER = "first_paint.js"  # assets/first_paint.js, loaded at once (everything else waits)
 DEFERRED_TYPE = "text/x-carte-deferred"  # a script type browsers do not run

@@ -198,9 +198,9 @@ def view_image(view: View) -> bytes:
 def _draw(view: View) -> bytes:
     # Imported when a picture is first drawn: most requests never draw one.
     from components.map import preview_image
+    from components.map.bounds import view_bounds
     from components.map.figures import format_measure_many
     from components.map.summary import compute, map_caption, view_summary
-    from components.map.bounds import view_bounds
 
     result = compute(view)
     caption = map_caption(view)

@@ -9,8 +9,8 @@ from dataclasses import replace
 import pandas as pd
 from dash import html
 
-from components.map.figures import FRAME_ORDER, MAP_FRAMES, cycle_label, measure_title, measure_values
 from components.i18n import plural, t, text
+from components.map.figures import FRAME_ORDER, MAP_FRAMES, cycle_label, measure_title, measure_values
 from components.permalink import view_to_query
 from components.state import View
 from data import metrics

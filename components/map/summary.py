@@ -10,8 +10,8 @@ import pandas as pd
 
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.map.figures import POINT_LIMIT, choropleth_data, cluster_data, measure_title, points_data
 from components.i18n import money, money_cents, plural, t
+from components.map.figures import POINT_LIMIT, choropleth_data, cluster_data, measure_title, points_data
 from components.state import View
 from data import metrics
 from geo import layers

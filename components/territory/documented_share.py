@@ -9,8 +9,8 @@ from dash import html
 from components import dataset
 from components.document import table
 from components.i18n import percent, text
-from components.words.page_text import with_shared
 from components.territory.facts import amount_text, reference_labels
+from components.words.page_text import with_shared
 from data import metrics
 from texts.catalogs import Messages
 

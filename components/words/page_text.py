@@ -7,6 +7,7 @@ then here (`with_shared`): a word changed here changes on every page that shows 
 from __future__ import annotations
 
 from collections import ChainMap
+
 from texts.catalogs import Messages
 
 SHARED = Messages("shared")

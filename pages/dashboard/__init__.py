@@ -21,11 +21,11 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 from dash.exceptions import PreventUpdate
 
 from components import ids, table
-from components.map import heading
-from components.own_file import upload
 from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.document import SITE_TITLE
+from components.i18n import money, money_cents, number, plural, t
+from components.map import heading
 from components.map.figures import (
     POINT_LIMIT,
     THEME_COLOURS,
@@ -38,7 +38,9 @@ from components.map.figures import (
     measure_values,
     ranking_figure,
 )
-from components.i18n import money, money_cents, number, plural, t
+from components.map.summary import compute, map_caption, view_summary
+from components.own_file import upload
+from components.page_links import PRESENTATION_PATH, compare_link, href_for, presentation_link
 from components.permalink import (
     export_query,
     slider_value,
@@ -52,8 +54,6 @@ from components.state import (
     toggle_selection,
     view_from_inputs,
 )
-from components.map.summary import compute, map_caption, view_summary
-from components.page_links import PRESENTATION_PATH, compare_link, href_for, presentation_link
 from components.urls import EMBED_PATH
 from data import metrics
 from data.schema import REFERENCE_DIR
