@@ -6,6 +6,7 @@ the page they draw or warm, which registers it with Dash. `geo/` and `data/` nev
 from __future__ import annotations
 
 import ast
+import sys
 import subprocess
 from pathlib import Path
 
@@ -100,3 +101,11 @@ def test_the_rule_sees_every_way_of_importing_a_page(source):
                                     "from components import pages_of_text"])
 def test_the_rule_lets_other_imports_be(source):
     assert not page_imports("pages/compare.py", source)
+
+
+def test_imports_are_sorted():
+    """One import order everywhere (ruff's isort rules, ruff.toml): a moved module's imports read like the rest."""
+    folders = ["components", "pages", "web", "offline", "data", "geo", "texts"]
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "I", "--no-cache", *folders],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
