@@ -27,10 +27,6 @@ NOT_INTERFACE = {
     "web/request_guard.py": "operator", "offline/__main__.py": "operator", "geo/municipalities.py": "operator",
     "data/append.py": "operator", "data/importer.py": "operator (command line) and input vocabulary",
 }
-# Interface words still written as (French, English) pairs in these modules, not yet moved to the
-# catalogs (none left): listed so that the test guards every other module meanwhile; a module leaves
-# this list when its words move.
-NOT_YET_MOVED: set[str] = set()
 FRENCH = re.compile(r"[àâçéèêëîïôûùüÿœ]|\b(le|la|les|des|du|une|un|et|est|aux|pour|dans|sur|par)\b", re.I)
 
 
@@ -95,7 +91,7 @@ def test_no_french_sentence_of_the_interface_outside_the_catalogs():
     files = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     found = []
     for name in files:
-        if name.startswith(("tests/", "bench/", "scripts/", "texts/")) or name in NOT_INTERFACE or name in NOT_YET_MOVED:
+        if name.startswith(("tests/", "bench/", "scripts/", "texts/")) or name in NOT_INTERFACE:
             continue
         for node in _string_constants(ast.parse((ROOT / name).read_text(encoding="utf-8"))):
             words = node.value.split()
