@@ -131,6 +131,15 @@ def test_the_default_view_is_written_and_its_scripts_wait(client):
     assert re.search(r'<div id="carte-app" class="app-waiting" aria-hidden="true">\s*<div id="react-entry-point">', body)
 
 
+def test_the_legend_draws_the_colour_bars_line_breaks_instead_of_printing_them(client):
+    body = client.get("/").get_data(as_text=True)
+    assert "&lt;br" not in body  # Plotly's « <br> » in the colour bar's title, printed as text
+    (title,) = re.findall(r'<p class="fp-scale-title">(.*?)</p>', body)
+    assert title.count("<br>") == 1 and all(part.strip() for part in title.split("<br>"))
+    assert static_map.title_lines("Enveloppe par habitant<br>PAGIEPS 2017–2023 ($)") == \
+        ["Enveloppe par habitant", "PAGIEPS 2017–2023 ($)"]
+
+
 def test_the_inline_scripts_kept_still_match_the_pages_csp_hashes(client):
     response = client.get("/")
     tags = _parsed(response.get_data(as_text=True))

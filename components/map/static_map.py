@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from functools import lru_cache
 
 from shapely.geometry import Polygon
@@ -128,11 +129,17 @@ def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str,
     align = "xMidYMax" if frame.get("anchor") == "south" else "xMidYMid"
     return (f'<svg class="fp-svg" viewBox="{x:.3f} {y:.3f} {width:.3f} {height:.3f}" '
             f'preserveAspectRatio="{align} meet" xmlns="http://www.w3.org/2000/svg" role="group" '
-            f'aria-label="{html.escape(title)}">'
+            f'aria-label="{html.escape(" ".join(title_lines(title)))}">'
             f'<g class="fp-territories" stroke="#fff" stroke-width="0.6">'
             f'{"".join(shapes)}</g>'
             f'<g class="fp-points" stroke-linecap="round" stroke-opacity="{POINT_OPACITY}" aria-hidden="true">'
             f'{"".join(dots)}</g></svg>')
+
+
+def title_lines(plotly_title: str) -> list[str]:
+    """A Plotly title's lines: the colour bar's title breaks its long names with « <br> » (figures.py),
+    which a page written as HTML must draw as a line break, not print."""
+    return [line.strip() for line in re.split(r"<br\s*/?>", plotly_title) if line.strip()]
 
 
 def legend(measure_title: str, top: str, no_data_label: str) -> str:
@@ -140,6 +147,6 @@ def legend(measure_title: str, top: str, no_data_label: str) -> str:
     e = html.escape
     return ('<div class="fp-legend">'
             f'<p class="fp-no-data"><span class="fp-swatch"></span>{e(no_data_label)}</p>'
-            f'<p class="fp-scale-title">{e(measure_title)}</p>'
+            f'<p class="fp-scale-title">{"<br>".join(e(line) for line in title_lines(measure_title))}</p>'
             f'<p class="fp-scale"><span class="fp-bar" style="{GRADIENT}"></span></p>'
             f'<p class="fp-scale-ends"><span>0</span><span>{e(top)}</span></p></div>')
