@@ -15,10 +15,11 @@ from jinja2 import Environment
 
 from components.i18n import clean_lang, plural
 from components.place_links import map_href, page_href, place_label
+from components.urls import PLACES_PATH
 from geo import places
 from texts.catalogs import gettext
 
-PATH = "/lieu"
+PATH = PLACES_PATH
 SHOWN = 20  # links on the page; the rest is counted (« … et 12 autres : précisez le nom »)
 STYLESHEET = "/assets/style.css"
 
