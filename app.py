@@ -9,6 +9,7 @@ import pages
 from components.document import SITE_TITLE
 from web import (api, first_paint, health, layer_files, loading_words, plotly_bundle, previews, request_guard, security,
                  startup, templates)
+from web.places_page import register as register_place_page
 
 # French page language from the first byte (web/previews.py switches it for ?lang=en); Dash's own
 # "Loading..." placeholder gets the page's words from web/loading_words.py.
@@ -40,6 +41,7 @@ def create_app() -> dash.Dash:
     plotly_bundle.register(app.server)  # the partial plotly.js (bar and map traces only) when built
     api.register(app.server)
     templates.register(app.server)
+    register_place_page(app.server)  # /lieu: a place searched without scripts (the first paint's form)
     previews.register(app)  # per-URL title, description, Open Graph tags; og:image; robots.txt; sitemap.xml
     first_paint.register(app)  # `/` written on the server, Dash's scripts loaded at the first gesture
     loading_words.register(app)  # Dash's « Loading... » in the page's language

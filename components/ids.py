@@ -11,6 +11,7 @@ ALLIANCE = "filter-mandataire"
 CYCLE = "filter-cycle"
 AMOUNT = "filter-amount"
 SEARCH = "filter-search"
+PLACE_RESULTS = "place-results"  # the places named by the search box's text (pages/dashboard/place_search.py)
 EXPLICIT = "filter-explicit"
 RESET = "reset-button"
 BASEMAP = "basemap-toggle"

@@ -9,3 +9,6 @@ def layer_url(level: str) -> str:
 
 # The embeddable map: the only page any site may frame (web/security.py), made by pages/embed.py.
 EMBED_PATH = "/embed"
+
+# « Ma municipalité » written on the server (web/places_page.py), where the map's place search leads for the whole list.
+PLACES_PATH = "/lieu"

@@ -42,6 +42,7 @@ from geo import layers
 from geo.locate import locate_points
 from geo.lookup import find_mrc, find_region
 from geo.names import fold, slugify
+from geo.places import suggest
 
 __all__ = ["ImportResult", "Issue", "UnreadableFile", "import_spreadsheet", "import_file", "main",
            "themes_for", "cycle_for_year", "alliance_for"]
@@ -416,7 +417,7 @@ class _Reader:
                         row.errors.append(self.issue(number, "mrc", "mrc_ambiguous", value=part,
                                                      options=options if self.lang == "fr" else options.replace(" ou ", " or ")))
                     else:
-                        row.errors.append(self.issue(number, "mrc", "mrc_unknown", value=part))
+                        row.errors.append(self.unknown_name(number, "mrc", "mrc_unknown", part, ("mrc",)))
         row.values["mrc_ids"] = list(dict.fromkeys(mrc_ids))
         row.values["regional"] = mrc_text if regional else None
 
@@ -425,7 +426,7 @@ class _Reader:
         if region_text:
             region = _find_region_code(region_text)
             if region is None:
-                row.errors.append(self.issue(number, "region", "region_unknown", value=region_text))
+                row.errors.append(self.unknown_name(number, "region", "region_unknown", region_text, ("region",)))
                 row.location_ok = False
         row.values["region"] = region
         row.values["region_text"] = region_text
@@ -467,9 +468,11 @@ class _Reader:
             if placed:
                 precision = precision or "municipality"
             elif region:
-                warns.append(self.issue(number, "municipality", "municipality_region_only", value=municipality))
+                warns.append(self.unknown_name(number, "municipality", "municipality_region_only", municipality,
+                                               ("municipality",)))
             else:
-                row.errors.append(self.issue(number, "municipality", "municipality_unplaced", value=municipality))
+                row.errors.append(self.unknown_name(number, "municipality", "municipality_unplaced", municipality,
+                                                    ("municipality",)))
                 return
         if placed:
             precision = precision or "mrc"
@@ -492,6 +495,15 @@ class _Reader:
             row.errors.append(self.issue(number, first_location, "no_location"))
             return
         v.update(placed=placed, region_code=region, precision=precision)
+
+    def unknown_name(self, row: int, name: str, code: str, value: str, kinds: tuple[str, ...]) -> Issue:
+        """An unknown MRC, region or municipality; with « vouliez-vous dire … ? » (message `<code>_near`) when
+        rapidfuzz finds names near it (geo.places.suggest: « Les Moulinx » → « Les Moulins »)."""
+        near = suggest(value, limit=3, kinds=kinds)
+        if not near:
+            return self.issue(row, name, code, value=value)
+        names = [f"« {p.name} » ({p.mrc_name})" if p.kind == "municipality" else f"« {p.name} »" for p in near]
+        return self.issue(row, name, f"{code}_near", value=value, near=_word("or", self.lang).join(dict.fromkeys(names)))
 
     def _names(self, mrc_ids: list[str], joined_by: str = ",") -> str:
         if joined_by == ",":

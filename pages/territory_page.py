@@ -32,6 +32,7 @@ from components.i18n import clean_lang, money_cents, number, plural, t, text
 from components.permalink import view_to_query
 from components.state import View
 from components.table import certainty_text
+from components.territory import municipalities
 from components.territory.documented_share import documented_share_section
 from components.territory.facts import (
     LEVEL_ORDER,
@@ -398,6 +399,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
         _priorities_section(alliance_ids, lang),
         html.Section(project_children, className="doc-section", id="projets"),
         _old_plan_section(pd.concat([old_counted, old_shared]), lang),
+        municipalities.section(found, lang, territory.type),
     ]
     return page_frame(lang, path, children, css="territory-page mrc-page", demo=data.demo)
 

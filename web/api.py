@@ -4,6 +4,7 @@ Routes (GET only, see docs/API.md; described in OpenAPI 3.1 by `web.openapi`, se
 - /api/projects        the project table of the view (JSON paginated; CSV/XLSX whole);
 - /api/territories     one row per territory of a level, sorted by a measure (also GeoJSON);
 - /api/envelopes       the known envelopes and other amounts, never summed;
+- /api/places          a municipality, MRC/TE or region found by name, with its MRC and the map's address;
 - /api/datapackage.json, /api/datapackage.zip  the Frictionless description of the tables, and
                        the tables with it.
 
@@ -28,9 +29,11 @@ from werkzeug.exceptions import HTTPException
 
 from components import dataset as _dataset
 from components.i18n import clean_lang, text
+from components.place_links import map_href, page_href, place_label
 from components.state import MAX_CHOICES, clean_text
 from data import datapackage, export, geo_export, metrics
 from data.metrics import Filters
+from geo import places
 from texts.catalogs import Messages
 from web import openapi
 
@@ -318,6 +321,38 @@ def filter_envelopes(envelopes: pd.DataFrame, regions=(), alliances=(), cycles=(
         if wanted:
             keep &= envelopes[column].isin(wanted).fillna(False).astype(bool)
     return envelopes[keep]
+
+
+@blueprint.get("/places")
+def places_found() -> Response:
+    query = Query(request.args, "/api/places")
+    typed = query.text("q")
+    kinds = query.choices("kind") or places.KINDS
+    limit = query.integer("limit")
+    lang = query.lang()
+    query.unknown()
+    found = places.search(typed, limit=limit, kinds=kinds)
+    target = found.single_target()
+    if target is not None:
+        place = next(p for p in found.places if p.target == target)
+        target = {"level": target[0], "id": target[1], "map_url": map_href(place, lang)}
+    return _json({
+        "query": found.query, "count": found.total, "target": target,
+        "results": [_place_record(p, lang, s) for p, s in zip(found.places, found.scores)],
+        "suggestions": [_place_record(p, lang, None) for p in found.suggestions],
+        "filters": query.filters(), "ignored": query.ignored,
+    })
+
+
+def _place_record(place: places.Place, lang: str, score: int | None) -> dict:
+    return {
+        "kind": place.kind, "name": place.name, "label": place_label(place, lang),
+        "match": None if score is None else openapi.PLACE_MATCHES[score],
+        "municipality_type": place.municipality_type, "mcode": place.mcode, "population": place.population,
+        "mrc_id": place.mrc_id, "mrc_name": place.mrc_name, "mrc_type": place.mrc_type,
+        "region_code": place.region_code, "region_name": place.region_name,
+        "map_url": map_href(place, lang), "page_url": page_href(place, lang),
+    }
 
 
 @blueprint.get("/openapi.json")

@@ -17,6 +17,7 @@ from functools import lru_cache
 from components.state import View, known_ids
 from data import export, metrics
 from data.schema import ENVELOPE_KINDS
+from geo import places
 from texts.catalogs import gettext
 
 FORMATS = ("json", "csv", "xlsx")
@@ -40,6 +41,7 @@ _TYPES = {"text": ["string", "null"], "money": ["number", "null"], "percent": ["
 # query parameter → kind of id known to components.state.known_ids
 PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire": "alliance", "cycle": "cycle"}
 ENVELOPE_LISTS = {"region": "region", "mandataire": "alliance", "cycle": "cycle"}
+PLACE_MATCHES = ("exact", "without_article", "prefix", "prefix_without_article", "word_prefix")  # geo.places' order
 
 
 
@@ -170,9 +172,43 @@ def _schemas(levels_fields: dict[str, tuple[export.Field, ...]]) -> dict:
                         "geometry": {"type": ["object", "null"], "required": ["type", "coordinates"], "properties": {
                             "type": {"enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}}},
                         "properties": {"$ref": "#/components/schemas/Territory"}}}}}},
+        "Place": _place_schema(),
+        "PlacesPage": {"type": "object", "additionalProperties": False, "required": [
+            "query", "count", "target", "results", "suggestions", "filters", "ignored"], "properties": {
+            "query": {"type": "string", "description": _say("places_query")},
+            "count": {"type": "integer", "description": _say("places_count")},
+            "target": {"anyOf": [{"type": "null"}, {"type": "object", "required": ["level", "id", "map_url"],
+                                                     "properties": {"level": {"enum": ["mrc", "region"]},
+                                                                    "id": {"type": "string"},
+                                                                    "map_url": {"type": "string"}}}],
+                       "description": _say("places_target")},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}},
+            "suggestions": {"type": "array", "items": {"$ref": "#/components/schemas/Place"},
+                            "description": _say("places_suggestions")},
+            "filters": _COMMON_PAGE["filters"], "ignored": _COMMON_PAGE["ignored"]}},
         "DataPackage": {"type": "object", "required": ["name", "resources"],
                         "description": _say("datapackage_schema")},
     }
+
+
+def _place_schema() -> dict:
+    text, nullable_text = {"type": "string"}, {"type": ["string", "null"]}
+    properties = {
+        "kind": {"enum": list(places.KINDS)}, "name": text, "label": text,
+        "match": {"enum": [*PLACE_MATCHES, None], "description": _say("places_match")},
+        "municipality_type": nullable_text, "mcode": nullable_text, "population": {"type": ["integer", "null"]},
+        "mrc_id": nullable_text, "mrc_name": nullable_text, "mrc_type": {"enum": ["MRC", "TE", None]},
+        "region_code": text, "region_name": text, "map_url": text, "page_url": text,
+    }
+    return {"type": "object", "additionalProperties": False, "required": list(properties),
+            "description": _say("places_place"), "properties": properties}
+
+
+def _place_parameters() -> list[dict]:
+    kind = {**_list_parameter("kind", places.KINDS), "description": _say("places_kind") + " " + _say("list_rule")}
+    limit = _query("limit", {"type": "integer", "minimum": 1, "maximum": places.MAX_LIMIT,
+                             "default": places.DEFAULT_LIMIT}, _say("places_limit"))
+    return [_query("q", {"type": "string"}, _say("places_q")), kind, limit, _LANG]
 
 
 def _operations(ids: dict[str, frozenset[str]]) -> dict:
@@ -198,6 +234,11 @@ def _operations(ids: dict[str, frozenset[str]]) -> dict:
             "operationId": "envelopes", "summary": _say("envelopes"),
             "parameters": [*envelope_filters, _LANG, _format(FORMATS), *_PAGING],
             "responses": _file_responses(FORMATS, "EnvelopesPage")}},
+        "/api/places": {"get": {
+            "operationId": "places", "summary": _say("places"),
+            "parameters": _place_parameters(),
+            "responses": {"200": {"description": _say("places_response"), "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/PlacesPage"}}}}, **_errors()}}},
         "/api/datapackage.json": {"get": {
             "operationId": "datapackage", "summary": _say("datapackage"),
             "parameters": [],

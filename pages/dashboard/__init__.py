@@ -58,7 +58,7 @@ from components.urls import EMBED_PATH
 from data import metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
-from pages.dashboard import about, downloads, lazy_grid, program
+from pages.dashboard import about, downloads, lazy_grid, place_search, program
 
 # ---------------------------------------------------------------- options of the filters
 
@@ -250,6 +250,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         _labelled(t("search", lang), dcc.Input(id=ids.SEARCH, type="search", debounce=True, maxLength=100,
                                                value=view.filters.text, placeholder=t("search_placeholder", lang),
                                                className="search"), ids.SEARCH),
+        place_search.slot(view.filters.text, lang, data.projects),
         html.Fieldset([html.Legend(t("explicit_only_group", lang), className="filter-label"),
                        dcc.Checklist(id=ids.EXPLICIT, options=[{"label": " " + t("explicit_only", lang),
                                                                 "value": "explicit"}],
