@@ -7,8 +7,9 @@ the result of `import_file`, then `write_add`. The rules:
 - every new row carries the provenance given on the command line (`source_url`, `source_date`) and
   `fqis_link = explicit` when that column exists: whoever adds the file declares them FQIS projects;
 - a row whose title, promoter and MRC (the region when no MRC is named) match, folded (no case, no
-  accents, no punctuation), a row of the file or an earlier row of the same upload is a duplicate:
-  it is reported, not written;
+  accents, no punctuation, no invisible character, a look-alike letter of another script read as the
+  Latin one: `data.parsing.skeleton`), a row of the file or an earlier row of the same upload is a
+  duplicate: it is reported, not written;
 - existing rows are never rewritten: the new rows are appended, after a final newline if the file
   lacked one;
 - one line is appended to the CHANGELOG.csv next to the target file (created when missing);
@@ -37,8 +38,9 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from data import load
+from data.parsing import skeleton
 from data.schema import DataFileError
-from geo.names import fold, slugify
+from geo.names import slugify
 
 # Columns of the change log when this command creates it.
 CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
@@ -101,7 +103,7 @@ def _key(title: Any, promoter: Any, mrc_ids: Any, region_code: Any) -> tuple[str
     def text(value: Any) -> str:
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
     mrcs = ";".join(sorted(p for p in text(mrc_ids).split(";") if p))
-    return fold(text(title)), fold(text(promoter)), mrcs or f"region:{text(region_code)}"
+    return skeleton(text(title)), skeleton(text(promoter)), mrcs or f"region:{text(region_code)}"
 
 
 def _read_target(target: Path) -> tuple[list[str], list[dict[str, str]], str]:

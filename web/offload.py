@@ -34,6 +34,7 @@ import time
 
 from werkzeug.exceptions import HTTPException
 
+from texts.catalogs import Messages
 from web import body_limits
 from web.body_limits import BodyLimit
 
@@ -53,10 +54,15 @@ BUFFER_BUDGET_BYTES = 3 * MAX_BODY_BYTES
 RETRY_AFTER_SECONDS = 5
 
 
+WORDS = Messages("body_refused")
+
+
 class _Refusal(Exception):
-    def __init__(self, status: str, message: str, headers: tuple = ()):
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers
+    """A body refused before the app sees it: `status`, and the key of its words in WORDS."""
+
+    def __init__(self, status: str, key: str, headers: tuple = ()):
+        super().__init__(key)
+        self.status, self.key, self.headers = status, key, headers
 
 
 class Budget:
@@ -126,9 +132,9 @@ def _announced(environ) -> int | None:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        raise _Refusal("400 Bad Request", "Content-Length illisible.") from None
+        raise _Refusal("400 Bad Request", "bad_length") from None
     if length < 0:
-        raise _Refusal("400 Bad Request", "Content-Length illisible.")
+        raise _Refusal("400 Bad Request", "bad_length")
     return length
 
 
@@ -139,13 +145,13 @@ def _receive(app, environ, raw, budget: Budget):
         return io.BytesIO(), 0
     limit = _route_limit(app, environ)
     if limit is None:
-        raise _Refusal("413 Content Too Large", "Cette adresse ne prend pas de corps de requête.")
+        raise _Refusal("413 Content Too Large", "none_taken")
     if length is not None and length > limit.max_bytes:
-        raise _Refusal("413 Content Too Large", "Requête trop volumineuse.")
+        raise _Refusal("413 Content Too Large", "too_large")
     held = 0
     if length is not None:
         if not budget.take(length):
-            raise _Refusal("503 Service Unavailable", "Serveur occupé : réessayez dans quelques secondes.",
+            raise _Refusal("503 Service Unavailable", "busy",
                            (("Retry-After", str(RETRY_AFTER_SECONDS)),))
         held = length
     try:
@@ -177,24 +183,24 @@ def _read(raw, length: int | None, limit: BodyLimit, budget: Budget):
             rate_due = start + body_limits.GRACE_SECONDS + (received + want) / body_limits.MIN_BYTES_PER_SECOND
             wait = min(body_limits.IDLE_SECONDS, start + limit.seconds - now, rate_due - now)
             if wait <= 0:
-                raise _Refusal("408 Request Timeout", "Corps de requête trop lent.")
+                raise _Refusal("408 Request Timeout", "too_slow")
             try:
                 with gevent.Timeout(wait):
                     piece = raw.read(want)
             except gevent.Timeout:
-                raise _Refusal("408 Request Timeout", "Corps de requête trop lent.") from None
+                raise _Refusal("408 Request Timeout", "too_slow") from None
             except Exception:  # noqa: BLE001 — the client left, or a malformed chunk (each server words it its own way)
-                raise _Refusal("400 Bad Request", "Corps de requête incomplet.") from None
+                raise _Refusal("400 Bad Request", "incomplete") from None
             if not piece:
                 if length is None:
                     break
-                raise _Refusal("400 Bad Request", "Corps de requête incomplet.")
+                raise _Refusal("400 Bad Request", "incomplete")
             received += len(piece)
             if length is None:
                 if received > limit.max_bytes:
-                    raise _Refusal("413 Content Too Large", "Requête trop volumineuse.")
+                    raise _Refusal("413 Content Too Large", "too_large")
                 if not budget.take(len(piece)):
-                    raise _Refusal("503 Service Unavailable", "Serveur occupé : réessayez dans quelques secondes.",
+                    raise _Refusal("503 Service Unavailable", "busy",
                                    (("Retry-After", str(RETRY_AFTER_SECONDS)),))
                 taken += len(piece)
             body.write(piece)
@@ -218,7 +224,7 @@ def _refuse(environ, raw, start_response, refusal: _Refusal):
         force_close()
     if hasattr(raw, "_chunked_input_error"):
         raw._chunked_input_error = True
-    payload = (refusal.message + "\n").encode("utf-8")
+    payload = ("\n".join(WORDS[refusal.key]) + "\n").encode("utf-8")  # the page's language is not known yet
     start_response(refusal.status, [("Content-Type", "text/plain; charset=utf-8"),
                                     ("Content-Length", str(len(payload))), ("Connection", "close"),
                                     ("Cache-Control", "no-store"), *refusal.headers])
