@@ -7,30 +7,40 @@ the result of `import_file`, then `write_add`. The rules:
 - every new row carries the provenance given on the command line (`source_url`, `source_date`) and
   `fqis_link = explicit` when that column exists: whoever adds the file declares them FQIS projects;
 - a row whose title, promoter and MRC (the region when no MRC is named) match, folded (no case, no
-  accents, no punctuation), a row of the file or an earlier row of the same upload is a duplicate:
-  it is reported, not written;
+  accents, no punctuation, no invisible character, a look-alike letter of another script read as the
+  Latin one: `data.parsing.skeleton`), a row of the file or an earlier row of the same upload is a
+  duplicate: it is reported, not written;
 - existing rows are never rewritten: the new rows are appended, after a final newline if the file
-  lacked one, and only once a copy with them has passed `data.load.load_projects`;
-- one line is appended to the CHANGELOG.csv next to the target file (created when missing).
+  lacked one;
+- one line is appended to the CHANGELOG.csv next to the target file (created when missing);
+- two `add` at once cannot both write: `write_add` holds an exclusive lock on the target (a
+  `.projects.csv.lock` file beside it) while it reads the target again, checks the rows against it
+  (the plan is made again: a row another `add` wrote meanwhile is now a duplicate), writes the
+  whole new file beside it, validates that file with `data.load.load_projects`, and only then puts
+  it in place with one atomic rename, followed by the change log, replaced the same way. A second
+  `add` waits up to LOCK_WAIT_SECONDS for the first, then is refused.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
+import os
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from data import load
+from data.parsing import skeleton
 from data.schema import DataFileError
-from geo.names import fold, slugify
+from geo.names import slugify
 
 # Columns of the change log when this command creates it.
 CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
@@ -44,6 +54,7 @@ REGION_PREFIX = {
 }
 MAX_SLUG = 50  # characters of the title kept in a project_id
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+LOCK_WAIT_SECONDS = 120  # an add takes a few seconds; a longer wait means one is stuck
 display_name = load._display_name  # a path as a person names it: relative to the repository when inside it
 
 
@@ -70,6 +81,8 @@ class AddPlan:
     duplicates: list[Duplicate] = field(default_factory=list)
     source_url: str = ""
     source_date: str = ""
+    imported: Any = None  # the ImportResult the plan was made from, to make it again under the lock…
+    target_digest: str = ""  # …when the target is no longer the one it was made against (SHA-256)
 
 
 def valid_source_date(text: str | None) -> bool:
@@ -90,19 +103,19 @@ def _key(title: Any, promoter: Any, mrc_ids: Any, region_code: Any) -> tuple[str
     def text(value: Any) -> str:
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
     mrcs = ";".join(sorted(p for p in text(mrc_ids).split(";") if p))
-    return fold(text(title)), fold(text(promoter)), mrcs or f"region:{text(region_code)}"
+    return skeleton(text(title)), skeleton(text(promoter)), mrcs or f"region:{text(region_code)}"
 
 
-def _read_target(target: Path) -> tuple[list[str], list[dict[str, str]]]:
+def _read_target(target: Path) -> tuple[list[str], list[dict[str, str]], str]:
     if not target.is_file():
         raise AddRefused(f"{target} : fichier introuvable")
-    with target.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = list(reader)
-        header = list(reader.fieldnames or [])
+    data = target.read_bytes()
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+    rows = list(reader)
+    header = list(reader.fieldnames or [])
     if "project_id" not in header or "title" not in header:
         raise AddRefused(f"{target} : ce n'est pas un fichier de projets (colonnes project_id et title attendues)")
-    return header, rows
+    return header, rows, hashlib.sha256(data).hexdigest()
 
 
 def _cell(value: Any) -> str:
@@ -129,8 +142,9 @@ def _project_id(record: dict[str, Any], source_date: str, taken: set[str]) -> st
 
 def plan_add(result, target: Path, source_url: str, source_date: str = "", today: dt.date | None = None) -> AddPlan:
     """The rows `result` (a data.importer.ImportResult) would add to `target`, and its duplicates."""
-    header, existing = _read_target(target)
-    plan = AddPlan(target, header, source_url=source_url, source_date=source_date or "")
+    header, existing, digest = _read_target(target)
+    plan = AddPlan(target, header, source_url=source_url, source_date=source_date or "", imported=result,
+                   target_digest=digest)
     known = {_key(r.get("title"), r.get("promoter"), r.get("mrc_ids"), r.get("region_code")): r.get("project_id")
              for r in existing}
     taken = {r.get("project_id", "") for r in existing}
@@ -178,37 +192,62 @@ def _csv_lines(rows: list[list[str]], ending: str) -> str:
     return out.getvalue()
 
 
-def _appended(path: Path, rows: list[list[str]], header: list[str] | None = None) -> bytes:
-    """The bytes to append to `path` (its header first when it does not exist yet)."""
-    if not path.is_file():
+def _appended(data: bytes | None, rows: list[list[str]], header: list[str] | None = None) -> bytes:
+    """The bytes to append to a file holding `data` (None: no file yet, its header first)."""
+    if data is None:
         return _csv_lines([header or []] + rows, "\n").encode("utf-8")
-    data = path.read_bytes()
     ending = _line_ending(data)
     lead = ending if data and not data.endswith(b"\n") else ""
     return (lead + _csv_lines(rows, ending)).encode("utf-8")
 
 
-def write_add(plan: AddPlan, result, rows_dropped: int, today: dt.date | None = None) -> Path:
-    """Append the plan's rows to its target and a line to the change log; returns the log's path.
+def lock_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
 
-    The rows are first appended to a copy that must pass `load_projects`: if it fails, nothing is
-    written and AddRefused lists the problems.
+
+def _staged(path: Path, data: bytes) -> Path:
+    """`data` written and flushed to disk in a new file beside `path` (same file system: the rename
+    that puts it in place is atomic)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(handle, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    if path.exists():
+        os.chmod(name, path.stat().st_mode & 0o777)
+    return Path(name)
+
+
+def write_add(plan: AddPlan, result, rows_dropped: int, today: dt.date | None = None) -> Path:
+    """Add the plan's rows to its target and a line to the change log; returns the log's path.
+
+    Under the target's lock, if the target changed since the plan was made, the plan is made again
+    from the target as it is now (updated in place: the caller's report tells what was really written), the new file is validated whole with
+    `load_projects`, then renamed over the target. AddRefused if the lock is not had within
+    LOCK_WAIT_SECONDS, or if the new file would not load (nothing is written).
     """
     target = plan.target
-    addition = _appended(target, [[row[c] for c in plan.header] for row in plan.rows])
-    if plan.rows:
-        with tempfile.TemporaryDirectory() as folder:
-            trial = Path(folder) / target.name
-            shutil.copyfile(target, trial)
-            with trial.open("ab") as f:
-                f.write(addition)
-            try:
-                load.load_projects(trial)
-            except DataFileError as failure:
-                raise AddRefused(f"{target} : les lignes ajoutées ne passeraient pas la validation :\n{failure}") from None
-        with target.open("ab") as f:
-            f.write(addition)
-    return _log(plan, result, rows_dropped, today or dt.date.today())
+    try:
+        with FileLock(lock_path(target), timeout=LOCK_WAIT_SECONDS):
+            changed = hashlib.sha256(target.read_bytes()).hexdigest() != plan.target_digest
+            if changed and plan.imported is not None:  # rows another add wrote meanwhile are duplicates now
+                fresh = plan_add(plan.imported, target, plan.source_url, plan.source_date, today)
+                plan.header, plan.rows, plan.upload_rows, plan.duplicates = (fresh.header, fresh.rows,
+                                                                             fresh.upload_rows, fresh.duplicates)
+            if plan.rows:
+                old = target.read_bytes()
+                staged = _staged(target, old + _appended(old, [[row[c] for c in plan.header] for row in plan.rows]))
+                try:
+                    load.load_projects(staged)
+                except DataFileError as failure:
+                    staged.unlink()
+                    raise AddRefused(f"{target} : les lignes ajoutées ne passeraient pas la validation :\n"
+                                     f"{str(failure).replace(staged.name, target.name)}") from None
+                os.replace(staged, target)
+            return _log(plan, result, rows_dropped, today or dt.date.today())
+    except Timeout:
+        raise AddRefused(f"{target} : un autre ajout est en cours (verrou {lock_path(target).name} tenu depuis plus "
+                         f"de {LOCK_WAIT_SECONDS} s) ; rien n'est écrit.") from None
 
 
 def _log(plan: AddPlan, result, rows_dropped: int, today: dt.date) -> Path:
@@ -223,7 +262,7 @@ def _log(plan: AddPlan, result, rows_dropped: int, today: dt.date) -> Path:
     values = {"date": today.isoformat(), "operation": "add", "target_file": target, "rows_added": str(len(plan.rows)),
               "rows_duplicate": str(len(plan.duplicates)), "rows_dropped": str(rows_dropped),
               "source_url": plan.source_url, "note": note}
-    addition = _appended(log, [[values.get(c, "") for c in header]], list(header))
-    with log.open("ab") as f:
-        f.write(addition)
+    old = log.read_bytes() if log.is_file() else None
+    new = (old or b"") + _appended(old, [[values.get(c, "") for c in header]], list(header))
+    os.replace(_staged(log, new), log)
     return log

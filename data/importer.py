@@ -36,7 +36,16 @@ from data.import_messages import label as _label
 from data.import_messages import money_text as _money
 from data.import_messages import word as _word
 from data.load import PROJECTS_PATH
-from data.parsing import MAX_AMOUNT, YEAR_RANGE, cell_text, is_http_url, parse_amount, parse_coordinate, parse_year
+from data.parsing import (
+    MAX_AMOUNT,
+    YEAR_RANGE,
+    cell_text,
+    is_http_url,
+    looks_like_formula,
+    parse_amount,
+    parse_coordinate,
+    parse_year,
+)
 from data.spreadsheet import Table, UnreadableFile, read_spreadsheet
 from geo import layers
 from geo.locate import locate_points
@@ -48,6 +57,8 @@ __all__ = ["ImportResult", "Issue", "UnreadableFile", "import_spreadsheet", "imp
            "themes_for", "cycle_for_year", "alliance_for"]
 
 MAX_TEXT_LENGTH = 500  # data.schema's limit on a title or a promoter
+# Fields read as free text (the others are numbers, years or coordinates, where « - » is a sign).
+TEXT_FIELDS = frozenset({"title", "promoter", "mrc", "municipality", "region", "priority", "source"})
 
 # Schema column → the spreadsheet field it comes from, to point a schema failure at a header.
 _FIELD_OF_COLUMN = {"title": "title", "promoter": "promoter", "mrc_ids": "mrc", "municipality": "municipality",
@@ -321,6 +332,11 @@ class _Reader:
 
         def text(name: str) -> str | None:
             return cell_text(raw(name))
+
+        # Text a spreadsheet would run as a formula once data/projects.csv is opened in it.
+        for name in sorted(TEXT_FIELDS & set(self.fields) - formula_fields, key=self.fields.get):
+            if looks_like_formula(text(name)):
+                row.errors.append(self.issue(number, name, "text_formula_like", value=text(name)[:40]))
 
         title = text("title")
         if title and _TOTAL_ROW.match(fold(title)):

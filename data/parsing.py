@@ -1,4 +1,12 @@
-"""Reading the cells of a coordinator's spreadsheet: header names, amounts, years, coordinates.
+"""Reading the cells of a coordinator's spreadsheet: header names, amounts, years, coordinates, text.
+
+Text is made safe to publish once, here (`cell_text`): NFKC-normalised (full-width letters,
+ligatures and compatibility forms become the plain ones) and stripped of invisible format and
+control characters (bidi overrides that reverse a title on screen, zero-width spaces that split a
+word). `skeleton` gives the form two texts are compared in when looking for a duplicate: letters of
+another script that look like Latin ones (a Cyrillic « е ») count as those. `looks_like_formula`
+spots a cell a spreadsheet would run as a formula; `is_http_url` checks an address with an
+RFC 3986 parser.
 
 Pure functions on single cell values. They never raise on bad input: each returns the value or an
 error code (a key of `data.importer.MESSAGES`), so the importer can report every bad cell at once.
@@ -8,12 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from numbers import Number
 from typing import Any, NamedTuple
 
+import rfc3986
 from babel.numbers import NumberFormatError, parse_decimal
+from confusable_homoglyphs import confusables
+from rfc3986 import exceptions as uri_errors
+from rfc3986 import validators
 
 from geo.names import fold
 
@@ -158,8 +171,15 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and not _SPACES.sub("", value)
 
 
+def clean_text(text: str) -> str:
+    """`text` in NFKC form, without format characters (Unicode category Cf: bidi controls, zero-width
+    spaces and joiners, soft hyphens, byte-order marks) nor control characters other than spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cf", "Cc"))
+
+
 def cell_text(value: Any) -> str | None:
-    """The cell as one line of text (spaces of every kind collapsed), None when blank.
+    """The cell as one line of clean text (`clean_text`, spaces of every kind collapsed), None when blank.
 
     Numbers typed in Excel come back as numbers: 2019.0 reads « 2019 », a date « 2019-04-01 ».
     """
@@ -173,7 +193,33 @@ def cell_text(value: Any) -> str | None:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    return _SPACES.sub(" ", str(value)).strip()
+    return _SPACES.sub(" ", clean_text(str(value))).strip() or None
+
+
+def _latin_look_alike(char: str) -> str:
+    """The ASCII character `char` is drawn like, if any (Unicode's confusables), else `char`."""
+    if char.isascii():
+        return char
+    homoglyphs = confusables.confusables_data.get(char) or ()
+    ascii_forms = sorted(h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum())
+    return ascii_forms[0] if ascii_forms else char
+
+
+def skeleton(text: str) -> str:
+    """`text` folded (no case, accents or punctuation: geo.names.fold) after cleaning, with each
+    letter of another script that is drawn like a Latin letter or digit replaced by it. ASCII
+    letters are kept as they are, so « Phase I » and « Phase 1 » stay two titles."""
+    cleaned = unicodedata.normalize("NFD", clean_text(text))
+    return fold("".join(_latin_look_alike(c) for c in cleaned))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def looks_like_formula(text: str | None) -> bool:
+    """A cell a spreadsheet would read as a formula (« =HYPERLINK(…) », « @SUM(…) », « +1 »)
+    when data/projects.csv is opened in it."""
+    return bool(text) and text.startswith(FORMULA_STARTS)
 
 
 class Parsed(NamedTuple):
@@ -319,9 +365,23 @@ def parse_coordinate(value: Any) -> Parsed:
     return Parsed(number)
 
 
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# An address is checked by an RFC 3986 parser once any non-ASCII letter is percent-encoded (an
+# address typed with accents, as browsers show them); characters RFC 3986 never allows, quotes and
+# angle brackets first, are refused rather than encoded: they end an HTML attribute or a CSV cell.
+_URL_FORBIDDEN = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]')
+_URL_VALIDATOR = (validators.Validator().allow_schemes("http", "https").require_presence_of("scheme", "host")
+                  .check_validity_of("scheme", "host", "port", "path", "query", "fragment"))
 
 
 def is_http_url(text: str | None) -> bool:
-    """An http(s) address with a host and no spaces."""
-    return bool(text) and bool(_URL.match(text))
+    """An http(s) address with a host that an RFC 3986 parser accepts, with no space, quote,
+    angle bracket or control character."""
+    if not text or _URL_FORBIDDEN.search(text):
+        return False
+    encoded = "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in text)
+    try:
+        reference = rfc3986.uri_reference(encoded)
+        _URL_VALIDATOR.validate(reference)
+    except (uri_errors.RFC3986Exception, ValueError):
+        return False
+    return reference.scheme.lower() in ("http", "https") and bool(reference.host)

@@ -17,7 +17,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from babel.numbers import format_currency, format_decimal
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from data import import_messages, importer, parsing, schema, spreadsheet
 from data.gazetteer import CITY_TERRITORIES, gazetteer, place_municipality
@@ -253,10 +254,12 @@ def test_a_formula_is_never_evaluated_the_saved_value_is_read():
     assert error_cells(result) == [(3, "Montant accordé")]
 
 
-def test_a_formula_in_a_csv_is_just_text():
+def test_a_formula_in_a_csv_is_never_computed_and_never_kept_as_text():
+    """Not computed (the amount is not a number), and a text cell a spreadsheet would run once
+    data/projects.csv is opened in it is refused (issue #27)."""
     result = run([HEADER, line("=1+1", mrc="La Mitis", amount="=2+2")])
-    assert error_cells(result) == [(2, "Montant accordé")]
-    assert "=2+2" in result.errors[0].message
+    assert error_cells(result) == [(2, "Nom du projet"), (2, "Montant accordé")]
+    assert "formule" in result.errors[0].message and "=2+2" in result.errors[1].message
 
 
 # --- CSV dialects and encodings ------------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_columns_are_read_from_the_target_header_and_a_final_newline_is_added(tm
     assert [d.row for d in plan.duplicates] == [9]  # repeats row 3 (case and accents aside)
     assert list(plan.rows[0]) == list(frame.columns)
     # the append itself, checked on the bytes
-    appended = append._appended(target, [[r[c] for c in plan.header] for r in plan.rows])
+    appended = append._appended(target.read_bytes(), [[r[c] for c in plan.header] for r in plan.rows])
     assert appended.startswith(b"\n") and appended.count(b"\n") == 6
     rows = list(csv.reader((text + appended.decode()).splitlines()))
     assert all(len(r) == len(frame.columns) for r in rows) and len(rows) == 1 + 2 + 5
@@ -161,3 +161,66 @@ def test_the_repository_change_log_keeps_its_own_columns(tmp_path):
     last = log.iloc[-1]
     assert (last.operation, last.rows_added, last.rows_duplicate, last.rows_dropped) == ("add", "3", "2", "4")
     assert last.source_url == URL and FRENCH_WORDS.name in last.note
+
+
+def test_two_adds_at_once_write_each_row_once(target, tmp_path):
+    """Issue #27: two `add` of the same file at once both exited 0 and wrote every row twice (4 900
+    duplicate ids; the server then refused to start). Now the second waits for the first's lock and
+    finds its rows already there."""
+    upload = shutil.copyfile(FRENCH_WORDS, tmp_path / FRENCH_WORDS.name)
+    before = len(_rows(target))
+    command = [sys.executable, "-m", "data.importer", "add", str(upload), "--source-url", URL, "--into", str(target)]
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=180) for run in runs]
+    assert all(run.returncode in (1, 2) for run in runs), outputs  # 1: the fixture has rejected rows
+    load_projects(target)  # the server's own check: no duplicate id, every row valid
+    rows = _rows(target)
+    assert len(rows) == before + len(NEW_ROWS)
+    assert len({r["project_id"] for r in rows}) == len(rows)
+    assert not list(tmp_path.glob(".projects.csv.*.tmp"))
+    reports = "\n".join(out for out, _ in outputs)
+    assert reports.count("3 projets ajoutés") == 1, reports
+
+
+def test_an_add_planned_before_another_was_written_finds_that_ones_rows_already_there(target):
+    """The interleaving that two operators produce: both plan, then both write."""
+    result = importer.import_file(FRENCH_WORDS)
+    first, second = (append.plan_add(result, target, URL) for _ in range(2))
+    append.write_add(first, result, 0)
+    append.write_add(second, result, 0)
+    rows = _rows(target)
+    assert len({r["project_id"] for r in rows}) == len(rows)
+    assert second.rows == [] and len(second.duplicates) == len(first.rows) + len(first.duplicates)
+    load_projects(target)
+
+
+def test_an_add_waits_while_another_holds_the_lock_then_writes(target, tmp_path):
+    from filelock import FileLock
+
+    upload = shutil.copyfile(FRENCH_WORDS, tmp_path / FRENCH_WORDS.name)
+    original = target.read_bytes()
+    with FileLock(append.lock_path(target)):
+        run = subprocess.Popen([sys.executable, "-m", "data.importer", "add", str(upload), "--source-url", URL,
+                                "--into", str(target)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+        try:
+            run.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        assert run.poll() is None and target.read_bytes() == original  # waiting, nothing written
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 1, err
+    assert len(_rows(target)) == len(list(csv.DictReader(original.decode().splitlines()))) + len(NEW_ROWS)
+
+
+def test_an_add_that_cannot_have_the_lock_is_refused_and_writes_nothing(target, monkeypatch):
+    from filelock import FileLock
+
+    monkeypatch.setattr(append, "LOCK_WAIT_SECONDS", 0.2)
+    result = importer.import_file(FRENCH_WORDS)
+    plan = append.plan_add(result, target, URL)
+    original = target.read_bytes()
+    with FileLock(append.lock_path(target)), pytest.raises(append.AddRefused, match="un autre ajout est en cours"):
+        append.write_add(plan, result, 0)
+    assert target.read_bytes() == original

@@ -148,3 +148,80 @@ def test_a_missing_layer_file_is_503_with_one_log_line(monkeypatch, tmp_path):
     from geo import layers
     monkeypatch.setattr(layers, "layer_path", lambda level: tmp_path / f"{level}.geojson")
     assert CLIENT.get("/layers/mrc.geojson").status_code == 503
+
+
+# ---------------------------------------------------------------- work bounded by what a body may hold (#27)
+
+def _map_spec() -> dict:
+    return next(d for d in DEPENDENCIES if any(i["id"] == "filter-mrc" and i["property"] == "value"
+                                               for i in d["inputs"]))
+
+
+def test_a_callback_body_of_millions_of_values_is_refused_in_well_under_half_a_second():
+    """Issue #27: `filter-mrc.value` = 3,2 million empty objects (12,8 MB, under the byte cap) cost
+    6,7 s of CPU, parsed twice, then 204."""
+    import time
+
+    body = _body(_map_spec())
+    for item in body["inputs"]:
+        if item["id"] == "filter-mrc":
+            item["value"] = "@@VALUE@@"
+    raw = json.dumps(body).encode().replace(b'"@@VALUE@@"', b"[" + b",".join([b"{}"] * 3_200_000) + b"]")
+    assert len(raw) > 6_000_000
+    started = time.process_time()
+    answer = _post(raw)
+    spent = time.process_time() - started
+    assert answer.status_code == 413
+    assert spent < 0.5, f"{spent:.2f} s of CPU"
+
+
+def test_json_nodes_counts_values_outside_strings():
+    from web.request_guard import json_nodes
+
+    assert json_nodes(b'{"a": [1, 2, {}]}', 100) == 6  # two « , », two « { », one « [ », plus one
+    assert json_nodes(b'{"a": "x,y,[z{", "b": "\\",,"}', 1) == 3  # commas in strings are not values
+
+
+def _rows_spec() -> dict:
+    return next(d for d in DEPENDENCIES if d["output"] == "sheet-body.children"
+                or any(s["id"] == "uploaded-projects" for s in d.get("state") or []))
+
+
+def _with_rows(spec: dict, rows) -> bytes:
+    body = _body(spec)
+    for item in body["inputs"] + body["state"]:
+        if item["id"] == "uploaded-projects":
+            item["value"] = {"file": "projets.xlsx", "projects": rows}
+    return json.dumps(body).encode()
+
+
+def test_a_callback_carrying_the_visitors_rows_takes_five_thousand_flat_rows_and_no_more():
+    from data.schema import PROJECT_COLUMNS
+
+    spec = _rows_spec()
+    row = {c: "texte" for c in PROJECT_COLUMNS}
+    assert _post(_with_rows(spec, [row] * 5_000)).status_code not in (400, 413)
+    assert _post(_with_rows(spec, [row] * 5_001)).status_code == 413
+    assert _post(_with_rows(spec, [dict(row, note=[{}] * 30)] * 1_000)).status_code == 413
+
+
+def test_a_callback_that_carries_no_rows_gets_the_small_budget():
+    body = _body(_map_spec())
+    for item in body["inputs"]:
+        if item["id"] == "filter-mrc":
+            item["value"] = ["x"] * 30_000
+    assert _post(json.dumps(body).encode()).status_code == 413
+
+
+def test_the_body_is_parsed_once(monkeypatch):
+    """Dash's request.get_json() gets the body the guard parsed, not the bytes again."""
+    import flask
+
+    calls = []
+    monkeypatch.setattr(flask.json.provider.DefaultJSONProvider, "loads",
+                        lambda self, s, **kw: calls.append(1) or json.loads(s, **kw))
+    spec = next(d for d in DEPENDENCIES if d["output"] == "download-file.data")
+    body = _body(spec)
+    body["inputs"] = [[]]
+    assert _post(json.dumps(body).encode()).status_code == 204
+    assert calls == []
