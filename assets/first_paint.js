@@ -25,6 +25,7 @@
   var PREFETCH_AFTER_MS = 1500; // after the load event: the page's own late requests go first
   var started = false;
   var touched = null; // the control whose tap loaded the app
+  var near = null; // or what came into view and needs the app (the table): kept in place, not focused
   var options = { passive: true, capture: true };
 
   function deferredUrls() {
@@ -119,7 +120,7 @@
     var focused = document.activeElement;
     var inWritten = focused && written.contains(focused) ? focused : null;
     // The place on screen of what the visitor was looking at, kept through the swap.
-    var anchor = inWritten || touched || written.querySelector(".fp-map");
+    var anchor = inWritten || touched || near || written.querySelector(".fp-map");
     var anchorId = anchor && (anchor.getAttribute("data-for") || anchor.getAttribute("data-needs-app") ||
       (anchor.closest("[data-needs-app]") || anchor).getAttribute("data-needs-app"));
     var before = anchor ? anchor.getBoundingClientRect().top : 0;
@@ -247,6 +248,19 @@
 
   // ------------------------------------------------------------ data-start="links"
   var form = document.getElementById("fp-view");
+  var table = written.querySelector('[data-needs-app="projects-table-slot"]');
+  if (table && window.IntersectionObserver) {
+    // As in the app (assets/lazy_grid.js): the table of projects loads as it nears the screen.
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        near = table;
+        waiting(table.querySelector("button") || table);
+        start();
+      }
+    }, { rootMargin: "200px" });
+    observer.observe(table);
+  }
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (!written.contains(field) || !field.form || field.form !== form) {
