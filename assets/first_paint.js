@@ -96,13 +96,22 @@
     return !!(subplot && subplot.map && subplot.map.loaded() && !subplot.map.isMoving());
   }
 
+  var FOCUSABLE = "input, select, textarea, button, a[href], [tabindex]";
+
+  function focusable(element) {
+    // Shown, enabled and in the tab order: a hidden input of a slider would take no focus.
+    return element.tabIndex >= 0 && !element.disabled && element.type !== "hidden" && element.getClientRects().length > 0;
+  }
+
   function appControl(app, id) {
     var element = id && app.querySelector("#" + CSS.escape(id));
     if (!element) {
       return null;
     }
-    return element.matches("input, select, textarea, button, a[href], [tabindex]") ? element
-      : element.querySelector("input, select, textarea, button, a[href], [tabindex]:not([tabindex='-1'])");
+    if (element.matches(FOCUSABLE) && focusable(element)) {
+      return element;
+    }
+    return Array.prototype.find.call(element.querySelectorAll(FOCUSABLE), focusable) || null;
   }
 
   function setTyped(input, value) {
@@ -147,7 +156,7 @@
         }
       }
     });
-    var same = anchorId ? (anchorId === "map" ? app.querySelector("#map") : appControl(app, anchorId)) : null;
+    var same = anchorId ? app.querySelector("#" + CSS.escape(anchorId)) : null;
     if (!same && anchor && anchor.classList && anchor.classList.contains("fp-map")) {
       same = app.querySelector("#map");
     }
@@ -160,12 +169,32 @@
       if (Math.abs(after - before) > 1) {
         window.scrollBy(0, after - before);
       }
-      if (same !== document.activeElement && (inWritten || touched)) {
-        same.focus({ preventScroll: true });
-      }
-      if (touched && touched.tagName === "BUTTON" && same.tagName === "BUTTON") {
-        same.click(); // the visitor pressed it: done now, not lost
-      }
+    }
+    var pressed = touched;
+    if (anchorId && (inWritten || touched)) {
+      // The app's control may be a lazy component still on its way (the slider, the lists), and React may
+      // draw it again as the map fits its box: it gets the focus, and gets it back while nothing else has it (for 6 s: the first callbacks redraw it).
+      var clicked = false;
+      (function focus(tries) {
+        var box = app.querySelector("#" + CSS.escape(anchorId));
+        var active = document.activeElement;
+        if (box && active && active !== document.body && !box.contains(active)) {
+          return; // the visitor has gone on elsewhere
+        }
+        var control = appControl(app, anchorId);
+        if (control && !(box && box.contains(active))) {
+          control.focus({ preventScroll: true });
+        }
+        if (control && !clicked && pressed && pressed.tagName === "BUTTON" && control.tagName === "BUTTON") {
+          clicked = true;
+          control.click(); // the visitor pressed it: done now, not lost
+        }
+        if (tries) {
+          window.setTimeout(function () { focus(tries - 1); }, 100);
+        }
+      })(60);
+    } else if (same && focusedHref && same.focus) {
+      same.focus({ preventScroll: true });
     }
     document.documentElement.classList.remove("app-loading");
     window.dispatchEvent(new Event("resize")); // plotly fits the map to its box, now in the flow

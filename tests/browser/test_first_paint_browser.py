@@ -82,7 +82,8 @@ def test_the_first_paint_holds_the_coloured_map_and_the_figures_before_any_scrip
     assert "PAGIEPS 2017–2023" in text  # the program strip
     # The app waits out of sight and out of the accessibility tree.
     assert w.page.locator("#carte-app").get_attribute("aria-hidden") == "true"
-    assert w.errors == []
+    # Later, the idle page prefetches the app's scripts, which this test refuses: only those may fail.
+    assert [e for e in w.errors if "Failed to load resource" not in e] == []
 
 
 def test_reading_scrolling_and_tabbing_do_not_start_the_app(watch):
@@ -106,7 +107,7 @@ def test_when_the_app_is_asked_for_it_takes_over_with_the_same_view(watch):
     w.page.goto(w.base + "/")
     w.page.wait_for_selector("#first-paint .fp-svg")
     drawn = {t["id"]: t["value"] for t in _first_paint_map(w.page)}
-    wait_for_map(w.page)  # asks for the app, as a zoom on the map would
+    wait_for_map(w.page, timeout=TAKEOVER_MS)  # asks for the app, as a zoom on the map would
     assert w.page.locator("#first-paint").count() == 0
     assert w.page.locator("#carte-app").get_attribute("aria-hidden") is None
     state = map_state(w.page)
@@ -126,7 +127,7 @@ def test_a_permalink_with_a_query_is_drawn_too_and_the_app_shows_the_same_view(w
     w.page.wait_for_selector("#first-paint .fp-svg")
     drawn = {t["id"] for t in _first_paint_map(w.page)}
     assert {"joliette", "matawinie", "d-autray"} <= drawn  # MRC, around Lanaudière
-    wait_for_map(w.page)
+    wait_for_map(w.page, timeout=TAKEOVER_MS)
     state = map_state(w.page)
     assert len(state["located"]) + len(state["nodata"]) > 17  # MRC, not regions
     assert "ignorés" not in w.page.locator("#carte-app").inner_text()
@@ -243,5 +244,5 @@ def test_phone_a_control_that_needs_the_app_says_so_and_the_page_does_not_jump(p
     assert abs(map_after - map_before) <= 4
     assert sum(phone.evaluate("() => window.__shifts")) <= 0.05  # CLS across the takeover
     # The app's slider has the focus: the visitor goes on where they were.
-    assert phone.evaluate("() => !!document.activeElement.closest('#filter-amount')")
+    phone.wait_for_function("() => !!document.activeElement.closest('#filter-amount')", timeout=10_000)
     assert phone.errors == []
