@@ -48,6 +48,13 @@ SETTINGS: dict[str, Setting] = {
         "such as https://www.exemple.org, space-separated); * and bare schemes are refused at start-up.",
     ),
     "workers": Setting("WORKERS", "0", "gunicorn worker processes for `make serve`; 0 means 2 × cores + 1."),
+    "first_paint": Setting(
+        "CARTE_FIRST_PAINT",
+        "links",
+        "links: every view of the map arrives drawn by the server, its controls links and forms, the app loaded "
+        "when something needs it; gesture: the previous first paint (only / drawn, the app loaded at the first "
+        "gesture), kept for bench/phone_tap.py's before-and-after.",
+    ),
     "demo_size": Setting(
         "CARTE_DEMO_SIZE",
         "3000",

@@ -1,9 +1,12 @@
-"""`/`'s first paint, without a browser: the layout written as HTML (web.static_html), the map
-as SVG (components.map.static_map) and the index that lists Dash's scripts for later (web.first_paint)."""
+"""The map's first paint, without a browser: the layout written as HTML (web.static_html), the map
+as SVG (components.map.static_map), its controls as links and GET forms, and the index that lists
+Dash's scripts for later (web.first_paint)."""
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
+import html as html_module
 import re
 from html.parser import HTMLParser
 
@@ -11,13 +14,16 @@ import pytest
 from dash import dcc, html
 
 import app as application
-from components.map import static_map, summary
-from web import static_html
+from components import ids, permalink
+from components.i18n import t
+from components.map import heading, static_map, summary
+from components.map.bounds import view_bounds
 from components.map.figures import MAP_FRAMES, NO_DATA_COLOUR
 from components.map.preview_image import scale_colour
 from components.state import View
+from data import metrics
 from geo import layers
-from web import first_paint
+from web import first_paint, static_html
 
 
 class _Tags(HTMLParser):
@@ -78,11 +84,13 @@ def test_controls_get_inert_look_alikes_hidden_from_screen_readers_and_stores_no
                                                                    {"label": "Région", "value": "region"}])
     out = static_html.render(html.Div([radio, dcc.Store(id="s", data=1), dcc.Dropdown(id="d", placeholder="Toutes")]))
     assert out.count('aria-hidden="true"') == 2 and 'tabindex="-1" checked>Région' in out
-    assert 'tabindex="-1">MRC' in out and "Toutes" in out and "data" not in out
+    assert 'tabindex="-1">MRC' in out and "Toutes" in out and 'data-needs-app="s"' not in out
+    # A tap on a look-alike loads the app, which then gives the focus to the control of that id.
+    assert 'data-needs-app="level"' in out and 'data-needs-app="d"' in out
 
 
 def test_a_replacement_takes_the_place_of_a_component():
-    out = static_html.render(html.Div(dcc.Graph(id="map")), replace=lambda c: "<svg></svg>" if c.id == "map" else None)
+    out = static_html.render(html.Div(dcc.Graph(id="map")), replace=lambda c: "<svg></svg>" if getattr(c, "id", None) == "map" else None)
     assert out == "<div><svg></svg></div>"
 
 
@@ -151,9 +159,8 @@ def test_the_inline_scripts_kept_still_match_the_pages_csp_hashes(client):
         assert f"'sha256-{digest}'" in policy
 
 
-@pytest.mark.parametrize("query", ["?level=mrc", "?lang=en", "?mode=presentation&region=14"])
-def test_a_permalink_with_a_query_loads_the_app_at_once(client, query):
-    body = client.get("/" + query).get_data(as_text=True)
+def test_the_presentation_mode_loads_the_app_at_once(client):
+    body = client.get("/?mode=presentation&region=14").get_data(as_text=True)
     assert 'id="first-paint"' not in body and first_paint.DEFERRED_TYPE not in body
     assert re.search(r'<script src="[^"]*dash_renderer[^"]*"', body)
 
@@ -175,3 +182,105 @@ def test_the_embed_is_written_first_without_links_in_its_image(client):
     client.get("/embed?level=mrc&region=14")
     client.get("/embed?region=14&level=mrc&junk=1")
     assert first_paint.embed_markup.cache_info().currsize == 1
+
+
+# ---------------------------------------------------------------- any view, with controls that need no script
+
+def _view_of(href: str) -> View:
+    query = href.split("?", 1)[1] if "?" in href else ""
+    view, ignored = permalink.view_from_query(query.replace("&amp;", "&"))
+    assert ignored == [] or ignored == ["frame"]
+    return view
+
+
+@pytest.mark.parametrize("query, measure, level", [("?measure=count", "count", "region"),
+                                                    ("?level=mrc&region=14", "envelope_per_capita", "mrc"),
+                                                    ("?lang=en&measure=amount", "amount", "region")])
+def test_every_view_of_the_map_is_answered_drawn_with_its_own_view(client, query, measure, level):
+    body = client.get("/" + query).get_data(as_text=True)
+    assert 'id="first-paint"' in body and 'data-start="links"' in body
+    tags = _parsed(body).tags
+    executable = [a["src"] for t, a in tags if t == "script" and "src" in a]
+    assert len(executable) == 1 and first_paint.LOADER in executable[0]
+    view, _ = permalink.view_from_query(query)
+    (sentence,) = re.findall(r'<p class="map-sentence"><span>(.*?)</span>', body)
+    assert html_module.unescape(sentence).startswith(heading.tr("shows", view.lang, measure="", level="")[:12])
+    assert t(f"measure_{measure}", view.lang).lower() in html_module.unescape(sentence).lower()
+    current = [a["href"] for t_, a in tags if t_ == "a" and a.get("aria-current") == "true"]
+    assert {_view_of(h).measure for h in current} == {measure} and {_view_of(h).level for h in current} == {level}
+    paths = [a for t_, a in tags if t_ == "path" and "data-id" in a]
+    assert paths and all(a["data-id"] in layers.territories(level).index for a in paths)
+
+
+def test_the_level_and_measure_are_links_to_the_permalink_of_each_choice(client):
+    tags = _parsed(client.get("/?region=14").get_data(as_text=True)).tags
+    choices = [a["href"] for t_, a in tags if t_ == "a" and a.get("class") == "fp-choice"]
+    views = [_view_of(h) for h in choices]
+    assert {v.measure for v in views} == set(metrics.MEASURES) and {v.level for v in views} == set(metrics.LEVELS)
+    assert all(v.filters.regions == ("14",) for v in views)  # the rest of the view is kept
+    assert "/?measure=count&region=14" in [h.replace("&amp;", "&") for h in choices]
+
+
+def test_the_lists_are_a_get_form_of_the_view_and_the_search_a_get_form_to_lieu(client):
+    body = client.get("/?measure=count&mrc=joliette").get_data(as_text=True)
+    tags = _parsed(body).tags
+    forms = {a.get("id") or a.get("action"): a for t_, a in tags if t_ == "form"}
+    assert forms[first_paint.FORM_ID]["method"] == "get" and forms[first_paint.FORM_ID]["action"] == "/"
+    selects = {a["name"]: a for t_, a in tags if t_ == "select"}
+    assert set(selects) == {"region", "mrc", "theme", "mandataire", "cycle"}
+    assert all(a["form"] == first_paint.FORM_ID for a in selects.values())
+    # The chosen MRC is selected; the rest of the view rides along hidden, so a new choice keeps it.
+    assert re.search(r'<option value="joliette" selected>', body)
+    hidden = [(a["name"], a["value"]) for t_, a in tags if t_ == "input" and a.get("type") == "hidden"]
+    assert ("measure", "count") in hidden
+    # Its labels name the written controls.
+    assert re.search(r'<label class="filter-label" for="fp-filter-region">', body)
+    search = re.search(r'<form class="fp-search-form" action="/lieu" method="get" role="search" aria-label="([^"]+)">'
+                       r'<input type="search"[^>]* name="q"', body)
+    assert search and html_module.unescape(search[1]) == first_paint.words("place_search", "fr")
+    assert '<noscript><button type="submit"' in body  # without a script, a button sends the lists
+
+
+def test_the_frame_buttons_send_the_view_with_their_frame_and_the_map_is_drawn_so(client):
+    body = client.get("/?measure=count&frame=montreal").get_data(as_text=True)
+    tags = _parsed(body).tags
+    buttons = {a["value"]: a for t_, a in tags if t_ == "button" and a.get("name") == "frame"}
+    assert set(buttons) == set(MAP_FRAMES) and buttons["montreal"]["aria-pressed"] == "true"
+    assert re.search(r'<div class="map fp-map" data-loading="[^"]+" data-frame="montreal">', body)
+    (box,) = re.findall(r'<svg class="fp-svg" viewBox="([^"]+)"', body)
+    expected = static_map.view_box(MAP_FRAMES["montreal"])
+    assert [float(v) for v in box.split()] == pytest.approx(expected, abs=1e-3)
+    assert "ignorés" not in body  # `frame` is the first paint's word: never reported as not understood
+
+
+def test_a_chosen_region_frames_the_written_map_on_its_territories(client):
+    body = client.get("/?level=mrc&region=14").get_data(as_text=True)
+    (box,) = re.findall(r'<svg class="fp-svg" viewBox="([^"]+)"', body)
+    bounds = view_bounds(View(level="mrc", filters=metrics.Filters(regions=("14",))))
+    frame = dict(zip(("west", "south", "east", "north"), bounds))
+    assert [float(v) for v in box.split()] == pytest.approx(static_map.view_box(frame), abs=1e-3)
+
+
+def test_pages_are_cached_by_the_cleaned_view_and_small(client):
+    first_paint.page_markup.cache_clear()
+    sizes = [len(gzip.compress(client.get(q).data)) for q in ("/?measure=count&region=14", "/?region=14&measure=count",
+                                                              "/?region=14&measure=count&cycle=")]
+    assert first_paint.page_markup.cache_info().currsize == 1
+    assert max(sizes) < 60_000  # tens of kB: a tap costs one small page
+    # What a link gets wrong is said on the page, as the app says it.
+    body = client.get("/?measure=count&junk=1").get_data(as_text=True)
+    assert 'class="url-notice"' in body and "junk" in body
+
+
+def test_controls_a_written_page_cannot_work_load_the_app_and_say_which(client):
+    body = client.get("/?measure=count").get_data(as_text=True)
+    needs = set(re.findall(r'data-needs-app="([^"]+)"', body))
+    assert {ids.AMOUNT, ids.MAP_IMAGE, ids.TABLE_SLOT, ids.BASEMAP} <= needs
+    assert 'data-waiting="Chargement…"' in body
+
+
+def test_the_previous_first_paint_stays_behind_a_setting_for_the_benchmark(client, monkeypatch):
+    monkeypatch.setenv("CARTE_FIRST_PAINT", "gesture")
+    assert 'id="first-paint"' not in client.get("/?measure=count").get_data(as_text=True)
+    body = client.get("/").get_data(as_text=True)
+    assert 'data-start="gesture"' in body and "fp-choice" not in body and "<select" not in body
