@@ -9,6 +9,11 @@
 //    after every zoom and every new set of points.
 // 4. A map inside an element marked data-fit-map (the embed page, any frame size) is fitted once to
 //    the box in its data-bounds ([west, south, east, north]), or to Québec without one.
+// 5. The view's frame: when the visitor chooses territories (list, click, search, permalink) the
+//    server sends their frame, with room for their neighbours (components/map/bounds.py, the same box
+//    as the embed's data-bounds), and window.carteFitView fits the map to it; no territory: the
+//    southern frame. The same frame sent again (an unrelated filter change) does nothing, so the
+//    visitor's own pan and zoom are kept.
 (function () {
   var DEFAULT_FRAME = "south";
   var MIN_GAP_PX = 10; // the least distance between two dots' centres, in screen pixels
@@ -49,6 +54,12 @@
     return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && window.Plotly;
   }
 
+  function pressFrameButton(name) {
+    document.querySelectorAll("button[data-frame]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute("data-frame") === name ? "true" : "false");
+    });
+  }
+
   function showFrame(gd, name) {
     var frame = frames()[name];
     if (!frame) {
@@ -56,8 +67,56 @@
     }
     var box = gd.getBoundingClientRect();
     gd.dataset.frame = name;
+    pressFrameButton(name);
     return window.Plotly.relayout(gd, fittingView(frame, box.width, box.height));
   }
+
+  // ------------------------------------------------------------ the view's own frame
+  var viewFrame; // the last frame the server sent (null: no territory chosen; undefined: none yet)
+
+  function pageFrame() {
+    // The frame the page was written with (data-view-frame), until the server sends another.
+    var holder = document.querySelector("[data-view-frame]");
+    try {
+      return holder ? JSON.parse(holder.getAttribute("data-view-frame")) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function frameKey(frame) {
+    return frame ? [frame.west, frame.south, frame.east, frame.north].join(",") : "";
+  }
+
+  function showViewFrame(gd) {
+    if (viewFrame === undefined) {
+      viewFrame = validFrame(pageFrame());
+    }
+    gd._carteFrameKey = frameKey(viewFrame);
+    if (!viewFrame) {
+      return showFrame(gd, DEFAULT_FRAME);
+    }
+    var box = gd.getBoundingClientRect();
+    gd.dataset.frame = "view";
+    pressFrameButton("view"); // no frame button is the chosen territory's frame
+    return window.Plotly.relayout(gd, fittingView(viewFrame, box.width, box.height));
+  }
+
+  function validFrame(frame) {
+    var valid = frame && [frame.west, frame.south, frame.east, frame.north].every(function (v) {
+      return typeof v === "number" && isFinite(v);
+    });
+    return valid ? frame : null;
+  }
+
+  window.carteFitView = function (frame) {
+    viewFrame = validFrame(frame);
+    var gd = graph();
+    // Before the map is drawn the frame waits for fit(); afterwards only a new territory re-frames.
+    if (ready(gd) && gd.dataset.fitted && gd._carteFrameKey !== frameKey(viewFrame)) {
+      showViewFrame(gd);
+    }
+  };
 
   // ------------------------------------------------------------ dots that do not hide each other
   // Dots closer than they are wide are pushed apart, in screen pixels, a few steps at a time, until
@@ -168,8 +227,8 @@
     try {
       var box = holder && JSON.parse(holder.getAttribute("data-bounds"));
       if (box && box.length === 4) {
-        // a region: a little room around its outline
-        return { frame: { west: box[0], south: box[1], east: box[2], north: box[3] }, margin: 0.2 };
+        // the view's territories: the box already holds room for their neighbours
+        return { frame: { west: box[0], south: box[1], east: box[2], north: box[3] }, margin: 0.05 };
       }
     } catch (error) {}
     return { frame: QUEBEC, margin: 0.05 };
@@ -193,16 +252,14 @@
     }
     gd.dataset.fitted = "1";
     watch(gd);
-    showFrame(gd, DEFAULT_FRAME).then(function () { spread(gd); });
+    showViewFrame(gd).then(function () { spread(gd); });
   }
 
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-frame]");
+    // A frame button (the graph carries data-frame too, the name of the frame it shows: not a button).
+    var button = event.target.closest && event.target.closest("button[data-frame]");
     var gd = graph();
     if (button && ready(gd)) {
-      document.querySelectorAll("[data-frame]").forEach(function (other) {
-        other.setAttribute("aria-pressed", other === button ? "true" : "false");
-      });
       showFrame(gd, button.getAttribute("data-frame"));
     }
   });
