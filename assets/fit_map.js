@@ -25,16 +25,52 @@
 
   var QUEBEC = { west: -79.8, south: 45.0, east: -57.1, north: 62.6 };
 
-  function fittingView(frame, width, height, margin) {
+  function fittingView(frame, width, height, margin, pad) {
+    // `pad` ({top, bottom}, px): bands of the map covered by its legend and colour bar, where the
+    // frame is not put (the chosen territory stays wholly visible between them).
+    var top = (pad && pad.top) || 0, bottom = (pad && pad.bottom) || 0;
+    var inner = Math.max(height - top - bottom, height * 0.4);
     // MapLibre draws the world 512 px wide at zoom 0.
     var zx = Math.log2((width * 360) / (512 * (frame.east - frame.west)));
     var span = mercatorY(frame.north) - mercatorY(frame.south);
-    var zy = Math.log2((height * 2 * Math.PI) / (512 * span));
-    var midY = (mercatorY(frame.north) + mercatorY(frame.south)) / 2;
+    var zy = Math.log2((inner * 2 * Math.PI) / (512 * span));
+    var zoom = Math.min(zx, zy) - (margin === undefined ? 0.05 : margin);
+    // The frame's middle at the middle of the uncovered band: the map's centre moves by half the
+    // difference of the bands, converted from pixels to Mercator units at that zoom.
+    var pixelsPerUnit = (512 * Math.pow(2, zoom)) / (2 * Math.PI);
+    var midY = (mercatorY(frame.north) + mercatorY(frame.south)) / 2 - ((bottom - top) / 2) / pixelsPerUnit;
     return {
-      "map.zoom": Math.min(zx, zy) - (margin === undefined ? 0.05 : margin),
+      "map.zoom": zoom,
       "map.center": { lat: (Math.atan(Math.sinh(midY)) * 180) / Math.PI, lon: (frame.west + frame.east) / 2 },
     };
+  }
+
+  function coveredBands(gd) {
+    // The colour bar lies across the bottom of the map and the legend at its top left; a frame of
+    // chosen territories is fitted between them (at most 45 % of the height given up).
+    var box = gd.getBoundingClientRect();
+    var bands = { top: 0, bottom: 0 };
+    var bar = gd.querySelector(".colorbar");
+    if (bar) {
+      var b = bar.getBoundingClientRect();
+      if (b.height > 0 && b.top > box.top + box.height / 2) {
+        bands.bottom = box.bottom - b.top;
+      }
+    }
+    var legend = gd.querySelector(".legend");
+    if (legend) {
+      var l = legend.getBoundingClientRect();
+      if (l.height > 0 && l.bottom < box.top + box.height / 2) {
+        bands.top = l.bottom - box.top;
+      }
+    }
+    var most = box.height * 0.45;
+    if (bands.top + bands.bottom > most) {
+      var ratio = most / (bands.top + bands.bottom);
+      bands.top *= ratio;
+      bands.bottom *= ratio;
+    }
+    return bands;
   }
 
   function frames() {
@@ -99,7 +135,7 @@
     var box = gd.getBoundingClientRect();
     gd.dataset.frame = "view";
     pressFrameButton("view"); // no frame button is the chosen territory's frame
-    return window.Plotly.relayout(gd, fittingView(viewFrame, box.width, box.height));
+    return window.Plotly.relayout(gd, fittingView(viewFrame, box.width, box.height, undefined, coveredBands(gd)));
   }
 
   function validFrame(frame) {
@@ -241,7 +277,8 @@
     gd.dataset.fitted = "1";
     var wanted = embedFrame(gd);
     var box = gd.getBoundingClientRect();
-    window.Plotly.relayout(gd, fittingView(wanted.frame, box.width, box.height, wanted.margin));
+    window.Plotly.relayout(gd, fittingView(wanted.frame, box.width, box.height, wanted.margin,
+                                           wanted.frame === QUEBEC ? null : coveredBands(gd)));
   }
 
   function fit() {
