@@ -200,8 +200,10 @@ def page_links(view: View, agg: pd.DataFrame | None = None) -> dict:
         html.A(t(label, view.lang), href=f"/api/{endpoint}?{'&'.join(filter(None, [exports, extra, 'format=' + fmt]))}",
                download="", className="download")
         for label, endpoint, extra, fmt in (
-            ("download_projects_csv", "projects", "", "csv"), ("download_projects_xlsx", "projects", "", "xlsx"),
+            ("download_projects_csv", "projects", "", "csv"), ("download_projects_csv_fr", "projects", "", "csv-fr"),
+            ("download_projects_xlsx", "projects", "", "xlsx"),
             ("download_territories_csv", "territories", territory_query, "csv"),
+            ("download_territories_csv_fr", "territories", territory_query, "csv-fr"),
             ("download_territories_xlsx", "territories", territory_query, "xlsx"))
     ]
     return {"permalink": query, "lang_href": "/?" + view_to_query(replace(view, lang=other)),
