@@ -9,6 +9,11 @@
 //    after every zoom and every new set of points.
 // 4. A map inside an element marked data-fit-map (the embed page, any frame size) is fitted once to
 //    the box in its data-bounds ([west, south, east, north]), or to Québec without one.
+// 5. The view's frame: when the visitor chooses territories (list, click, search, permalink) the
+//    server sends their frame, with room for their neighbours (components/map/bounds.py, the same box
+//    as the embed's data-bounds), and window.carteFitView fits the map to it; no territory: the
+//    southern frame. The same frame sent again (an unrelated filter change) does nothing, so the
+//    visitor's own pan and zoom are kept.
 (function () {
   var DEFAULT_FRAME = "south";
   var MIN_GAP_PX = 10; // the least distance between two dots' centres, in screen pixels
@@ -20,16 +25,52 @@
 
   var QUEBEC = { west: -79.8, south: 45.0, east: -57.1, north: 62.6 };
 
-  function fittingView(frame, width, height, margin) {
+  function fittingView(frame, width, height, margin, pad) {
+    // `pad` ({top, bottom}, px): bands of the map covered by its legend and colour bar, where the
+    // frame is not put (the chosen territory stays wholly visible between them).
+    var top = (pad && pad.top) || 0, bottom = (pad && pad.bottom) || 0;
+    var inner = Math.max(height - top - bottom, height * 0.4);
     // MapLibre draws the world 512 px wide at zoom 0.
     var zx = Math.log2((width * 360) / (512 * (frame.east - frame.west)));
     var span = mercatorY(frame.north) - mercatorY(frame.south);
-    var zy = Math.log2((height * 2 * Math.PI) / (512 * span));
-    var midY = (mercatorY(frame.north) + mercatorY(frame.south)) / 2;
+    var zy = Math.log2((inner * 2 * Math.PI) / (512 * span));
+    var zoom = Math.min(zx, zy) - (margin === undefined ? 0.05 : margin);
+    // The frame's middle at the middle of the uncovered band: the map's centre moves by half the
+    // difference of the bands, converted from pixels to Mercator units at that zoom.
+    var pixelsPerUnit = (512 * Math.pow(2, zoom)) / (2 * Math.PI);
+    var midY = (mercatorY(frame.north) + mercatorY(frame.south)) / 2 - ((bottom - top) / 2) / pixelsPerUnit;
     return {
-      "map.zoom": Math.min(zx, zy) - (margin === undefined ? 0.05 : margin),
+      "map.zoom": zoom,
       "map.center": { lat: (Math.atan(Math.sinh(midY)) * 180) / Math.PI, lon: (frame.west + frame.east) / 2 },
     };
+  }
+
+  function coveredBands(gd) {
+    // The colour bar lies across the bottom of the map and the legend at its top left; a frame of
+    // chosen territories is fitted between them (at most 45 % of the height given up).
+    var box = gd.getBoundingClientRect();
+    var bands = { top: 0, bottom: 0 };
+    var bar = gd.querySelector(".colorbar");
+    if (bar) {
+      var b = bar.getBoundingClientRect();
+      if (b.height > 0 && b.top > box.top + box.height / 2) {
+        bands.bottom = box.bottom - b.top;
+      }
+    }
+    var legend = gd.querySelector(".legend");
+    if (legend) {
+      var l = legend.getBoundingClientRect();
+      if (l.height > 0 && l.bottom < box.top + box.height / 2) {
+        bands.top = l.bottom - box.top;
+      }
+    }
+    var most = box.height * 0.45;
+    if (bands.top + bands.bottom > most) {
+      var ratio = most / (bands.top + bands.bottom);
+      bands.top *= ratio;
+      bands.bottom *= ratio;
+    }
+    return bands;
   }
 
   function frames() {
@@ -49,6 +90,12 @@
     return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && window.Plotly;
   }
 
+  function pressFrameButton(name) {
+    document.querySelectorAll("button[data-frame]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute("data-frame") === name ? "true" : "false");
+    });
+  }
+
   function showFrame(gd, name) {
     var frame = frames()[name];
     if (!frame) {
@@ -56,8 +103,56 @@
     }
     var box = gd.getBoundingClientRect();
     gd.dataset.frame = name;
+    pressFrameButton(name);
     return window.Plotly.relayout(gd, fittingView(frame, box.width, box.height));
   }
+
+  // ------------------------------------------------------------ the view's own frame
+  var viewFrame; // the last frame the server sent (null: no territory chosen; undefined: none yet)
+
+  function pageFrame() {
+    // The frame the page was written with (data-view-frame), until the server sends another.
+    var holder = document.querySelector("[data-view-frame]");
+    try {
+      return holder ? JSON.parse(holder.getAttribute("data-view-frame")) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function frameKey(frame) {
+    return frame ? [frame.west, frame.south, frame.east, frame.north].join(",") : "";
+  }
+
+  function showViewFrame(gd) {
+    if (viewFrame === undefined) {
+      viewFrame = validFrame(pageFrame());
+    }
+    gd._carteFrameKey = frameKey(viewFrame);
+    if (!viewFrame) {
+      return showFrame(gd, DEFAULT_FRAME);
+    }
+    var box = gd.getBoundingClientRect();
+    gd.dataset.frame = "view";
+    pressFrameButton("view"); // no frame button is the chosen territory's frame
+    return window.Plotly.relayout(gd, fittingView(viewFrame, box.width, box.height, undefined, coveredBands(gd)));
+  }
+
+  function validFrame(frame) {
+    var valid = frame && [frame.west, frame.south, frame.east, frame.north].every(function (v) {
+      return typeof v === "number" && isFinite(v);
+    });
+    return valid ? frame : null;
+  }
+
+  window.carteFitView = function (frame) {
+    viewFrame = validFrame(frame);
+    var gd = graph();
+    // Before the map is drawn the frame waits for fit(); afterwards only a new territory re-frames.
+    if (ready(gd) && gd.dataset.fitted && gd._carteFrameKey !== frameKey(viewFrame)) {
+      showViewFrame(gd);
+    }
+  };
 
   // ------------------------------------------------------------ dots that do not hide each other
   // Dots closer than they are wide are pushed apart, in screen pixels, a few steps at a time, until
@@ -168,8 +263,8 @@
     try {
       var box = holder && JSON.parse(holder.getAttribute("data-bounds"));
       if (box && box.length === 4) {
-        // a region: a little room around its outline
-        return { frame: { west: box[0], south: box[1], east: box[2], north: box[3] }, margin: 0.2 };
+        // the view's territories: the box already holds room for their neighbours
+        return { frame: { west: box[0], south: box[1], east: box[2], north: box[3] }, margin: 0.05 };
       }
     } catch (error) {}
     return { frame: QUEBEC, margin: 0.05 };
@@ -182,7 +277,8 @@
     gd.dataset.fitted = "1";
     var wanted = embedFrame(gd);
     var box = gd.getBoundingClientRect();
-    window.Plotly.relayout(gd, fittingView(wanted.frame, box.width, box.height, wanted.margin));
+    window.Plotly.relayout(gd, fittingView(wanted.frame, box.width, box.height, wanted.margin,
+                                           wanted.frame === QUEBEC ? null : coveredBands(gd)));
   }
 
   function fit() {
@@ -193,16 +289,14 @@
     }
     gd.dataset.fitted = "1";
     watch(gd);
-    showFrame(gd, DEFAULT_FRAME).then(function () { spread(gd); });
+    showViewFrame(gd).then(function () { spread(gd); });
   }
 
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-frame]");
+    // A frame button (the graph carries data-frame too, the name of the frame it shows: not a button).
+    var button = event.target.closest && event.target.closest("button[data-frame]");
     var gd = graph();
     if (button && ready(gd)) {
-      document.querySelectorAll("[data-frame]").forEach(function (other) {
-        other.setAttribute("aria-pressed", other === button ? "true" : "false");
-      });
       showFrame(gd, button.getAttribute("data-frame"));
     }
   });

@@ -44,3 +44,4 @@ VIEW_SUMMARY = "view-summary"
 TERRITORY_TABLE = "territory-table"
 PRESENTATION_LINK = "presentation-link"
 MAP_SENTENCE = "map-sentence"
+MAP_VIEW_FRAME = "map-view-frame"  # the frame of the view's territories, fitted by assets/fit_map.js

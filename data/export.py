@@ -229,7 +229,7 @@ def project_records(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     precisions = _in(_PRECISIONS, lang)
     links, inferred = certainty(projects)
     inferred_labels = _in(_INFERRED, lang)
-    nothing_inferred = _word("nothing_inferred", lang)
+    nothing_inferred = _word("no", lang)  # « Déduit plutôt que lu » : non (everything read), or what was inferred
     link_labels = {link: _word(f"link_{link}", lang) for link in ("explicit", "inferred")}
     records = pd.DataFrame({
         "project_id": projects.project_id.map(_text),
@@ -392,6 +392,14 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads accents right), comma-separated, CRLF lines
     (RFC 4180). Missing values are empty cells; whole amounts are written without « .0 »."""
     text = neutralise(frame).to_csv(index=False, lineterminator="\r\n", float_format="%.15g")
+    return text.encode("utf-8-sig")
+
+
+def to_french_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The same table for a French-language Excel, which splits a CSV on « ; » and reads « 12,5 » as a
+    number: « ; » between cells, decimal comma, UTF-8 with a byte-order mark, CRLF lines. pandas
+    writes it (`sep=";", decimal=","`); `pd.read_csv(..., sep=";", decimal=",")` reads it back."""
+    text = neutralise(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n", float_format="%.15g")
     return text.encode("utf-8-sig")
 
 

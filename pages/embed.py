@@ -15,7 +15,6 @@ from functools import lru_cache
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.dataset import Dataset
@@ -28,7 +27,7 @@ from components.map.figures import THEME_COLOURS, UNSTATED_THEME_COLOUR, map_fig
 from components.map.summary import compute, map_caption, view_summary
 from components.permalink import view_from_query, view_to_query
 from components.state import View
-from components.urls import EMBED_PATH, layer_url
+from components.urls import EMBED_PATH
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
@@ -58,22 +57,6 @@ def points_legend(points: dict, lang: str) -> html.Div | None:
                      html.Ul(items, className="legend-list")], className="map-legend embed-legend")
 
 
-FOCUS_COLOUR = "#1c1c1f"  # the same outline as the shared-link picture (components/map/preview_image.py)
-_CLEAR = "rgba(0,0,0,0)"
-
-
-def _outline_focus(figure, view: View) -> None:
-    """Trace 3 (and more): a dark outline of the regions, MRC or Alliances the view is about, so
-    that the eye finds them among the grey territories of the rest of Québec."""
-    filters = view.effective_filters()
-    for level, chosen in (("region", filters.regions), ("mrc", filters.mrcs), ("alliance", filters.alliances)):
-        if chosen:
-            figure.add_trace(go.Choroplethmap(
-                geojson=layer_url(level), featureidkey="id", locations=list(chosen), z=[0] * len(chosen),
-                colorscale=[[0, _CLEAR], [1, _CLEAR]], marker_line_color=FOCUS_COLOUR, marker_line_width=2.5,
-                showscale=False, showlegend=False, hoverinfo="skip"))
-
-
 def layout(**query) -> html.Div:
     text_query = tuple(sorted((k, v) for k, v in query.items() if isinstance(k, str) and isinstance(v, str)))
     return _page(dataset(), text_query)
@@ -85,11 +68,11 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     lang = view.lang
     result = compute(view, data)
     caption = map_caption(view)
-    figure = map_figure(result["no_data"], result["data"], result["points"], lang)
+    # The territories the view is about outlined, as on the map page (figures.outline_data).
+    figure = map_figure(result["no_data"], result["data"], result["points"], lang, outlines=result["outlines"])
     # A frame is small: a thinner colour bar and smaller type leave the territories the room.
     figure.update_layout(legend={"font": {"size": 11}})
     figure.data[1].colorbar.update(thickness=9, len=0.75, tickfont={"size": 10}, title_font={"size": 11})
-    _outline_focus(figure, view)
     bounds = view_bounds(view)
     box_attributes = {"data-bounds": json.dumps(bounds)} if bounds else {}
     source = " · ".join([t("image_source", lang), *layers.attribution_lines()])
@@ -107,7 +90,9 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
                         html.Span(text(WORDS, "new_window", lang), className="visually-hidden")],
                        href=full_view_href(view), target="_blank", rel="noopener", className="embed-explore")],
                className="embed-links"),
-        html.P(source, className="embed-source"),
+        # The full attribution (licences ask for it) one click away: written out, it took five lines
+        # of a 600 × 450 frame and was cut off.
+        html.Details([html.Summary(text(WORDS, "sources_short", lang)), html.P(source)], className="embed-source"),
     ], className="embed-page", lang=lang)
 
 

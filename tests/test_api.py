@@ -351,7 +351,7 @@ def test_an_error_speaks_the_language_the_query_asks_for(client, small, query):
 @pytest.mark.parametrize("query, parameter, allowed", [
     ("level=x", "level", ["mrc", "region", "alliance"]),
     ("measure=<b>", "measure", list(metrics.MEASURES)),
-    ("format=html", "format", ["json", "csv", "xlsx", "geojson"]),
+    ("format=html", "format", ["json", "csv", "csv-fr", "xlsx", "geojson"]),
 ])
 def test_unknown_words_are_a_400_listing_the_allowed_values(client, small, query, parameter, allowed):
     response = client.get("/api/territories?" + query)

@@ -77,7 +77,7 @@ def test_project_table_says_what_was_inferred():
     assert fr.loc["b", "fqis_link"] == "déduit" and en.loc["b", "fqis_link"] == "inferred"
     assert fr.loc["a", "fqis_link"].startswith("explicite") and fr.loc["c", "fqis_link"].startswith("explicite")
     assert fr.loc["d", "inferred"] == "cycle; montant" and en.loc["e", "inferred"] == "municipality"
-    assert fr.loc["a", "inferred"] == "rien" and en.loc["a", "inferred"] == "nothing"  # all read, said so
+    assert fr.loc["a", "inferred"] == "non" and en.loc["a", "inferred"] == "no"  # all read: a plain « non »
     table = export.project_table(prepared, "fr")
     assert "Lien avec le FQIS" in table.columns and "Déduit plutôt que lu dans la source" in table.columns
 

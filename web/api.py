@@ -29,6 +29,7 @@ from werkzeug.exceptions import HTTPException
 
 from components import dataset as _dataset
 from components.i18n import clean_lang, text
+from components.map.scope import in_view
 from components.place_links import map_href, page_href, place_label
 from components.state import MAX_CHOICES, clean_text
 from data import datapackage, export, geo_export, metrics
@@ -211,6 +212,8 @@ def _json(payload: dict, status: int = 200) -> Response:
 def _file(table: pd.DataFrame, fmt: str, stem: str, sheet: str) -> Response:
     if fmt == "csv":
         body, mimetype, name = export.to_csv_bytes(table), "text/csv", f"{stem}.csv"  # Flask adds the charset
+    elif fmt == "csv-fr":  # for a French-language Excel: « ; » and decimal comma
+        body, mimetype, name = export.to_french_csv_bytes(table), "text/csv", f"{stem}-excel-fr.csv"
     else:
         body = export.to_xlsx_bytes(table, sheet)
         mimetype, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
@@ -267,8 +270,9 @@ def territories() -> Response:
     chosen = data.projects[mask]
     # One cycle's envelopes, as on the page: the chosen cycle, else the one with most territories known.
     cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
-    agg = export.ranked_territories(metrics.aggregate(data.projects, level, data.envelopes, envelope_cycle=cycle,
-                                                      mask=mask), measure)
+    # The territories the filters keep (the MRC of the chosen regions…), as the page counts and ranks them.
+    agg = export.ranked_territories(in_view(metrics.aggregate(data.projects, level, data.envelopes,
+                                                              envelope_cycle=cycle, mask=mask), level, filters), measure)
     if fmt == openapi.GEOJSON:
         records = export.territory_records(agg, level, lang, demo=bool(data.demo))
         body = json.dumps(geo_export.territory_features(records, level), ensure_ascii=False, allow_nan=False)

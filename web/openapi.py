@@ -20,7 +20,7 @@ from data.schema import ENVELOPE_KINDS
 from geo import places
 from texts.catalogs import gettext
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "csv-fr", "xlsx")  # csv-fr: « ; » and decimal comma, for a French Excel
 GEOJSON = "geojson"
 LANGS = ("fr", "en")
 DEFAULT_LEVEL = View.level  # the map's own defaults

@@ -3,7 +3,10 @@
 The map has three traces, always in this order, so a filter change can patch values by index:
 0. territories with no known data (grey, its own legend entry: no data is not zero);
 1. territories with data, coloured by the chosen measure;
-2. project points, sized by amount and coloured by priority.
+2. project points, sized by amount and coloured by priority;
+and, on the maps that outline what the view is about (the app, the embed), 3–5: the outline of the
+chosen regions, MRC and Alliances (`outline_data`), one trace per layer, so an MRC chosen on the
+map of regions is outlined too.
 """
 from __future__ import annotations
 
@@ -63,6 +66,13 @@ CLUSTER_COLOUR = "#4a4a4a"
 MEASURE_COLUMN = {"amount": "amount", "per_capita": "per_capita", "count": "n_projects", "envelope": "envelope",
                   "envelope_per_capita": "envelope_per_capita", "documented_share": "documented_share"}
 SHARE_OVER_COLOUR = "#b2182b"  # bars of a share above 100 %: the sources disagree
+# The outline of the territories a view is about, on every renderer (app, embed, PNG preview).
+FOCUS_COLOUR = "#1c1c1f"
+FOCUS_WIDTH = 2.5
+OUTLINE_LEVELS = ("region", "mrc", "alliance")
+# An outline trace with nothing to outline carries no layer URL: the browser fetches no geometry for it.
+_NO_GEOMETRY = {"type": "FeatureCollection", "features": []}
+_CLEAR = "rgba(0,0,0,0)"
 
 
 @lru_cache(maxsize=None)
@@ -302,8 +312,21 @@ def _escape(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool = False) -> go.Figure:
-    """The whole map figure, built once per page load; later changes are Patches of it."""
+def outline_data(focus: dict[str, tuple[str, ...]]) -> list[dict]:
+    """Properties of the outline traces (3, 4, 5: regions, MRC, Alliances) for `focus`, the
+    territories a view is about by level (components.map.bounds.focus)."""
+    out = []
+    for level in OUTLINE_LEVELS:
+        chosen = list(focus.get(level, ()))
+        out.append({"geojson": layer_url(level) if chosen else _NO_GEOMETRY, "locations": chosen,
+                    "z": [0] * len(chosen)})
+    return out
+
+
+def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool = False,
+               outlines: list[dict] | None = None) -> go.Figure:
+    """The whole map figure, built once per page load; later changes are Patches of it. With
+    `outlines` (from outline_data), traces 3–5 outline the territories the view is about."""
     fig = go.Figure()
     fig.add_trace(go.Choroplethmap(featureidkey="id", colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
                                    showscale=False, showlegend=True, marker_line_color="white",
@@ -312,6 +335,11 @@ def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool
                                    marker_line_width=0.6, hoverinfo="text", showlegend=False, **data))
     fig.add_trace(go.Scattermap(mode="markers", hoverinfo="text", showlegend=False,
                                 marker_opacity=0.9, marker_sizemode="diameter", **points))
+    for outline in outlines or []:
+        # Transparent inside, a dark line around; never hovered or clicked (the territory under it is).
+        fig.add_trace(go.Choroplethmap(featureidkey="id", colorscale=[[0, _CLEAR], [1, _CLEAR]], showscale=False,
+                                       showlegend=False, marker_line_color=FOCUS_COLOUR,
+                                       marker_line_width=FOCUS_WIDTH, hoverinfo="skip", **outline))
     fig.update_layout(
         map={"style": "carto-positron" if basemap else "white-bg", "center": MAP_CENTER, "zoom": MAP_ZOOM},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -328,10 +356,10 @@ def map_figure(no_data: dict, data: dict, points: dict, lang: str, basemap: bool
     return fig
 
 
-def map_patch(no_data: dict, data: dict, points: dict) -> Patch:
+def map_patch(no_data: dict, data: dict, points: dict, outlines: list[dict] | None = None) -> Patch:
     """The same content as map_figure, as a Patch: only values travel, geometry stays in the browser."""
     patch = Patch()
-    for index, values in enumerate((no_data, data, points)):
+    for index, values in enumerate((no_data, data, points, *(outlines or []))):
         for key, value in values.items():
             patch["data"][index][key] = value
     return patch

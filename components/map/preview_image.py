@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 from plotly.colors import sample_colorscale, unlabel_rgb
 
-from components.map.figures import NO_DATA_COLOUR, SEQUENTIAL
+from components.map.figures import FOCUS_COLOUR, NO_DATA_COLOUR, SEQUENTIAL
 from geo import layers
 
 WIDTH, HEIGHT = 1200, 630
@@ -33,7 +33,7 @@ QUEBEC = (-79.8, 45.0, -57.1, 62.6)
 BACKGROUND = "#f4f6f8"
 INK = "#1c1c1f"
 MUTED = "#4a4a4f"
-FOCUS = "#1c1c1f"  # outline of the territories the view is about (pages/embed.py draws the same)
+FOCUS = FOCUS_COLOUR  # outline of the territories the view is about, as on the app and the embed
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 
 

@@ -4,6 +4,7 @@ plain values, `view_summary` the one sentence that says them, `map_caption` the 
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,17 @@ import pandas as pd
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.i18n import money, money_cents, plural, t
-from components.map.figures import POINT_LIMIT, choropleth_data, cluster_data, measure_title, points_data
+from components.map.bounds import focus, view_frame
+from components.map.figures import (
+    POINT_LIMIT,
+    choropleth_data,
+    cluster_data,
+    measure_title,
+    measure_values,
+    outline_data,
+    points_data,
+)
+from components.map.scope import in_view
 from components.state import View
 from data import metrics
 from geo import layers
@@ -38,8 +49,40 @@ def compute(view: View, data: Dataset | None = None) -> dict:
         chosen = projects[mask]
         positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
         points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
+    chosen = focus(view)
+    shown = in_view(agg, view.level, filters)  # the territories the filters keep: what is counted and ranked
+    empty = not measure_values(shown, view.measure).notna().any()
     return {"mask": mask, "n_projects": n_projects, "agg": agg, "no_data": no_data, "data": with_data,
-            "points": points, "headline": metrics.headline(projects, filters, mask=mask)}
+            "points": points, "headline": metrics.headline(projects, filters, mask=mask), "shown": shown,
+            "focus": chosen, "outlines": outline_data(chosen), "frame": view_frame(view),
+            # Only when the map colours nothing: the view to suggest instead (see nearest_view).
+            "nearest": nearest_view(view, agg, data, mask) if empty else None}
+
+
+def nearest_view(view: View, agg: pd.DataFrame, data: Dataset, mask) -> View | None:
+    """The closest view that colours something among the same territories and filters: the same
+    measure at another level first (the question stays the same), then another measure at the same
+    level, then another measure at another level; None if none does. Called only for an empty view,
+    so its extra aggregations cost nothing to the usual filter change."""
+    filters = view.effective_filters()
+    others = [m for m in metrics.MEASURES if m != view.measure]
+    aggregates = {view.level: agg}
+
+    def coloured(level: str, measure: str) -> bool:
+        if level not in aggregates:
+            cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
+            aggregates[level] = metrics.aggregate(data.projects, level, data.envelopes, envelope_cycle=cycle,
+                                                  mask=mask)
+        return bool(measure_values(in_view(aggregates[level], level, filters), measure).notna().any())
+
+    levels = [level for level in metrics.LEVELS if level != view.level]
+    candidates = ([(level, view.measure) for level in levels] + [(view.level, m) for m in others]
+                  + [(level, m) for level in levels for m in others])
+    for level, measure in candidates:
+        if coloured(level, measure):
+            # A territory clicked on the map stays chosen, as a filter of its own level.
+            return replace(view, level=level, measure=measure, filters=filters, selected=None)
+    return None
 
 
 def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:

@@ -143,6 +143,8 @@ def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
         shown = shown.where(~ranked.share_over, "⚠ " + shown.astype(str) + " — " + t("hover_share_over", lang)[2:])
     rows = [html.Tr([html.Th(row["name"], scope="row"), html.Td(shown[tid]), html.Td(number(row.n_projects, lang)),
                      html.Td(number(row.population, lang))]) for tid, row in ranked.iterrows()]
+    if ranked.empty:  # no bars and no empty table: say why instead
+        return [html.P(heading.tr("ranking_empty", lang), className="card-note ranking-empty")]
     missing = len(agg) - len(ranked)
     return [html.Table([html.Caption(t("territory_table", lang)), html.Thead(header), html.Tbody(rows)],
                        className="territory-table"),
@@ -198,8 +200,10 @@ def page_links(view: View, agg: pd.DataFrame | None = None) -> dict:
         html.A(t(label, view.lang), href=f"/api/{endpoint}?{'&'.join(filter(None, [exports, extra, 'format=' + fmt]))}",
                download="", className="download")
         for label, endpoint, extra, fmt in (
-            ("download_projects_csv", "projects", "", "csv"), ("download_projects_xlsx", "projects", "", "xlsx"),
+            ("download_projects_csv", "projects", "", "csv"), ("download_projects_csv_fr", "projects", "", "csv-fr"),
+            ("download_projects_xlsx", "projects", "", "xlsx"),
             ("download_territories_csv", "territories", territory_query, "csv"),
+            ("download_territories_csv_fr", "territories", territory_query, "csv-fr"),
             ("download_territories_xlsx", "territories", territory_query, "xlsx"))
     ]
     return {"permalink": query, "lang_href": "/?" + view_to_query(replace(view, lang=other)),
@@ -263,12 +267,13 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
-        html.P(heading.sentence(view, initial["agg"]), id=ids.MAP_SENTENCE, className="map-sentence"),
-        heading.frame_buttons(lang),
+        html.P(heading.sentence(view, initial["agg"], initial["nearest"]), id=ids.MAP_SENTENCE, className="map-sentence"),
+        heading.frame_buttons(lang, initial["frame"]),
         html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
                  **{"aria-live": "polite"}),
         dcc.Graph(id=ids.MAP, className="map",
-                  figure=map_figure(initial["no_data"], initial["data"], initial["points"], lang),
+                  figure=map_figure(initial["no_data"], initial["data"], initial["points"], lang,
+                                    outlines=initial["outlines"]),
                   config={"scrollZoom": True, "displaylogo": False, "responsive": True,
                           "modeBarButtonsToRemove": ["select2d", "lasso2d"], "locale": lang}),
         legend(lang),
@@ -282,9 +287,10 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
                  **{"aria-live": "polite"}),
         html.P(view_summary(view, initial["headline"], initial["agg"]), id=ids.VIEW_SUMMARY, className="view-summary",
                role="status", **{"aria-live": "polite"}),
-        dcc.Graph(id=ids.RANKING, figure=ranking_figure(initial["agg"], view.measure, lang),
+        dcc.Graph(id=ids.RANKING, figure=ranking_figure(initial["shown"], view.measure, lang),
+                  style=ranking_style(initial["shown"], view.measure),
                   config={"displayModeBar": False}, className="ranking"),
-        html.Div(territory_table(initial["agg"], view.measure, lang), id=ids.TERRITORY_TABLE),
+        html.Div(territory_table(initial["shown"], view.measure, lang), id=ids.TERRITORY_TABLE),
     ], className="side-panel")
 
     table_panel = html.Section([
@@ -334,6 +340,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         dcc.Store(id=ids.TABLE_READY, data=False),
         dcc.Store(id=ids.PERMALINK, data=links["permalink"]),
         dcc.Store(id=ids.MAP_CAPTION, data=links["caption"]),
+        dcc.Store(id=ids.MAP_VIEW_FRAME, data=initial["frame"]),
     ], className="page", lang=lang)
 
 
@@ -353,6 +360,7 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     Output(ids.REGIONAL_NOTE, "children"), Output(ids.PERMALINK, "data"), Output(ids.LANG_LINK, "href"),
     Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"), Output(ids.VIEW_SUMMARY, "children"),
     Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"), Output(ids.MAP_SENTENCE, "children"),
+    Output(ids.MAP_VIEW_FRAME, "data"), Output(ids.RANKING, "style"),
     *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"), State(ids.TABLE_KEY, "data"),
     prevent_initial_call=True,
 )
@@ -376,16 +384,22 @@ def view_outputs(data: Dataset, view: View) -> tuple:
     result = compute(view, data)
     count = plural("table_count", result["n_projects"], view.lang)
     links = page_links(view, result["agg"])
-    return (map_patch(result["no_data"], result["data"], result["points"]),
+    return (map_patch(result["no_data"], result["data"], result["points"], result["outlines"]),
             headline_cards(result["headline"], view.lang),
-            ranking_figure(result["agg"], view.measure, view.lang),
+            ranking_figure(result["shown"], view.measure, view.lang),
             count, view_key(view, data), selected_notice(view, result["agg"]), map_notes(view, result, data),
             links["permalink"], links["lang_href"],
             downloads.upload_buttons(view.lang) if data.is_upload else links["downloads"], links["caption"],
             view_summary(view, result["headline"], result["agg"]),
-            territory_table(result["agg"], view.measure, view.lang),
+            territory_table(result["shown"], view.measure, view.lang),
             href_for(view.filters.regions, view.lang),
-            heading.sentence(view, result["agg"]))
+            heading.sentence(view, result["agg"], result["nearest"]),
+            result["frame"], ranking_style(result["shown"], view.measure))
+
+
+def ranking_style(shown: pd.DataFrame, measure: str) -> dict:
+    """An empty ranking is not drawn (territory_table says why in its place)."""
+    return {} if measure_values(shown, measure).notna().any() else {"display": "none"}
 
 
 def selected_notice(view: View, agg: pd.DataFrame) -> str:
@@ -429,6 +443,15 @@ clientside_callback(
     }""",
     Output(ids.EMBED_SNIPPET, "value"),
     Input(ids.PERMALINK, "data"), Input(ids.MAP_CAPTION, "data"),
+)
+
+
+# The map goes where the visitor chose: when the view's territories change (list, click, search,
+# permalink), fit_map.js frames them with their neighbours; an unrelated change sends the same
+# frame, which fit_map.js ignores, so the visitor's own pan and zoom are kept.
+clientside_callback(
+    "function (frame) { if (window.carteFitView) { window.carteFitView(frame); } }",
+    Input(ids.MAP_VIEW_FRAME, "data"),
 )
 
 

@@ -11,11 +11,13 @@ from dash import dcc, html
 
 from components.dataset import Dataset
 from components.i18n import t
+from components.map.scope import in_view
 from data import export, metrics
 
 UPLOAD_DOWNLOAD = "upload-download"  # pattern-matching id type of the buttons
-FILES = (("projects_csv", "download_projects_csv"), ("projects_xlsx", "download_projects_xlsx"),
-         ("territories_csv", "download_territories_csv"), ("territories_xlsx", "download_territories_xlsx"))
+FILES = (("projects_csv", "download_projects_csv"), ("projects_csv-fr", "download_projects_csv_fr"),
+         ("projects_xlsx", "download_projects_xlsx"), ("territories_csv", "download_territories_csv"),
+         ("territories_csv-fr", "download_territories_csv_fr"), ("territories_xlsx", "download_territories_xlsx"))
 
 
 def upload_buttons(lang: str) -> list:
@@ -39,11 +41,14 @@ def upload_file(kind: str, data: Dataset, view, file_name: str) -> dict:
         # one cycle's envelopes, as on the page and in the API
         cycle = metrics.choose_envelope_cycle(data.envelopes, view.level, view.effective_filters().cycles)
         mask = metrics.filter_mask(data.projects, view.effective_filters())
-        agg = export.ranked_territories(metrics.aggregate(data.projects, view.level, data.envelopes,
-                                                          envelope_cycle=cycle, mask=mask), view.measure)
+        agg = metrics.aggregate(data.projects, view.level, data.envelopes, envelope_cycle=cycle, mask=mask)
+        # The territories the filters keep, as on screen and in the API.
+        agg = export.ranked_territories(in_view(agg, view.level, view.effective_filters()), view.measure)
         table, sheet = export.territory_table(agg, view.level, view.lang, envelope_cycle=cycle), "Territoires"
         stem = f"territoires-{view.level}"
     base = file_name.rsplit(".", 1)[0][:60] or "fichier"
-    name = f"{stem}-{base}.{fmt}"
-    body = export.to_csv_bytes(table) if fmt == "csv" else export.to_xlsx_bytes(table, sheet)
+    writers = {"csv": (export.to_csv_bytes, "csv"), "csv-fr": (export.to_french_csv_bytes, "excel-fr.csv")}
+    write, extension = writers.get(fmt, (lambda frame: export.to_xlsx_bytes(frame, sheet), "xlsx"))
+    name = f"{stem}-{base}.{extension}"
+    body = write(table)
     return dcc.send_bytes(body, name)

@@ -74,7 +74,7 @@ def wait_for_map(page, timeout: float = 30_000):
     start_app(page, timeout)
     page.wait_for_function(
         "() => { const gd = document.querySelector('#map .js-plotly-plot');"
-        " return gd && gd.data && gd.data.length === 3 && gd._fullLayout && gd._fullLayout.map"
+        " return gd && gd.data && gd.data.length >= 3 && gd._fullLayout && gd._fullLayout.map"
         " && gd.dataset.fitted === '1' && gd._fullLayout.map._subplot"
         " && gd._fullLayout.map._subplot.map.loaded() && !gd._fullLayout.map._subplot.map.isMoving(); }",
         timeout=timeout)

@@ -1,0 +1,42 @@
+"""Which territories of the map's level a view's geographic filters keep (regions, MRC, Alliances,
+the territory clicked): what the sentence above the map counts (« 0 MRC sur 6 »), what the ranking
+ranks and what the territory export lists. The map itself still colours the rest of Québec around
+them, as context."""
+from __future__ import annotations
+
+import pandas as pd
+
+from data.metrics import Filters
+from geo import layers
+
+
+def territories_kept(level: str, filters: Filters) -> pd.Index | None:
+    """Ids of the territories of `level` inside the filters' regions, MRC and Alliances, in the
+    layer's order; None when no geographic filter is set (all of them)."""
+    if not (filters.regions or filters.mrcs or filters.alliances):
+        return None
+    mrc = layers.territories("mrc")
+    keep = pd.Series(True, index=mrc.index)
+    if filters.regions:
+        keep &= mrc.region_code.astype(str).isin(filters.regions)
+    if filters.mrcs:
+        keep &= mrc.index.isin(filters.mrcs)
+    if filters.alliances:
+        keep &= mrc.alliance_id.astype(str).isin(filters.alliances)
+    kept_mrc = mrc[keep]
+    wanted = {"mrc": kept_mrc.index, "region": kept_mrc.region_code.astype(str),
+              "alliance": kept_mrc.alliance_id.astype(str)}[level]
+    if level == "alliance" and filters.alliances:  # an Alliance drawn without its MRC (a whole region) counts too
+        wanted = pd.Index(list(wanted) + list(filters.alliances))
+    order = layers.territories(level).index
+    return order[order.isin(set(wanted))]
+
+
+def in_view(agg: pd.DataFrame, level: str, filters: Filters) -> pd.DataFrame:
+    """The rows of `agg` (metrics.aggregate) the filters keep; its attrs (the envelope cycle) are kept."""
+    kept = territories_kept(level, filters)
+    if kept is None:
+        return agg
+    out = agg.loc[agg.index.intersection(kept, sort=False)]
+    out.attrs = dict(agg.attrs)
+    return out
