@@ -36,6 +36,7 @@ from data.metrics import Filters
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
+from web import public_url
 from web.byte_cache import ByteLRU
 
 IMAGE_PATH = "/apercu.png"
@@ -171,7 +172,7 @@ def meta_tags(item: Preview, url: str, root: str) -> str:
 def canonical_url(request: flask.Request) -> str:
     """The page's address with its view cleaned (what the permalink would write), so that two
     spellings of the same view are one page for a search engine."""
-    root = request.url_root.rstrip("/")
+    root = public_url.root(request)
     if request.path in MAP_PATHS:
         query = view_to_query(view_from_query(_args(request.args))[0])
         return f"{root}{request.path}" + (f"?{query}" if query else "")
@@ -347,7 +348,7 @@ def register(app) -> None:
             return original(**kwargs)
         kwargs["title"] = html.escape(item.title, quote=False)
         # After Dash's own (charset first, as HTML wants it within the first bytes).
-        kwargs["metas"] = kwargs.get("metas", "") + "\n" + meta_tags(item, canonical_url(request), request.url_root)
+        kwargs["metas"] = kwargs.get("metas", "") + "\n" + meta_tags(item, canonical_url(request), public_url.root(request))
         page = original(**kwargs)
         # The page's language from the first byte (robots and screen readers read it before any script).
         return page.replace('<html lang="fr">', '<html lang="en">', 1) if item.lang == "en" else page
@@ -370,11 +371,11 @@ def register(app) -> None:
 
     @server.get("/robots.txt")
     def robots():
-        return flask.Response(robots_txt(flask.request.url_root), mimetype="text/plain")
+        return flask.Response(robots_txt(public_url.root()), mimetype="text/plain")
 
     @server.get("/sitemap.xml")
     def sitemap():
-        response = flask.Response(sitemap_xml(flask.request.url_root), mimetype="application/xml")
+        response = flask.Response(sitemap_xml(public_url.root()), mimetype="application/xml")
         response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE_SITEMAP}"
         return response
 

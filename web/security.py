@@ -20,6 +20,7 @@ from flask_compress import Compress
 import config
 from components.urls import EMBED_PATH
 from data.spreadsheet import MAX_FILE_BYTES
+from web import public_url
 from web.byte_cache import ByteLRU
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
     `CARTE_FRAME_ANCESTORS` is malformed, so a bad deployment setting stops the start-up.
     """
     ancestors = frame_ancestors()
+    public_url.configured()  # a malformed CARTE_PUBLIC_URL stops the start-up too (PublicUrlError)
     if server.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # Werkzeug answers 413 above it
 
