@@ -47,6 +47,14 @@ SETTINGS: dict[str, Setting] = {
         "Sites allowed to show the map in a frame: a CSP frame-ancestors source list ('self', 'none' or origins "
         "such as https://www.exemple.org, space-separated); * and bare schemes are refused at start-up.",
     ),
+    "public_url": Setting(
+        "CARTE_PUBLIC_URL",
+        "",
+        "Public address of the site (https://carte.exemple.org, with a path if it is served under one), written "
+        "in canonical links, Open Graph tags, sitemap.xml, robots.txt and the data package instead of the "
+        "request's Host header; with it, `make serve` answers 400 to any other Host (loopback excepted). "
+        "Empty: the request's address (development only).",
+    ),
     "workers": Setting("WORKERS", "0", "gunicorn worker processes for `make serve`; 0 means 2 × cores + 1."),
     "first_paint": Setting(
         "CARTE_FIRST_PAINT",

@@ -86,8 +86,12 @@ def when_ready(server) -> None:
     """In the master, once the app is loaded and before any worker is forked: warm it, so every
     worker starts with Dash set up and the default pages computed (web/warmup.py)."""
     from app import app
-    from web import warmup
+    from web import public_url, warmup
 
+    # Only the public address's Host is answered (Flask's TRUSTED_HOSTS, set before the fork).
+    if not public_url.trust_public_host(app.server):
+        server.log.warning("CARTE_PUBLIC_URL n'est pas réglée : les liens canoniques, Open Graph, sitemap.xml et "
+                           "robots.txt reprennent l'en-tête Host de chaque requête (voir docs/OPERATIONS.md).")
     warmup.warm(app)
 
 

@@ -59,6 +59,7 @@ __all__ = ["ImportResult", "Issue", "UnreadableFile", "import_spreadsheet", "imp
 MAX_TEXT_LENGTH = 500  # data.schema's limit on a title or a promoter
 # Fields read as free text (the others are numbers, years or coordinates, where « - » is a sign).
 TEXT_FIELDS = frozenset({"title", "promoter", "mrc", "municipality", "region", "priority", "source"})
+FORMULA_SHOWN = 30  # characters of a formula-like cell quoted in its message
 
 # Schema column → the spreadsheet field it comes from, to point a schema failure at a header.
 _FIELD_OF_COLUMN = {"title": "title", "promoter": "promoter", "mrc_ids": "mrc", "municipality": "municipality",
@@ -335,8 +336,10 @@ class _Reader:
 
         # Text a spreadsheet would run as a formula once data/projects.csv is opened in it.
         for name in sorted(TEXT_FIELDS & set(self.fields) - formula_fields, key=self.fields.get):
-            if looks_like_formula(text(name)):
-                row.errors.append(self.issue(number, name, "text_formula_like", value=text(name)[:40]))
+            value = text(name)
+            if looks_like_formula(value):
+                shown = value if len(value) <= FORMULA_SHOWN else value[:FORMULA_SHOWN - 1] + "…"
+                row.errors.append(self.issue(number, name, "text_formula_like", value=shown))
 
         title = text("title")
         if title and _TOTAL_ROW.match(fold(title)):

@@ -51,7 +51,7 @@ def _headers(method: str, path: str, **extra: str) -> bytes:
 
 def test_a_body_sent_to_a_route_that_takes_none_is_refused_before_it_is_read(served):
     url, _ = served
-    for path in ("/api/projects", "/une-page-inconnue", "/"):
+    for path in ("/api/projects", "/une-page-inconnue", "/", "/healthz"):
         with _connect(url) as sock:
             started = time.monotonic()
             sock.sendall(_headers("GET", path, Content_Length="14000000"))  # and never a byte of it

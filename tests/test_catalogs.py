@@ -25,7 +25,7 @@ NOT_INTERFACE = {
     # the synthetic demo data set (names that look real on purpose) and its command line
     "data/synthetic.py": "demo data",
     "web/request_guard.py": "operator", "offline/__main__.py": "operator", "geo/municipalities.py": "operator",
-    "data/append.py": "operator", "data/importer.py": "operator (command line) and input vocabulary",
+    "data/append.py": "operator", "web/public_url.py": "operator", "data/importer.py": "operator (command line) and input vocabulary",
 }
 FRENCH = re.compile(r"[àâçéèêëîïôûùüÿœ]|\b(le|la|les|des|du|une|un|et|est|aux|pour|dans|sur|par)\b", re.I)
 

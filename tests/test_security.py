@@ -237,3 +237,52 @@ def test_dash_debug_tools_are_off(production_url):
         urllib.request.urlopen(request, timeout=30)
     page = failed.value.read()
     assert failed.value.code >= 400 and b"Traceback" not in page and b"Werkzeug Debugger" not in page
+
+
+# ---------------------------------------------------------------- HEAD and caching (issue #27, finding 7)
+
+def _head(url: str, **headers) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@pytest.mark.parametrize("path", ["/", "/?level=mrc&region=14", "/api/envelopes", "/sitemap.xml", "/page-inconnue"])
+def test_head_answers_as_get_does(production_url, path):
+    """Issue #27: HEAD / said Content-Length 9 928 (Dash's shell), GET / 130 555 (the first paint)."""
+    for encoding in ("identity", "gzip, br"):
+        status, headers, _ = _get(production_url + path, **{"Accept-Encoding": encoding})
+        head_status, head_headers, body = _head(production_url + path, **{"Accept-Encoding": encoding})
+        assert (head_status, body) == (status, b"")
+        for name in ("content-type", "content-encoding", "cache-control"):
+            assert head_headers.get(name) == headers.get(name), name
+        if path in ("/api/envelopes", "/sitemap.xml"):  # the same bytes each time: the same length
+            assert head_headers.get("content-length") == headers.get("content-length")
+        else:  # Dash writes a new signed token into every page: its length may move by a byte or two
+            assert abs(int(head_headers["content-length"]) - int(headers["content-length"])) < 16
+
+
+@pytest.mark.parametrize("path, policy", [("/", "public, max-age=60"), ("/_dash-layout", "public, max-age=60"),
+                                          ("/api/envelopes", "public, max-age=300"), ("/healthz", "no-store"),
+                                          ("/page-inconnue", "no-store"), ("/api/inconnue", "no-store")])
+def test_every_kind_of_answer_says_how_long_it_may_be_kept(production_url, path, policy):
+    _, headers, _ = _get(production_url + path)
+    assert headers.get("cache-control") == policy
+
+
+def test_public_answers_revalidate_with_their_etag(production_url):
+    for path in ("/_dash-layout", "/api/envelopes"):
+        _, headers, _ = _get(production_url + path, **{"Accept-Encoding": "gzip"})
+        status, _, body = _get(production_url + path, **{"Accept-Encoding": "gzip", "If-None-Match": headers["etag"]})
+        assert (status, body) == (304, b""), path
+
+
+def test_callback_answers_are_never_stored(production_url):
+    request = urllib.request.Request(production_url + "/_dash-update-component", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as failed:
+        urllib.request.urlopen(request, timeout=30)
+    assert failed.value.headers["Cache-Control"] == "no-store"

@@ -36,7 +36,7 @@ from data import datapackage, export, geo_export, metrics
 from data.metrics import Filters
 from geo import places
 from texts.catalogs import Messages
-from web import openapi
+from web import openapi, public_url
 
 log = logging.getLogger(__name__)
 
@@ -372,7 +372,7 @@ def _package_tables(online: bool) -> list[datapackage.Table]:
     data = _dataset.current()
     urls = None
     if online:
-        root = request.url_root.rstrip("/") + "/api/"
+        root = public_url.root(request) + "/api/"
         urls = {name: f"{root}{route}?format=csv" for name, route in _PACKAGE_URLS.items()}
         urls["projets-pagsis-2010-2015"] = f"{root}projects?format=csv&cycle=pagsis-2010-2015"
         urls |= {f"territoires-{level}": f"{root}territories?level={level}&format=csv" for level in metrics.LEVELS}

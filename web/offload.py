@@ -91,11 +91,14 @@ def offload(app, threads: int = THREADS, budget: Budget | None = None):
     budget = budget or Budget(BUFFER_BUDGET_BYTES)
 
     def application(environ, start_response):
-        if environ.get("PATH_INFO", "") in DIRECT_PATHS:
-            return app(environ, start_response)
         raw = environ["wsgi.input"]
-        held = 0
-        body = None
+        if environ.get("PATH_INFO", "") in DIRECT_PATHS:  # answered in this greenlet; they take no body
+            try:
+                if _announced(environ) != 0:
+                    raise _Refusal("413 Content Too Large", "none_taken")
+            except _Refusal as refusal:
+                return _refuse(environ, raw, start_response, refusal)
+            return app(environ, start_response)
         try:
             body, held = _receive(app, environ, raw, budget)
         except _Refusal as refusal:

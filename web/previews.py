@@ -6,16 +6,22 @@ level, region), one sentence with its figures, and a 1200 × 630 picture of its 
 (`components.map.preview_image`), served at /apercu.png with the view's query.
 
 The tags are written into the page's HTML by the server (`register` wraps Dash's
-`interpolate_index`): preview robots do not run scripts. Images are cached per view, in a bounded
-LRU (count and bytes), keyed by the cleaned view, so a hostile query cannot fill the memory.
+`interpolate_index`): preview robots do not run scripts. Images are cached in a bounded LRU (count and
+bytes), keyed by what they show (a digest of everything drawn), so two queries that draw the same
+picture (search words that match nothing…) share it. Drawing is bounded per process (one at a time,
+and a few per client and minute); a request that cannot draw now never waits: it gets the picture of
+a nearby view already drawn, or 503 with Retry-After.
 """
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import cachetools
 import flask
 import pandas as pd
 from werkzeug.datastructures import MultiDict
@@ -30,6 +36,7 @@ from data.metrics import Filters
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
+from web import public_url
 from web.byte_cache import ByteLRU
 
 IMAGE_PATH = "/apercu.png"
@@ -165,7 +172,7 @@ def meta_tags(item: Preview, url: str, root: str) -> str:
 def canonical_url(request: flask.Request) -> str:
     """The page's address with its view cleaned (what the permalink would write), so that two
     spellings of the same view are one page for a search engine."""
-    root = request.url_root.rstrip("/")
+    root = public_url.root(request)
     if request.path in MAP_PATHS:
         query = view_to_query(view_from_query(_args(request.args))[0])
         return f"{root}{request.path}" + (f"?{query}" if query else "")
@@ -175,29 +182,36 @@ def canonical_url(request: flask.Request) -> str:
 
 # ---------------------------------------------------------------- the image
 
-IMAGES = ByteLRU(IMAGE_CACHE_ENTRIES, IMAGE_CACHE_BYTES)  # PNG bytes of the views drawn
-# One picture drawn at a time per process (about half a second each): a robot asking for many
-# different views queues up instead of taking every core from the visitors.
+IMAGES = ByteLRU(IMAGE_CACHE_ENTRIES, IMAGE_CACHE_BYTES)  # PNG bytes, keyed by what they show
+# view_to_query(view) → the key of its picture, so a view seen before costs neither the figures nor
+# the key; bounded like the pictures (a key is 64 characters).
+_KEYS: cachetools.LRUCache = cachetools.LRUCache(4 * IMAGE_CACHE_ENTRIES)
+_KEYS_LOCK = threading.Lock()
+# One picture drawn at a time per process (about 0,4 s of CPU each). A request that finds the
+# drawing busy does not wait for it: it gets the picture of a nearby view already drawn, or 503.
 _DRAWING = threading.Lock()
+# Drawings per client (its address as this server sees it) per process and per minute. Preview
+# robots fetch a handful; a client asking for many distinct views gets nearby pictures, or 503.
+DRAWINGS_PER_CLIENT = 6
+_CLIENT_WINDOW_SECONDS = 60
+_DRAWN_BY: cachetools.TTLCache = cachetools.TTLCache(maxsize=4096, ttl=_CLIENT_WINDOW_SECONDS)
+RETRY_AFTER_SECONDS = 5
+NEARBY_MAX_AGE = 60  # a stand-in picture is kept briefly: the view's own comes on a later request
 
 
-def view_image(view: View) -> bytes:
-    """The PNG of `view` (cached under its cleaned query)."""
-    key = view_to_query(view) or "-"
-    cached = IMAGES.get(key)
-    if cached is not None:
-        return cached
-    with _DRAWING:
-        cached = IMAGES.get(key)  # drawn by another thread while this one waited
-        if cached is None:
-            cached = _draw(view)
-            IMAGES.put(key, cached)
-    return cached
+class PreviewBusy(Exception):
+    """No picture of this view, or of a view near it, can be given now (503 with Retry-After)."""
 
 
-def _draw(view: View) -> bytes:
-    # Imported when a picture is first drawn: most requests never draw one.
-    from components.map import preview_image
+def _plain(value):
+    """numpy values in a picture's inputs, as JSON (json.dumps' `default`)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def _picture(view: View) -> dict:
+    """Everything that is drawn in the picture of `view` (components.map.preview_image.render's arguments)."""
     from components.map.bounds import view_bounds
     from components.map.figures import format_measure_many
     from components.map.summary import compute, map_caption, view_summary
@@ -207,13 +221,87 @@ def _draw(view: View) -> bytes:
     top = float(result["data"].get("zmax") or 0) if result["data"].get("locations") else 0.0
     low, high = format_measure_many(pd.Series([0.0, top]), view.measure, view.lang).tolist()
     unit = "" if view.measure == "count" else " ($)"
-    return preview_image.render(
-        view.level, result["no_data"], result["data"], result["points"], bounds=view_bounds(view),
+    return dict(
+        level=view.level, no_data=result["no_data"], data=result["data"], points=result["points"],
+        bounds=view_bounds(view),
         focus=[("region", view.filters.regions), ("mrc", view.filters.mrcs), ("alliance", view.filters.alliances)],
         title=caption["title"], summary=view_summary(view, result["headline"], result["agg"]),
         measure_label=t(f"measure_{view.measure}", view.lang) + unit, low_label=low, high_label=high,
         no_data_label=t("no_data", view.lang),
         source=" · ".join([SITE_TITLE[1 if view.lang == "en" else 0], *layers.attribution_lines()]))
+
+
+def _key(picture: dict) -> str:
+    text = json.dumps(picture, sort_keys=True, default=_plain, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cached(view: View) -> bytes | None:
+    """The picture of `view` if it was drawn (or one showing exactly the same), without computing."""
+    with _KEYS_LOCK:
+        key = _KEYS.get(view_to_query(view))
+    return IMAGES.get(key) if key else None
+
+
+def nearby_views(view: View) -> list[View]:
+    """Views whose picture may stand in for `view`'s, nearest first: without the search words, then
+    without any filter (the same measure and level), then the default view in its language."""
+    return [replace(view, filters=replace(view.filters, text="")),
+            View(level=view.level, measure=view.measure, lang=view.lang), View(lang=view.lang)]
+
+
+def view_image(view: View, client: str = "") -> tuple[bytes, bool]:
+    """(the PNG of `view`, True) — or (a nearby view's PNG, False) when drawing it now is not
+    possible: another picture is being drawn in this process, or `client` drew its share of them this
+    minute. PreviewBusy when no nearby picture exists either. Never waits for another drawing, and
+    computes nothing for a request that may not draw (the cache is first asked by the view's query)."""
+    cached = _cached(view)
+    if cached is not None:
+        return cached, True
+    if _take_share(client):
+        if _DRAWING.acquire(blocking=False):
+            try:
+                picture = _picture(view)  # a few milliseconds: the figures are cached per view
+                key = _key(picture)
+                with _KEYS_LOCK:
+                    _KEYS[view_to_query(view)] = key
+                cached = IMAGES.get(key)  # the same picture under other words (a search matching nothing…)
+                if cached is not None:
+                    _give_back_share(client)
+                else:
+                    cached = _draw(picture)
+                    IMAGES.put(key, cached)
+            finally:
+                _DRAWING.release()
+            return cached, True
+        _give_back_share(client)
+    for nearby in nearby_views(view):
+        stand_in = _cached(nearby)
+        if stand_in is not None:
+            return stand_in, False
+    raise PreviewBusy()
+
+
+def _take_share(client: str) -> bool:
+    """Count one drawing for `client`, unless it already had DRAWINGS_PER_CLIENT this minute."""
+    with _KEYS_LOCK:
+        drawn = _DRAWN_BY.get(client, 0)
+        if drawn >= DRAWINGS_PER_CLIENT:
+            return False
+        _DRAWN_BY[client] = drawn + 1  # the window restarts at each drawing: a steady robot stays held
+        return True
+
+
+def _give_back_share(client: str) -> None:
+    with _KEYS_LOCK:
+        if _DRAWN_BY.get(client):
+            _DRAWN_BY[client] -= 1
+
+
+def _draw(picture: dict) -> bytes:
+    from components.map import preview_image  # imported when a picture is first drawn
+
+    return preview_image.render(**picture)
 
 
 # ---------------------------------------------------------------- robots.txt and sitemap.xml
@@ -260,7 +348,7 @@ def register(app) -> None:
             return original(**kwargs)
         kwargs["title"] = html.escape(item.title, quote=False)
         # After Dash's own (charset first, as HTML wants it within the first bytes).
-        kwargs["metas"] = kwargs.get("metas", "") + "\n" + meta_tags(item, canonical_url(request), request.url_root)
+        kwargs["metas"] = kwargs.get("metas", "") + "\n" + meta_tags(item, canonical_url(request), public_url.root(request))
         page = original(**kwargs)
         # The page's language from the first byte (robots and screen readers read it before any script).
         return page.replace('<html lang="fr">', '<html lang="en">', 1) if item.lang == "en" else page
@@ -270,17 +358,24 @@ def register(app) -> None:
     @server.get(IMAGE_PATH)
     def preview_png():
         view, _ = view_from_query(_args(flask.request.args))
-        response = flask.Response(view_image(view), mimetype="image/png")
-        response.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"
+        try:
+            image, own = view_image(view, flask.request.remote_addr or "")
+        except PreviewBusy:
+            response = flask.Response(status=503, mimetype="text/plain")
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        response = flask.Response(image, mimetype="image/png")
+        response.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE if own else NEARBY_MAX_AGE}"
         return response
 
     @server.get("/robots.txt")
     def robots():
-        return flask.Response(robots_txt(flask.request.url_root), mimetype="text/plain")
+        return flask.Response(robots_txt(public_url.root()), mimetype="text/plain")
 
     @server.get("/sitemap.xml")
     def sitemap():
-        response = flask.Response(sitemap_xml(flask.request.url_root), mimetype="application/xml")
+        response = flask.Response(sitemap_xml(public_url.root()), mimetype="application/xml")
         response.headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE_SITEMAP}"
         return response
 

@@ -20,6 +20,7 @@ from flask_compress import Compress
 import config
 from components.urls import EMBED_PATH
 from data.spreadsheet import MAX_FILE_BYTES
+from web import public_url
 from web.byte_cache import ByteLRU
 
 if TYPE_CHECKING:
@@ -63,6 +64,17 @@ EMBED_FRAME_ANCESTORS = "*"
 # A new file gets a new URL, so browsers may keep these for a year without asking again.
 IMMUTABLE = "public, max-age=31536000, immutable"
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/layers/")
+# What a browser or a shared cache may keep of every other answer (docs/OPERATIONS.md, « Cache »):
+# - the same for every visitor (pages, Dash's layout and dependencies, the API): kept briefly, then
+#   asked again with its ETag (a 304 costs no body);
+# - made for one visitor (callback answers, anything under PER_VISITOR_PREFIXES, any answer that
+#   sets a cookie) and every error: never stored;
+# - a route that says its own policy (layers, previews, sitemap, /healthz, the API) keeps it.
+PUBLIC_SHORT = "public, max-age=60"
+API_DEFAULT = "public, max-age=300"
+NO_STORE = "no-store"
+PER_VISITOR_PREFIXES = ("/_dash-update-component", "/publier")
+_ENCODING_SUFFIXES = (":br", ":gzip", ":deflate", ":zstd")  # flask-compress appends one to an ETag
 
 # Compressed bodies kept per worker process, so a 4 MB plotly.js is compressed once, not for
 # every new visitor. Only static files are stored, under a key that changes with their content.
@@ -186,6 +198,7 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
     `CARTE_FRAME_ANCESTORS` is malformed, so a bad deployment setting stops the start-up.
     """
     ancestors = frame_ancestors()
+    public_url.configured()  # a malformed CARTE_PUBLIC_URL stops the start-up too (PublicUrlError)
     if server.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # Werkzeug answers 413 above it
 
@@ -211,6 +224,7 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
         return response
 
     _setup_compression(server)
+    server.wsgi_app = head_as_get(server.wsgi_app)
 
     # Registered after flask-compress, so it runs before it (Flask runs after_request hooks in
     # reverse order): the headers are set and static bodies buffered before compression.
@@ -227,6 +241,7 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
         # No Server header here: gunicorn adds "Server: gunicorn" (no version) after the app and
         # would send both; the development server's header comes from dev_request_handler().
 
+        _cache_policy(request, response)
         if request.method in ("GET", "HEAD") and request.path.startswith(STATIC_PREFIXES) \
                 and response.status_code == 200:
             if _is_immutable(request):
@@ -241,6 +256,55 @@ def register(server: flask.Flask, app: dash.Dash | None = None, *, online_basema
             etag = headers.get("ETag", "")
             flask.g.setdefault(_CACHE_KEY, f"{request.full_path}|{etag}")
         return response
+
+
+def _cache_policy(request: flask.Request, response: flask.Response) -> None:
+    """Cache-Control (and an ETag, answered with 304 when the browser has it) for answers that are
+    not static files; see PUBLIC_SHORT above."""
+    headers = response.headers
+    path = request.path
+    if request.method not in ("GET", "HEAD") or path.startswith(PER_VISITOR_PREFIXES) or "Set-Cookie" in headers:
+        headers["Cache-Control"] = NO_STORE
+        return
+    if response.status_code >= 400:
+        headers["Cache-Control"] = NO_STORE
+        return
+    if path.startswith(STATIC_PREFIXES) or response.status_code != 200 or response.is_streamed:
+        return
+    if "Cache-Control" not in headers:
+        headers["Cache-Control"] = API_DEFAULT if path.startswith("/api/") else PUBLIC_SHORT
+    if "ETag" not in headers and headers["Cache-Control"].startswith("public"):
+        response.add_etag()
+        etag, _ = response.get_etag()
+        sent = {_without_encoding(tag) for tag in request.if_none_match.as_set()}
+        if etag in sent or request.if_none_match.star_tag:
+            response.status_code = 304
+            response.set_data(b"")
+            headers.pop("Content-Length", None)
+
+
+def _without_encoding(tag: str) -> str:
+    """An ETag the browser got from a compressed answer, as it was before compression."""
+    for suffix in _ENCODING_SUFFIXES:
+        if tag.endswith(suffix):
+            return tag[:-len(suffix)]
+    return tag
+
+
+def head_as_get(wsgi_app):
+    """`wsgi_app` answering HEAD exactly as GET (same status and headers, Content-Length included),
+    without the body. Some views write their page for GET only (the first paint of `/`), so a HEAD
+    reaching them got another page's headers."""
+    def application(environ, start_response):
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return wsgi_app(environ, start_response)
+        environ["REQUEST_METHOD"] = "GET"
+        result = wsgi_app(environ, start_response)
+        if hasattr(result, "close"):
+            result.close()
+        return []
+
+    return application
 
 
 def dev_request_handler() -> type:
