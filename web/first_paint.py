@@ -255,7 +255,10 @@ def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignore
         if component_id == ids.RANKING:
             # The same room as the bar chart (its height is in its figure); the table below has the figures.
             height = component.figure["layout"]["height"] if component.figure else 0
-            return f'<div class="ranking fp-ranking" style="height: {int(height or 0)}px" aria-hidden="true"></div>'
+            # A ranking the page hides (nothing to rank: its style says display none) takes no room either.
+            style = static_html.style_text({"height": f"{int(height or 0)}px",
+                                            **(getattr(component, "style", None) or {})})
+            return f'<div class="ranking fp-ranking" style="{html.escape(style)}" aria-hidden="true"></div>'
         if how != LINKS or not isinstance(component_id, str):
             return None
         if component_id in (ids.LEVEL, ids.MEASURE):
