@@ -14,7 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
@@ -123,6 +123,22 @@ def pick_place(clicks):
         raise PreventUpdate
     level, regions, mrcs = chosen
     return (level if level == "mrc" else no_update), regions, mrcs, "", None
+
+
+# After a tap, the map's panel comes into view: on a phone it is far above the search box. (Output: a prop nothing else
+# writes; the callback only scrolls.)
+clientside_callback(
+    """function (clicks) {
+        var tapped = (clicks || []).some(function (n) { return n > 0; });
+        var map = document.getElementById('""" + ids.MAP + """');
+        var panel = map && map.closest('section');
+        if (tapped && panel && panel.getBoundingClientRect().top < 0) {
+            panel.scrollIntoView({block: 'start'});
+        }
+        return window.dash_clientside.no_update;
+    }""",
+    Output(ids.PLACE_RESULTS, "title"), Input({"type": PICK, "index": ALL}, "n_clicks"), prevent_initial_call=True,
+)
 
 
 def mrc_options(search: object, chosen: object, lang: str, default: list[dict]) -> list[dict]:
