@@ -26,6 +26,7 @@ from components.urls import PLACES_PATH
 from data import metrics
 from data.metrics import Filters
 from geo import places
+from geo.names import fold
 from texts.catalogs import gettext
 
 PICK = "place-pick"  # pattern-matching id type of a place's button: {"type": PICK, "index": "mrc:<id>"}
@@ -143,7 +144,8 @@ clientside_callback(
 
 def mrc_options(search: object, chosen: object, lang: str, default: list[dict]) -> list[dict]:
     """The MRC list's options for what is typed in it: the MRC of each matching municipality or MRC, under the
-    words « Saint-Jérôme → MRC La Rivière-du-Nord (Laurentides) », and the chosen MRC (still shown as chosen)."""
+    words « Saint-Jérôme → MRC La Rivière-du-Nord (Laurentides) », then the MRC whose label holds the words
+    (its region's name), and the chosen MRC (still shown as chosen)."""
     query = places.clean_query(search)
     if len(query) < MIN_CHARACTERS:
         return default
@@ -153,6 +155,11 @@ def mrc_options(search: object, chosen: object, lang: str, default: list[dict]) 
         # `search` is what the list filters on in the browser: the typed words themselves, so that « St-Jérôme »
         # keeps « Saint-Jérôme → … » on screen.
         options.setdefault(place.mrc_id, {"label": place_label(place, lang), "value": place.mrc_id, "search": query})
+    # As before: an MRC whose label holds the words (« Lanaudière » lists the MRC of Lanaudière).
+    folded = fold(query)
+    for option in default:
+        if folded in fold(option["label"]):
+            options.setdefault(option["value"], {**option, "search": query})
     by_id = {option["value"]: option for option in default}
     for mrc_id in clean_choices(chosen, "mrc"):
         options.setdefault(mrc_id, {**by_id[mrc_id], "search": query})
