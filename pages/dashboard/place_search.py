@@ -20,14 +20,13 @@ from dash.exceptions import PreventUpdate
 from components import ids
 from components.i18n import clean_lang, plural
 from components.own_file import upload
-from components.place_links import place_label
+from components.place_links import place_label, place_words
 from components.state import clean_choices, known_ids
 from components.urls import PLACES_PATH
 from data import metrics
 from data.metrics import Filters
 from geo import places
 from geo.names import fold
-from texts.catalogs import gettext
 
 PICK = "place-pick"  # pattern-matching id type of a place's button: {"type": PICK, "index": "mrc:<id>"}
 SHOWN = 6  # buttons under the search box; the rest is one link away (/lieu lists them all)
@@ -35,9 +34,6 @@ MRC_OPTIONS = 20  # options of the MRC list for a typed name
 MIN_CHARACTERS = 2  # « s » would list half of Québec
 MRC_KINDS = ("municipality", "mrc")
 
-
-def _say(key: str, lang: str, **values) -> str:
-    return gettext(f"places.{key}", lang).format(**values)
 
 
 def _target_key(place: places.Place) -> str:
@@ -72,15 +68,15 @@ def results(text: object, lang: str, projects: pd.DataFrame | None) -> list:
     if found.found:
         buttons, count = _buttons(found.places, lang)
         hidden = count - len(buttons.children) + (found.total - len(found.places))  # beyond MAX_LIMIT too
-        return [html.P(_say("pick", lang), className="place-note"), buttons,
+        return [html.P(place_words("pick", lang), className="place-note"), buttons,
                 _all_places_link(query, lang, hidden) if hidden > 0 else None]
     if projects is not None and metrics.filter_mask(projects, Filters(text=query)).any():
         return []  # a project's words, not a place: the project search answers
-    out = [html.P(_say("map_none", lang, query=query), className="place-note"),
-           html.P(_say("map_try", lang), className="place-note")]
+    out = [html.P(place_words("map_none", lang, query=query), className="place-note"),
+           html.P(place_words("map_try", lang), className="place-note")]
     if found.suggestions:
         buttons, _ = _buttons(found.suggestions, lang)
-        out += [html.P(_say("did_you_mean", lang), className="place-note"), buttons]
+        out += [html.P(place_words("did_you_mean", lang), className="place-note"), buttons]
     return out
 
 
