@@ -80,7 +80,11 @@ def page(query: object, lang: str) -> tuple[str | None, str]:
             more = plural("places_more", found.total - len(found.places), lang)
     else:
         sentences += [place_words("none", lang, query=found.query), place_words("try", lang)]
-        links = _links(found.suggestions, lang)
+        # One suggestion per territory: « Rimouski » the town and Rimouski-Neigette lead to the same map.
+        first_per_territory: dict[tuple[str, str], places.Place] = {}
+        for place in found.suggestions:
+            first_per_territory.setdefault(place.target, place)
+        links = _links(tuple(first_per_territory.values()), lang)
         did_you_mean = place_words("did_you_mean", lang) if links else ""
     html = _PAGE.render(
         lang=lang, title=f"{place_words('page_title', lang)} — {gettext('ui.title', lang)}", stylesheet=STYLESHEET,
