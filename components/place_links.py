@@ -13,7 +13,8 @@ from geo.places import Place
 from texts.catalogs import gettext
 
 
-def _say(key: str, lang: str, **values) -> str:
+def place_words(key: str, lang: str, **values) -> str:
+    """A sentence of the place search (catalog « places.<key> »), with its {placeholders} filled."""
     return gettext(f"places.{key}", lang).format(**values)
 
 
@@ -21,11 +22,12 @@ def place_label(place: Place, lang: str) -> str:
     """« Saint-Jérôme → MRC La Rivière-du-Nord (Laurentides) », « MRC Les Moulins (Lanaudière) »,
     « Gatineau, territoire équivalent à une MRC (Outaouais) », « Région Estrie (05) »."""
     if place.kind == "region":
-        return _say("region", lang, name=place.region_name, code=place.region_code)
-    territory = _say("te" if place.mrc_type == "TE" else "mrc", lang, mrc=place.mrc_name, region=place.region_name)
+        return place_words("region", lang, name=place.region_name, code=place.region_code)
+    territory = place_words("te" if place.mrc_type == "TE" else "mrc", lang, mrc=place.mrc_name,
+                            region=place.region_name)
     if place.name == place.mrc_name:
         return territory
-    return _say("leads_to", lang, name=place.name, territory=territory)
+    return place_words("leads_to", lang, name=place.name, territory=territory)
 
 
 def map_query(place: Place, lang: str) -> str:

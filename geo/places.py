@@ -122,13 +122,15 @@ class _Entry:
     loose: str  # compact key without the leading article
     words: tuple[str, ...]  # compact keys of the name from each of its words on (« jerome » in saint jerome)
     place: Place
+    haystack: str = ""  # every key above, joined: a typed key that is in none of them cannot match (fast reject)
 
 
 def _entry(name: str, place: Place) -> _Entry:
     spaced = _spaced(name)
     words = spaced.split()
-    return _Entry(_compact(spaced), _compact(_ARTICLE.sub("", spaced, count=1)),
-                  tuple(_compact(" ".join(words[i:])) for i in range(1, len(words))), place)
+    key, loose = _compact(spaced), _compact(_ARTICLE.sub("", spaced, count=1))
+    suffixes = tuple(_compact(" ".join(words[i:])) for i in range(1, len(words)))
+    return _Entry(key, loose, suffixes, place, "|".join((key, loose, *suffixes)))
 
 
 @lru_cache(maxsize=None)
@@ -196,7 +198,7 @@ def search(text: object, limit: int = DEFAULT_LIMIT, kinds: tuple[str, ...] = KI
     scored = []
     seen: set[tuple] = set()
     for entry in _index():
-        if entry.place.kind not in kinds:
+        if entry.place.kind not in kinds or not any(k in entry.haystack for k in loose):  # `loose` holds `whole`
             continue
         score = _score(entry, whole, loose)
         if score is not None:

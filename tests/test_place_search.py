@@ -75,5 +75,8 @@ def test_the_mrc_list_offers_the_mrc_of_a_typed_town_and_keeps_the_chosen_ones()
                           "search": "st-jerome"}
     assert [o["value"] for o in options] == ["la-riviere-du-nord", "les-moulins"]
     assert place_search.mrc_options("", [], "fr", default) is default
+    # a region's name still lists its MRC, as the plain list did
+    lanaudiere = place_search.mrc_options("Lanaudi", [], "fr", default)
+    assert {o["value"] for o in lanaudiere} >= {"les-moulins", "d-autray", "matawinie"}
     assert place_search.mrc_options("x" * 10_000, [], "fr", default) == []  # bounded, and nothing near
-    assert len(place_search.mrc_options("saint", [], "fr", default)) <= place_search.MRC_OPTIONS
+    assert len(place_search.mrc_options("saint", [], "fr", default)) <= place_search.MRC_OPTIONS + len(default)

@@ -87,6 +87,9 @@ def test_the_page_in_english_is_in_english(client):
     text = _visible_text(_get(client, q="Rimousky", lang="en").get_data(as_text=True))
     assert "No municipality, MRC or region is called « Rimousky »" in text and "Did you mean" in text
     assert "Vérifiez" not in text and "Retour" not in text
+    # one suggestion per territory: the town of Rimouski and its MRC lead to the same map
+    links = _links(_get(client, q="Rimousky").get_data(as_text=True))
+    assert links == [("/?level=mrc&mrc=rimouski-neigette", "Rimouski → MRC Rimouski-Neigette (Bas-Saint-Laurent)")]
 
 
 def test_an_empty_search_shows_the_form_and_how_to_use_it(client):

@@ -14,7 +14,7 @@ from flask import Flask, Response, redirect, request
 from jinja2 import Environment
 
 from components.i18n import clean_lang, plural
-from components.place_links import map_href, page_href, place_label
+from components.place_links import map_href, page_href, place_label, place_words
 from components.urls import PLACES_PATH
 from geo import places
 from texts.catalogs import gettext
@@ -58,9 +58,6 @@ _PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
 """)
 
 
-def _say(key: str, lang: str, **values) -> str:
-    return gettext(f"places.{key}", lang).format(**values)
-
 
 def _links(found: tuple[places.Place, ...], lang: str) -> list[dict]:
     return [{"label": place_label(p, lang), "href": map_href(p, lang), "page": page_href(p, lang)} for p in found]
@@ -75,22 +72,26 @@ def page(query: object, lang: str) -> tuple[str | None, str]:
         return map_href(next(p for p in found.places if p.target == target), lang), ""
     sentences, links, did_you_mean, more = [], [], "", ""
     if not found.query:
-        sentences.append(_say("intro", lang))
+        sentences.append(place_words("intro", lang))
     elif found.found:
         sentences.append(plural("places_found", found.total, lang, query=found.query))
         links = _links(found.places, lang)
         if found.total > len(found.places):
             more = plural("places_more", found.total - len(found.places), lang)
     else:
-        sentences += [_say("none", lang, query=found.query), _say("try", lang)]
-        links = _links(found.suggestions, lang)
-        did_you_mean = _say("did_you_mean", lang) if links else ""
+        sentences += [place_words("none", lang, query=found.query), place_words("try", lang)]
+        # One suggestion per territory: « Rimouski » the town and Rimouski-Neigette lead to the same map.
+        first_per_territory: dict[tuple[str, str], places.Place] = {}
+        for place in found.suggestions:
+            first_per_territory.setdefault(place.target, place)
+        links = _links(tuple(first_per_territory.values()), lang)
+        did_you_mean = place_words("did_you_mean", lang) if links else ""
     html = _PAGE.render(
-        lang=lang, title=f"{_say('page_title', lang)} — {gettext('ui.title', lang)}", stylesheet=STYLESHEET,
-        home="/?lang=en" if lang == "en" else "/", site=gettext("ui.title", lang), heading=_say("heading", lang),
-        action=PATH, field=_say("field", lang), query=found.query, max_query=places.MAX_QUERY,
-        submit=_say("submit", lang), sentences=sentences, links=links, did_you_mean=did_you_mean,
-        page_word=_say("page_link", lang), more=more, back=_say("back", lang))
+        lang=lang, title=f"{place_words('page_title', lang)} — {gettext('ui.title', lang)}", stylesheet=STYLESHEET,
+        home="/?lang=en" if lang == "en" else "/", site=gettext("ui.title", lang), heading=place_words("heading", lang),
+        action=PATH, field=place_words("field", lang), query=found.query, max_query=places.MAX_QUERY,
+        submit=place_words("submit", lang), sentences=sentences, links=links, did_you_mean=did_you_mean,
+        page_word=place_words("page_link", lang), more=more, back=place_words("back", lang))
     return None, html
 
 

@@ -35,6 +35,8 @@ def warm(app: dash.Dash) -> float:
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"préchauffage : {path} a répondu {response.status_code}")
+    if client.get("/lieu?q=Rimousky").status_code != 200:  # the place index and its fuzzy choices (geo.places)
+        raise RuntimeError("préchauffage : /lieu n'a pas répondu 200")
     for query in FIRST_QUERIES:
         to_json_plotly(dashboard.layout(**query))  # page built (and cached), encoders imported
         view, _ = view_from_query(query)

@@ -14,19 +14,19 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
 from components.i18n import clean_lang, plural
 from components.own_file import upload
-from components.place_links import place_label
+from components.place_links import place_label, place_words
 from components.state import clean_choices, known_ids
 from components.urls import PLACES_PATH
 from data import metrics
 from data.metrics import Filters
 from geo import places
-from texts.catalogs import gettext
+from geo.names import fold
 
 PICK = "place-pick"  # pattern-matching id type of a place's button: {"type": PICK, "index": "mrc:<id>"}
 SHOWN = 6  # buttons under the search box; the rest is one link away (/lieu lists them all)
@@ -34,9 +34,6 @@ MRC_OPTIONS = 20  # options of the MRC list for a typed name
 MIN_CHARACTERS = 2  # « s » would list half of Québec
 MRC_KINDS = ("municipality", "mrc")
 
-
-def _say(key: str, lang: str, **values) -> str:
-    return gettext(f"places.{key}", lang).format(**values)
 
 
 def _target_key(place: places.Place) -> str:
@@ -71,15 +68,15 @@ def results(text: object, lang: str, projects: pd.DataFrame | None) -> list:
     if found.found:
         buttons, count = _buttons(found.places, lang)
         hidden = count - len(buttons.children) + (found.total - len(found.places))  # beyond MAX_LIMIT too
-        return [html.P(_say("pick", lang), className="place-note"), buttons,
+        return [html.P(place_words("pick", lang), className="place-note"), buttons,
                 _all_places_link(query, lang, hidden) if hidden > 0 else None]
     if projects is not None and metrics.filter_mask(projects, Filters(text=query)).any():
         return []  # a project's words, not a place: the project search answers
-    out = [html.P(_say("map_none", lang, query=query), className="place-note"),
-           html.P(_say("map_try", lang), className="place-note")]
+    out = [html.P(place_words("map_none", lang, query=query), className="place-note"),
+           html.P(place_words("map_try", lang), className="place-note")]
     if found.suggestions:
         buttons, _ = _buttons(found.suggestions, lang)
-        out += [html.P(_say("did_you_mean", lang), className="place-note"), buttons]
+        out += [html.P(place_words("did_you_mean", lang), className="place-note"), buttons]
     return out
 
 
@@ -125,9 +122,26 @@ def pick_place(clicks):
     return (level if level == "mrc" else no_update), regions, mrcs, "", None
 
 
+# After a tap, the map's panel comes into view: on a phone it is far above the search box. (Output: a prop nothing else
+# writes; the callback only scrolls.)
+clientside_callback(
+    """function (clicks) {
+        var tapped = (clicks || []).some(function (n) { return n > 0; });
+        var map = document.getElementById('""" + ids.MAP + """');
+        var panel = map && map.closest('section');
+        if (tapped && panel && panel.getBoundingClientRect().top < 0) {
+            panel.scrollIntoView({block: 'start'});
+        }
+        return window.dash_clientside.no_update;
+    }""",
+    Output(ids.PLACE_RESULTS, "title"), Input({"type": PICK, "index": ALL}, "n_clicks"), prevent_initial_call=True,
+)
+
+
 def mrc_options(search: object, chosen: object, lang: str, default: list[dict]) -> list[dict]:
     """The MRC list's options for what is typed in it: the MRC of each matching municipality or MRC, under the
-    words « Saint-Jérôme → MRC La Rivière-du-Nord (Laurentides) », and the chosen MRC (still shown as chosen)."""
+    words « Saint-Jérôme → MRC La Rivière-du-Nord (Laurentides) », then the MRC whose label holds the words
+    (its region's name), and the chosen MRC (still shown as chosen)."""
     query = places.clean_query(search)
     if len(query) < MIN_CHARACTERS:
         return default
@@ -137,6 +151,11 @@ def mrc_options(search: object, chosen: object, lang: str, default: list[dict]) 
         # `search` is what the list filters on in the browser: the typed words themselves, so that « St-Jérôme »
         # keeps « Saint-Jérôme → … » on screen.
         options.setdefault(place.mrc_id, {"label": place_label(place, lang), "value": place.mrc_id, "search": query})
+    # As before: an MRC whose label holds the words (« Lanaudière » lists the MRC of Lanaudière).
+    folded = fold(query)
+    for option in default:
+        if folded in fold(option["label"]):
+            options.setdefault(option["value"], {**option, "search": query})
     by_id = {option["value"]: option for option in default}
     for mrc_id in clean_choices(chosen, "mrc"):
         options.setdefault(mrc_id, {**by_id[mrc_id], "search": query})

@@ -47,6 +47,9 @@ def test_a_town_typed_in_the_search_box_takes_a_phone_to_its_mrc_in_one_tap(phon
     assert box.input_value() == ""  # the text named a place, not a project
     assert "La Rivière-du-Nord" in page.locator("#filter-mrc").inner_text()  # the MRC filter is set
     page.wait_for_function("() => document.querySelector('#place-results').children.length === 0")
+    # the map comes back into view, so the visitor sees where the tap led
+    page.wait_for_function("() => { const r = document.getElementById('map').getBoundingClientRect();"
+                           " return r.top > -5 && r.bottom < window.innerHeight + 5; }")
     page.screenshot(path=str(ARTIFACTS / "places-map-picked-375.png"))
     assert not errors
 
