@@ -17,7 +17,7 @@ from shapely.geometry import shape
 from components.state import View
 from geo import layers
 
-MIN_SPAN = (1.6, 0.9)  # degrees of longitude and latitude shown at least around the view's territories
+MIN_SPAN = (2.4, 1.2)  # degrees of longitude and latitude shown at least around the view's territories
 # Room added on each side, as a share of the territories' own box: enough for the neighbours to be
 # recognised (Lanaudière with Montréal, the Laurentides and the Mauricie around it), not so much that
 # the chosen territory becomes small.

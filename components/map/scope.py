@@ -4,6 +4,8 @@ ranks and what the territory export lists. The map itself still colours the rest
 them, as context."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from data.metrics import Filters
@@ -15,6 +17,12 @@ def territories_kept(level: str, filters: Filters) -> pd.Index | None:
     layer's order; None when no geographic filter is set (all of them)."""
     if not (filters.regions or filters.mrcs or filters.alliances):
         return None
+    return _kept(level, filters.regions, filters.mrcs, filters.alliances)
+
+
+@lru_cache(maxsize=1024)  # a filter change must not redo this (the browser's lists are bounded: state.MAX_CHOICES)
+def _kept(level: str, regions: tuple[str, ...], mrcs: tuple[str, ...], alliances: tuple[str, ...]) -> pd.Index:
+    filters = Filters(regions=regions, mrcs=mrcs, alliances=alliances)
     mrc = layers.territories("mrc")
     keep = pd.Series(True, index=mrc.index)
     if filters.regions:
