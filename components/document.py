@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+import dash
 import pandas as pd
 from dash import html
+from dash.exceptions import MissingCallbackContextException
 
 import geo
-from components.i18n import TEXT, t, text
+from components.i18n import TEXT, clean_lang, t, text
 from data import load
 from geo import layers
 from texts.catalogs import Messages
@@ -94,6 +96,25 @@ def data_as_of() -> str | None:
 
 # ---------------------------------------------------------------- page frame
 
+def title_lang(lang: str | None = None) -> str:
+    """The language of a page's tab title. web/previews.py passes it; Dash's router calls a page's
+    `title` with the path's variables only (never the query), so there it is read from the address the
+    router callback is answering, else an English page's tab would turn French once routed."""
+    if lang is not None:
+        return clean_lang(lang)
+    try:
+        search = dash.ctx.inputs.get("_pages_location.search") or ""
+    except MissingCallbackContextException:
+        return "fr"
+    values = parse_qs(str(search).lstrip("?")).get("lang") or [None]
+    return clean_lang(values[-1])
+
+
+def site_title(lang: str | None = None, **_) -> str:
+    """The site's name as a tab title, in the page's language (the map, the embed)."""
+    return SITE_TITLE[1 if title_lang(lang) == "en" else 0]
+
+
 def page_frame(lang: str, path: str, children: list, css: str = "", demo: bool = False) -> html.Div:
     """Header with navigation (hidden in print), the page's content, and a source line at the bottom.
 
@@ -121,7 +142,7 @@ def page_frame(lang: str, path: str, children: list, css: str = "", demo: bool =
             *children,
             # Inside <main>, not a <footer>: the page template already has the document's one footer
             # landmark, and every piece of content belongs to a landmark.
-            html.Div([html.P(source), html.P(" · ".join(layers.attribution_lines()))], className="print-source"),
+            html.Div([html.P(source), html.P(" · ".join(layers.attribution_lines(lang=lang)))], className="print-source"),
         ], id="main", className=f"doc-page {css}".strip()),
     ], className="page doc", lang=lang)
 

@@ -34,7 +34,7 @@ from dash import (
 from components import ids
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.document import SITE_TITLE, kind_label
+from components.document import kind_label, site_title, title_lang
 from components.i18n import clean_lang, money, money_cents, number, plural, text
 from components.own_file import own_data
 from components.page_links import COMPARE_LEVELS, COMPARE_PATH, clean_id, clean_level, compare_href, compare_query
@@ -44,6 +44,7 @@ from components.territory.projects import counted_mask, territory_projects, them
 from components.words.dropdowns import dropdown_labels
 from components.words.page_text import with_shared
 from data import metrics
+from data.periods import period_text
 from data.schema import REFERENCE_DIR
 from geo import layers
 from geo.names import fold
@@ -200,7 +201,7 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
         url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
         body.append(html.Tr([
             html.Td(cycles.get(row.cycle, row.cycle)), html.Td(kind),
-            html.Td(row.period if isinstance(row.period, str) else ""),
+            html.Td(period_text(row.period, lang) or ""),
             html.Td(money(row.amount, lang), className="cmp-amount"),
             html.Td(html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"),
         ]))
@@ -291,4 +292,9 @@ clientside_callback(ClientsideFunction("carte_presentation", "sync_query"),
                     Output(URL_SYNC, "data"), Input(QUERY, "data"), prevent_initial_call=True)
 
 
-dash.register_page(__name__, path=PATH, layout=layout, title="Comparer deux territoires — " + SITE_TITLE[0])
+def title(lang: str | None = None, **_) -> str:
+    lang = title_lang(lang)
+    return tr("title", lang) + " — " + site_title(lang)
+
+
+dash.register_page(__name__, path=PATH, layout=layout, title=title)

@@ -24,6 +24,7 @@ from components.document import (
     page_frame,
     source_link,
     table,
+    title_lang,
 )
 from components.i18n import clean_lang, number, plural, text
 from components.words.page_text import with_shared
@@ -42,8 +43,8 @@ PROSE = "methodology"  # texts/prose/<lang>/methodology.md: the words; this modu
 _TEXT = with_shared(Messages("methodology"))
 
 
-def title(**_) -> str:
-    return _TEXT["page_title"][0]
+def title(lang: str | None = None, **_) -> str:
+    return _t("page_title", title_lang(lang))
 
 
 def _t(key: str, lang: str, **values) -> str:
@@ -164,7 +165,7 @@ def blocks(lang: str) -> dict[str, object]:
         "kinds": _kinds(lang),
         "known_gaps": html.Ul([html.Li(gap) for gap in known_gaps(lang)]),
         "changelog": _changes(lang),
-        "sources": html.Ul([html.Li(line) for line in layers.attribution_lines()]),
+        "sources": html.Ul([html.Li(line) for line in layers.attribution_lines(lang=lang)]),
     }
 
 

@@ -33,7 +33,7 @@ def upload_file(kind: str, data: Dataset, view, file_name: str) -> dict:
     chosen = metrics.filter_projects(data.projects, view.effective_filters())
     what, fmt = kind.split("_")
     if what == "projects":
-        table, sheet = export.project_table(chosen, view.lang), "Projets"
+        table, sheet = export.project_table(chosen, view.lang), export.sheet_name("projects", view.lang)
         stem = "projets"
     else:
         # one cycle's envelopes, as on the page and in the API
@@ -41,7 +41,7 @@ def upload_file(kind: str, data: Dataset, view, file_name: str) -> dict:
         mask = metrics.filter_mask(data.projects, view.effective_filters())
         agg = export.ranked_territories(metrics.aggregate(data.projects, view.level, data.envelopes,
                                                           envelope_cycle=cycle, mask=mask), view.measure)
-        table, sheet = export.territory_table(agg, view.level, view.lang, envelope_cycle=cycle), "Territoires"
+        table, sheet = export.territory_table(agg, view.level, view.lang, envelope_cycle=cycle), export.sheet_name("territories", view.lang)
         stem = f"territoires-{view.level}"
     base = file_name.rsplit(".", 1)[0][:60] or "fichier"
     name = f"{stem}-{base}.{fmt}"
