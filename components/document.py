@@ -16,7 +16,7 @@ from dash import html
 from dash.exceptions import MissingCallbackContextException
 
 import geo
-from components.i18n import TEXT, clean_lang, t, text
+from components.i18n import TEXT, clean_lang, plural, t, text
 from data import load
 from geo import layers
 from texts.catalogs import Messages
@@ -28,6 +28,7 @@ GEO_REFERENCE_DIR = Path(geo.__file__).resolve().parent / "reference"
 CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
                      "source_url", "note")
 SITE_TITLE = TEXT["title"]
+FOLD_AFTER_ROWS = 3  # a longer table folds on a phone (assets/table_fold.js)
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _SITE = {"site": SITE_TITLE}
 
@@ -149,11 +150,18 @@ def page_frame(lang: str, path: str, children: list, css: str = "", demo: bool =
 
 
 def table(headers: list[str], rows: list[list], numeric: set[int] = frozenset(), caption: str | None = None,
-          css: str = "") -> html.Div:
-    """A plain HTML table (in a box that scrolls sideways on a phone); `numeric` columns are right-aligned."""
+          css: str = "", lang: str = "fr") -> html.Div:
+    """A plain HTML table; `numeric` columns are right-aligned. On a phone each row becomes a card of
+    « header : value » lines (assets/style.css reads each cell's `data-label`, its column's header)."""
     head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in numeric else None)
                                for i, h in enumerate(headers)]))
-    body = html.Tbody([html.Tr([html.Td(cell, className="num" if i in numeric else None) for i, cell in enumerate(row)])
+    body = html.Tbody([html.Tr([html.Td(cell, className="num" if i in numeric else None, **{"data-label": headers[i]})
+                                for i, cell in enumerate(row)])
                        for row in rows])
-    return html.Div(html.Table([html.Caption(caption) if caption else None, head, body],
-                               className=f"doc-table {css}".strip()), className="table-wrap")
+    shown = html.Table([html.Caption(caption) if caption else None, head, body], className=f"doc-table {css}".strip())
+    if len(rows) > FOLD_AFTER_ROWS:
+        # Open as written; on a phone assets/table_fold.js folds it once, so a long page of cards stays
+        # a page of headings the visitor opens one by one (and printing opens them all again).
+        shown = html.Details([html.Summary(plural("table_fold", len(rows), lang)), shown], open=True,
+                             className="table-fold")
+    return html.Div(shown, className="table-wrap")

@@ -193,20 +193,19 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
     if rows.empty:
         return html.P(tr("no_envelope", lang), className="cmp-muted")
     cycles = reference_labels("cycles", lang)
+    labels = [tr(key, lang) for key in ("col_cycle", "col_kind", "col_period", "col_amount", "col_source")]
     body = []
     for row in rows.itertuples():
         kind = kind_label(row.kind, lang)
         if row.territory_level == "alliance" and isinstance(row.territory_name, str) and row.territory_name:
             kind = f"{kind} — {row.territory_name}"
         url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
-        body.append(html.Tr([
-            html.Td(cycles.get(row.cycle, row.cycle)), html.Td(kind),
-            html.Td(period_text(row.period, lang) or ""),
-            html.Td(money(row.amount, lang), className="cmp-amount"),
-            html.Td(html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"),
-        ]))
-    head = html.Thead(html.Tr([html.Th(tr(key, lang), scope="col")
-                               for key in ("col_cycle", "col_kind", "col_period", "col_amount", "col_source")]))
+        values = [cycles.get(row.cycle, row.cycle), kind, period_text(row.period, lang) or "", money(row.amount, lang),
+                  html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"]
+        # On a phone a row is a card of « header : value » lines (assets/style.css reads data-label).
+        body.append(html.Tr([html.Td(value, className="cmp-amount" if i == 3 else None, **{"data-label": labels[i]})
+                             for i, value in enumerate(values)]))
+    head = html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))
     return html.Div([html.Div(html.Table([head, html.Tbody(body)], className="cmp-envelopes"), className="cmp-table-scroll"),
                      html.P(tr("envelopes_rule", lang), className="cmp-note")])
 

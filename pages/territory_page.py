@@ -139,7 +139,7 @@ def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.D
                   source_link(row.source_url, row.source_date, lang)]
         rows.append(cells)
     amount_column = 3 if with_mrc else 2
-    return table(headers, rows, numeric={amount_column}, css="projects")
+    return table(headers, rows, numeric={amount_column}, css="projects", lang=lang)
 
 
 def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None) -> html.Section:
@@ -167,7 +167,7 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
                                                     if isinstance(row.note, str) and row.note else [])),
                      source_link(row.source_url, row.source_date, lang)]
                     for row in group.itertuples()]
-            children += [html.H3(cycles.get(cycle_id, cycle_id)), table(headers, body, numeric={2}, css="envelopes")]
+            children += [html.H3(cycles.get(cycle_id, cycle_id)), table(headers, body, numeric={2}, css="envelopes", lang=lang)]
     children += extra or []
     return html.Section(children, className="doc-section", id="enveloppes")
 
@@ -298,7 +298,8 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         _old_plan_section(old_plan, lang),
         html.Section([html.H2(_t("mrc_list", lang)),
                       table([_t(k, lang) for k in ("col_mrc", "col_population", "col_known", "col_count",
-                                                    "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list")],
+                                                    "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list",
+                            lang=lang)],
                      className="doc-section", id="mrc"),
     ]
     return page_frame(lang, path, children, css="territory-page region-page", demo=data.demo)

@@ -283,7 +283,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
                role="status", **{"aria-live": "polite"}),
         dcc.Graph(id=ids.RANKING, figure=ranking_figure(initial["agg"], view.measure, lang),
                   config={"displayModeBar": False}, className="ranking"),
-        html.Div(territory_table(initial["agg"], view.measure, lang), id=ids.TERRITORY_TABLE),
+        html.Div(territory_table(initial["agg"], view.measure, lang), id=ids.TERRITORY_TABLE,
+                 className="territory-table-box"),  # the class, not the id: the first paint drops ids
     ], className="side-panel")
 
     table_panel = html.Section([
