@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+import dash
 import pandas as pd
 from dash import html
+from dash.exceptions import MissingCallbackContextException
 
 import geo
-from components.i18n import TEXT, t, text
+from components.i18n import TEXT, clean_lang, plural, t, text
 from data import load
 from geo import layers
 from texts.catalogs import Messages
@@ -26,6 +28,7 @@ GEO_REFERENCE_DIR = Path(geo.__file__).resolve().parent / "reference"
 CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_duplicate", "rows_dropped",
                      "source_url", "note")
 SITE_TITLE = TEXT["title"]
+FOLD_AFTER_ROWS = 3  # a longer table folds on a phone (assets/table_fold.js)
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _SITE = {"site": SITE_TITLE}
 
@@ -94,6 +97,25 @@ def data_as_of() -> str | None:
 
 # ---------------------------------------------------------------- page frame
 
+def title_lang(lang: str | None = None) -> str:
+    """The language of a page's tab title. web/previews.py passes it; Dash's router calls a page's
+    `title` with the path's variables only (never the query), so there it is read from the address the
+    router callback is answering, else an English page's tab would turn French once routed."""
+    if lang is not None:
+        return clean_lang(lang)
+    try:
+        search = dash.ctx.inputs.get("_pages_location.search") or ""
+    except MissingCallbackContextException:
+        return "fr"
+    values = parse_qs(str(search).lstrip("?")).get("lang") or [None]
+    return clean_lang(values[-1])
+
+
+def site_title(lang: str | None = None, **_) -> str:
+    """The site's name as a tab title, in the page's language (the map, the embed)."""
+    return SITE_TITLE[1 if title_lang(lang) == "en" else 0]
+
+
 def page_frame(lang: str, path: str, children: list, css: str = "", demo: bool = False) -> html.Div:
     """Header with navigation (hidden in print), the page's content, and a source line at the bottom.
 
@@ -121,18 +143,25 @@ def page_frame(lang: str, path: str, children: list, css: str = "", demo: bool =
             *children,
             # Inside <main>, not a <footer>: the page template already has the document's one footer
             # landmark, and every piece of content belongs to a landmark.
-            html.Div([html.P(source), html.P(" · ".join(layers.attribution_lines()))], className="print-source"),
+            html.Div([html.P(source), html.P(" · ".join(layers.attribution_lines(lang=lang)))], className="print-source"),
         ], id="main", className=f"doc-page {css}".strip()),
     ], className="page doc", lang=lang)
 
 
 
 def table(headers: list[str], rows: list[list], numeric: set[int] = frozenset(), caption: str | None = None,
-          css: str = "") -> html.Div:
-    """A plain HTML table (in a box that scrolls sideways on a phone); `numeric` columns are right-aligned."""
+          css: str = "", lang: str = "fr") -> html.Div:
+    """A plain HTML table; `numeric` columns are right-aligned. On a phone each row becomes a card of
+    « header : value » lines (assets/style.css reads each cell's `data-label`, its column's header)."""
     head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in numeric else None)
                                for i, h in enumerate(headers)]))
-    body = html.Tbody([html.Tr([html.Td(cell, className="num" if i in numeric else None) for i, cell in enumerate(row)])
+    body = html.Tbody([html.Tr([html.Td(cell, className="num" if i in numeric else None, **{"data-label": headers[i]})
+                                for i, cell in enumerate(row)])
                        for row in rows])
-    return html.Div(html.Table([html.Caption(caption) if caption else None, head, body],
-                               className=f"doc-table {css}".strip()), className="table-wrap")
+    shown = html.Table([html.Caption(caption) if caption else None, head, body], className=f"doc-table {css}".strip())
+    if len(rows) > FOLD_AFTER_ROWS:
+        # Open as written; on a phone assets/table_fold.js folds it once, so a long page of cards stays
+        # a page of headings the visitor opens one by one (and printing opens them all again).
+        shown = html.Details([html.Summary(plural("table_fold", len(rows), lang)), shown], open=True,
+                             className="table-fold")
+    return html.Div(shown, className="table-wrap")

@@ -32,7 +32,7 @@ OGL_CANADA_URL = "https://open.canada.ca/fr/licence-du-gouvernement-ouvert-canad
 
 
 def _words(name: str, lang: str = "fr", **values) -> str:
-    """The data package's words (catalog messages « datapackage.* »); the tables are in French."""
+    """The data package's words (catalog messages « datapackage.* ») in `lang`."""
     words = gettext(f"datapackage.{name}", lang)
     return words.format(**values) if values else words
 
@@ -124,20 +124,20 @@ def descriptor(tables: list[Table], *, demo: bool = False, lang: str = "fr") -> 
     }
 
 
-def zip_bytes(tables: list[Table], *, demo: bool = False) -> bytes:
+def zip_bytes(tables: list[Table], *, demo: bool = False, lang: str = "fr") -> bytes:
     """datapackage.json with each table's CSV beside it (relative paths), in one zip."""
     local = [Table(t.name, t.title, t.description, t.fields, t.frame) for t in tables]  # no URL: files inside
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(descriptor(local, demo=demo), ensure_ascii=False, indent=1))
+        archive.writestr("datapackage.json", json.dumps(descriptor(local, demo=demo, lang=lang), ensure_ascii=False, indent=1))
         for table in local:
             archive.writestr(table.filename, export.to_csv_bytes(table.frame))
     return buffer.getvalue()
 
 
 def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = False,
-           urls: dict[str, str] | None = None) -> list[Table]:
-    """Every downloadable table, unfiltered, in French: projects, territories at each level, envelopes.
+           urls: dict[str, str] | None = None, lang: str = "fr") -> list[Table]:
+    """Every downloadable table, unfiltered, in `lang`: projects, territories at each level, envelopes.
 
     `projects` is the table after `metrics.prepare_projects`; `urls` maps a table name to the API
     address serving the same CSV (for the descriptor served online; the zip has none)."""
@@ -146,11 +146,12 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
     urls = urls or {}
     # Two project tables, as the map shows them: the 2010–2015 plan is never added to the later cycles.
     old_plan = metrics.Filters(cycles=metrics.SEPARATE_CYCLES)
-    result = [Table("projets", _words("projects_title"), _words("projects_description"), export.PROJECT_FIELDS, export.project_table(metrics.filter_projects(projects, metrics.Filters()), "fr"),
+    result = [Table("projets", _words("projects_title", lang), _words("projects_description", lang),
+                    export.PROJECT_FIELDS, export.project_table(metrics.filter_projects(projects, metrics.Filters()), lang),
                     urls.get("projets")),
-              Table("projets-pagsis-2010-2015", _words("old_plan_title"), _words("old_plan_description"),
+              Table("projets-pagsis-2010-2015", _words("old_plan_title", lang), _words("old_plan_description", lang),
                     export.PROJECT_FIELDS,
-                    export.project_table(metrics.filter_projects(projects, old_plan), "fr"),
+                    export.project_table(metrics.filter_projects(projects, old_plan), lang),
                     urls.get("projets-pagsis-2010-2015"))]
     for level in metrics.LEVELS:
         # The envelope cycle the API's unfiltered CSV shows: the one with the most territories known.
@@ -158,10 +159,10 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
         agg = metrics.aggregate(projects, level, envelopes, envelope_cycle=cycle)
         name = f"territoires-{level}"
         result.append(Table(
-            name, _words("territories_title", level=level),
-            _words("territories_description", territories=_words(f"territories_{level}")),
+            name, _words("territories_title", lang, level=level),
+            _words("territories_description", lang, territories=_words(f"territories_{level}", lang)),
             export.territory_fields(level, cycle),
-            export.territory_table(agg, level, "fr", demo=demo, envelope_cycle=cycle), urls.get(name)))
-    result.append(Table("enveloppes", _words("envelopes_title"), _words("envelopes_description"), export.ENVELOPE_FIELDS,
-                        export.envelope_table(envelopes, "fr"), urls.get("enveloppes")))
+            export.territory_table(agg, level, lang, demo=demo, envelope_cycle=cycle), urls.get(name)))
+    result.append(Table("enveloppes", _words("envelopes_title", lang), _words("envelopes_description", lang),
+                        export.ENVELOPE_FIELDS, export.envelope_table(envelopes, lang), urls.get("enveloppes")))
     return result

@@ -27,6 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from data.metrics import DEFAULT_ENVELOPE_CYCLE, LEVELS, certainty
+from data.periods import period_text
 from data.schema import REFERENCE_DIR, vocabulary
 from geo import layers
 from texts.catalogs import Messages
@@ -350,7 +351,7 @@ def envelope_records(envelopes: pd.DataFrame, lang: str) -> pd.DataFrame:
         "mandataire": envelopes.mandataire.map(_text),
         "amount": pd.to_numeric(envelopes.amount, errors="coerce").astype(float),
         "kind": envelopes.kind.map(lambda v: _label(v, kinds)),
-        "period": envelopes.period.map(_text),
+        "period": envelopes.period.map(lambda v: _text(period_text(v, lang))),
         "description": envelopes.description.map(_text),
         "source_url": envelopes.source_url.map(_text),
         "source_date": envelopes.source_date.map(_text),
@@ -449,6 +450,15 @@ def _cell_value(value):
     if isinstance(value, (np.floating, float)):
         return float(value) if math.isfinite(value) else None
     return str(value)
+
+
+# The name of a downloaded workbook's one sheet, in the download's language.
+SHEET_NAMES = {"projects": ("Projets", "Projects"), "territories": ("Territoires", "Areas"),
+               "envelopes": ("Enveloppes", "Envelopes")}
+
+
+def sheet_name(table: str, lang: str) -> str:
+    return SHEET_NAMES[table][1 if lang == "en" else 0]
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:

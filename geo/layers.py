@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 import config
+from geo.sources import english_attribution
 
 LEVELS = ("mrc", "region", "alliance")
 ID_COLUMN = {"mrc": "mrc_id", "region": "region_id", "alliance": "alliance_id"}
@@ -59,5 +60,9 @@ def land_polygons_path(folder: Path | None = None) -> Path:
     return _built_file("mrc_land.fgb", folder)
 
 
-def attribution_lines(folder: Path | None = None) -> list[str]:
-    return json.loads(_built_file("attribution.json", folder).read_text())
+def attribution_lines(folder: Path | None = None, lang: str = "fr") -> list[str]:
+    """The credits of the built layers (French, as built), in English for `lang="en"`."""
+    lines = json.loads(_built_file("attribution.json", folder).read_text())
+    if lang == "en":
+        return [english_attribution(line) for line in lines]
+    return lines

@@ -21,6 +21,7 @@ class SourceFile:
     published_at: str
     attribution: str
     on_map: bool = True  # False: used by the importer only, not credited under the map
+    attribution_en: str = ""  # the same credit on the English pages (Statistics Canada's own English wording)
 
 
 SOURCES: dict[str, SourceFile] = {
@@ -33,6 +34,7 @@ SOURCES: dict[str, SourceFile] = {
             "Gouvernement du Québec, Données Québec, « Découpages administratifs » "
             "(https://www.donneesquebec.ca/recherche/dataset/decoupages-administratifs)",
             "Limites des MRC : Gouvernement du Québec (MERN, 1/1 000 000), CC BY 4.0.",
+            attribution_en="MRC boundaries: Gouvernement du Québec (MERN, 1:1,000,000), CC BY 4.0.",
         ),
         SourceFile(
             "cd",
@@ -42,6 +44,8 @@ SOURCES: dict[str, SourceFile] = {
             "(https://www12.statcan.gc.ca/census-recensement/2021/geo/sip-pis/boundary-limites/index2021-fra.cfm)",
             "Trait de côte adapté de Statistique Canada, Fichiers des limites du Recensement de 2016. "
             "Ceci ne constitue pas une approbation de ce produit par Statistique Canada.",
+            attribution_en="Shoreline adapted from Statistics Canada, Boundary Files, 2016 Census. "
+            "This does not constitute an endorsement by Statistics Canada of this product.",
         ),
         SourceFile(
             "population",
@@ -51,6 +55,8 @@ SOURCES: dict[str, SourceFile] = {
             "(https://www150.statcan.gc.ca/t1/tbl1/fr/tv.action?pid=9810000701)",
             "Population : Statistique Canada, Recensement de 2021, tableau 98-10-0007-01 "
             "(Licence du gouvernement ouvert – Canada) ; parts 2016 par MRC : Institut de la statistique du Québec.",
+            attribution_en="Population: Statistics Canada, 2021 Census, table 98-10-0007-01 "
+            "(Open Government Licence – Canada); 2016 shares by MRC: Institut de la statistique du Québec.",
         ),
         SourceFile(
             "municipalities",
@@ -60,6 +66,8 @@ SOURCES: dict[str, SourceFile] = {
             "« Répertoire des municipalités du Québec » (https://www.donneesquebec.ca/recherche/dataset/repertoire-des-municipalites-du-quebec)",
             "Municipalités et leur MRC : Gouvernement du Québec, MAMH, Répertoire des municipalités du Québec.",
             on_map=False,
+            attribution_en="Municipalities and their MRC: Gouvernement du Québec, MAMH, "
+            "Répertoire des municipalités du Québec.",
         ),
     )
 }
@@ -81,3 +89,8 @@ def source_path(folder: Path, key: str) -> Path:
 def attributions() -> list[str]:
     """One attribution line per source of the map layers, shown under the map and in exports."""
     return [s.attribution for s in SOURCES.values() if s.on_map]
+
+
+def english_attribution(line: str) -> str:
+    """The English wording of a (French) attribution line; a line no source knows is returned as it is."""
+    return next((s.attribution_en for s in SOURCES.values() if s.attribution == line and s.attribution_en), line)

@@ -136,7 +136,7 @@ def region_layer(region: str) -> dict:
 def source_lines(lang: str, own_file: OwnFile | None, today: date) -> list[str]:
     as_of = data_as_of()
     lines = [own_data.mark(own_file.name, lang) if own_file else tr("public_sources", lang)]
-    lines += layers.attribution_lines()
+    lines += layers.attribution_lines(lang=lang)
     lines.append(tr("made", lang, day=today.isoformat(), as_of=tr("as_of", lang, date=as_of) if as_of else ""))
     return lines
 

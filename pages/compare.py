@@ -34,7 +34,7 @@ from dash import (
 from components import ids
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.document import SITE_TITLE, kind_label
+from components.document import kind_label, site_title, title_lang
 from components.i18n import clean_lang, money, money_cents, number, plural, text
 from components.own_file import own_data
 from components.page_links import COMPARE_LEVELS, COMPARE_PATH, clean_id, clean_level, compare_href, compare_query
@@ -44,6 +44,7 @@ from components.territory.projects import counted_mask, territory_projects, them
 from components.words.dropdowns import dropdown_labels
 from components.words.page_text import with_shared
 from data import metrics
+from data.periods import period_text
 from data.schema import REFERENCE_DIR
 from geo import layers
 from geo.names import fold
@@ -192,20 +193,19 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
     if rows.empty:
         return html.P(tr("no_envelope", lang), className="cmp-muted")
     cycles = reference_labels("cycles", lang)
+    labels = [tr(key, lang) for key in ("col_cycle", "col_kind", "col_period", "col_amount", "col_source")]
     body = []
     for row in rows.itertuples():
         kind = kind_label(row.kind, lang)
         if row.territory_level == "alliance" and isinstance(row.territory_name, str) and row.territory_name:
             kind = f"{kind} — {row.territory_name}"
         url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
-        body.append(html.Tr([
-            html.Td(cycles.get(row.cycle, row.cycle)), html.Td(kind),
-            html.Td(row.period if isinstance(row.period, str) else ""),
-            html.Td(money(row.amount, lang), className="cmp-amount"),
-            html.Td(html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"),
-        ]))
-    head = html.Thead(html.Tr([html.Th(tr(key, lang), scope="col")
-                               for key in ("col_cycle", "col_kind", "col_period", "col_amount", "col_source")]))
+        values = [cycles.get(row.cycle, row.cycle), kind, period_text(row.period, lang) or "", money(row.amount, lang),
+                  html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"]
+        # On a phone a row is a card of « header : value » lines (assets/style.css reads data-label).
+        body.append(html.Tr([html.Td(value, className="cmp-amount" if i == 3 else None, **{"data-label": labels[i]})
+                             for i, value in enumerate(values)]))
+    head = html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))
     return html.Div([html.Div(html.Table([head, html.Tbody(body)], className="cmp-envelopes"), className="cmp-table-scroll"),
                      html.P(tr("envelopes_rule", lang), className="cmp-note")])
 
@@ -291,4 +291,9 @@ clientside_callback(ClientsideFunction("carte_presentation", "sync_query"),
                     Output(URL_SYNC, "data"), Input(QUERY, "data"), prevent_initial_call=True)
 
 
-dash.register_page(__name__, path=PATH, layout=layout, title="Comparer deux territoires — " + SITE_TITLE[0])
+def title(lang: str | None = None, **_) -> str:
+    lang = title_lang(lang)
+    return tr("title", lang) + " — " + site_title(lang)
+
+
+dash.register_page(__name__, path=PATH, layout=layout, title=title)

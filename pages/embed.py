@@ -19,7 +19,7 @@ from dash import dcc, html
 
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.document import SITE_TITLE
+from components.document import site_title
 from components.i18n import t, text
 from components.ids import EMBED_MAP
 from components.map.bounds import view_bounds
@@ -75,7 +75,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     figure.data[1].colorbar.update(thickness=9, len=0.75, tickfont={"size": 10}, title_font={"size": 11})
     bounds = view_bounds(view)
     box_attributes = {"data-bounds": json.dumps(bounds)} if bounds else {}
-    source = " · ".join([t("image_source", lang), *layers.attribution_lines()])
+    source = " · ".join([t("image_source", lang), *layers.attribution_lines(lang=lang)])
     return html.Div([
         html.H1(caption["title"], className="embed-title"),
         html.Div(dcc.Graph(id=MAP, className="embed-map", figure=figure,
@@ -97,4 +97,4 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
 
 
 # The tab title Dash sets; the server's <title> and preview tags describe the view (web/previews.py).
-dash.register_page(__name__, path=EMBED_PATH, layout=layout, title=SITE_TITLE[0])
+dash.register_page(__name__, path=EMBED_PATH, layout=layout, title=site_title)

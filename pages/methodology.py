@@ -24,6 +24,7 @@ from components.document import (
     page_frame,
     source_link,
     table,
+    title_lang,
 )
 from components.i18n import clean_lang, number, plural, text
 from components.words.page_text import with_shared
@@ -42,8 +43,8 @@ PROSE = "methodology"  # texts/prose/<lang>/methodology.md: the words; this modu
 _TEXT = with_shared(Messages("methodology"))
 
 
-def title(**_) -> str:
-    return _TEXT["page_title"][0]
+def title(lang: str | None = None, **_) -> str:
+    return _t("page_title", title_lang(lang))
 
 
 def _t(key: str, lang: str, **values) -> str:
@@ -71,14 +72,14 @@ def _territory_changes(lang: str) -> html.Div:
              else row.change, source_link(row.source_url, lang=lang)]
             for row in changes.itertuples()]
     return table([_t(k, lang) for k in ("col_cycle", "col_alliance", "col_mrc", "col_change", "col_source")], rows,
-                 css="territory-changes")
+                 css="territory-changes", lang=lang)
 
 
 def _kinds(lang: str) -> html.Div:
     i = 1 if lang == "en" else 0
     rows = [[kind_label(kind, lang), html.Code(kind), KIND_MEANINGS[kind][i] if kind in KIND_MEANINGS else ""]
             for kind in ENVELOPE_KINDS]
-    return table([_t("col_kind", lang), _t("col_code", lang), _t("col_meaning", lang)], rows, css="kinds")
+    return table([_t("col_kind", lang), _t("col_code", lang), _t("col_meaning", lang)], rows, css="kinds", lang=lang)
 
 
 def _cycle_labels(lang: str) -> pd.Series:
@@ -152,7 +153,7 @@ def _changes(lang: str):
     rows = [[html.Span(row.date, className="nowrap"), _change_text(row, lang),
              row.target_file, source_link(row.source_url, lang=lang) if is_http(row.source_url) else row.source_url]
             for row in log.itertuples()]
-    return table([_t(k, lang) for k in ("col_date", "col_what", "col_files", "col_source")], rows, css="changelog")
+    return table([_t(k, lang) for k in ("col_date", "col_what", "col_files", "col_source")], rows, css="changelog", lang=lang)
 
 
 def blocks(lang: str) -> dict[str, object]:
@@ -164,7 +165,7 @@ def blocks(lang: str) -> dict[str, object]:
         "kinds": _kinds(lang),
         "known_gaps": html.Ul([html.Li(gap) for gap in known_gaps(lang)]),
         "changelog": _changes(lang),
-        "sources": html.Ul([html.Li(line) for line in layers.attribution_lines()]),
+        "sources": html.Ul([html.Li(line) for line in layers.attribution_lines(lang=lang)]),
     }
 
 

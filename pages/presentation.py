@@ -44,7 +44,7 @@ from dash import (
 )
 
 from components import ids
-from components.document import SITE_TITLE
+from components.document import site_title, title_lang
 from components.i18n import clean_lang, text
 from components.own_file import own_data
 from components.page_links import PRESENTATION_PATH, presentation_href
@@ -209,7 +209,7 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
                      **{"aria-label": tr("map_label", lang), "data-bounds": bounds}),
             html.Section(slide_panel(facts, lang), id=PANEL, className="pres-panel", **{"aria-live": "polite"}),
         ], className="pres-main"),
-        html.Footer(f"{tr('sources', lang)} : " + " · ".join(layers.attribution_lines()), className="pres-source"),
+        html.Footer(f"{tr('sources', lang)} : " + " · ".join(layers.attribution_lines(lang=lang)), className="pres-source"),
         dcc.Location(id=LOCATION, refresh=True),
         dcc.Store(id=START, data=start),
         dcc.Store(id=REGION, data=code),
@@ -301,4 +301,9 @@ clientside_callback(ClientsideFunction("carte_presentation", "sync_mrc"),
                     Output(URL_SYNC, "data"), Input(CURRENT, "data"), prevent_initial_call=True)
 
 
-dash.register_page(__name__, path=PATH, layout=layout, title=text(_TEXT, "page_title", "fr") + " — " + SITE_TITLE[0])
+def title(lang: str | None = None, **_) -> str:
+    lang = title_lang(lang)
+    return text(_TEXT, "page_title", lang) + " — " + site_title(lang)
+
+
+dash.register_page(__name__, path=PATH, layout=layout, title=title)

@@ -40,6 +40,7 @@ from components.document import (
     kind_label,
     level_label,
     source_link,
+    title_lang,
 )
 from components.i18n import clean_lang, money_cents, number, plural, t, text
 from components.own_file import own_data
@@ -59,6 +60,7 @@ from components.territory.projects import counted_mask, split_old_plan, territor
 from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
 from data import metrics
+from data.periods import period_text
 from geo import layers
 from geo.lookup import find_mrc, find_region
 from texts.catalogs import Messages
@@ -477,7 +479,7 @@ def _envelopes(rows: pd.DataFrame, lang: str, page_path: str, empty: str, own_le
         # An Alliance's rows name it (« Alliance pour la solidarité… »): on a region sheet they are its own.
         own = (own_level, "alliance") if own_level == "region" else (own_level,)
         level = "" if row.territory_level in own else " · " + level_label(row.territory_level, lang)
-        period = row.period if isinstance(row.period, str) and row.period else "—"
+        period = period_text(row.period, lang) or "—"
         cells = [Cell(row.territory_name + level,
                       [row.territory_name, html.Span(level, className="sheet-level") if level else None]),
                  Cell(kind_label(row.kind, lang), kind_label(row.kind, lang)),
@@ -617,7 +619,7 @@ def _projects_reserve_mm(projects: pd.DataFrame, lang: str, page_path: str, with
 
 def _source_line(lang: str, page_path: str) -> tuple[html.Div, float]:
     line = _t("source_line", lang, site=_t("site", lang), path=page_path, date=data_as_of() or _t("no_date", lang))
-    attribution = " · ".join(layers.attribution_lines())
+    attribution = " · ".join(layers.attribution_lines(lang=lang))
     height = 4 + 1.2 + PT_MM + _paragraph_mm(line, above=0.8) + _paragraph_mm(attribution, above=0.8)
     return html.Div([html.P(line), html.P(attribution)], className="sheet-source"), height
 
@@ -811,18 +813,20 @@ def on_source(source, uploaded, territory, lang):
 own_data.register(SOURCE, OWN_MARK)
 
 
-def region_title(code: str | None = None, **_) -> str:
+def region_title(code: str | None = None, lang: str | None = None, **_) -> str:
     regions = layers.territories("region")
     region_id = resolve(code, find_region, regions.index)
-    name = regions.at[region_id, "region_name"] if region_id else _TEXT["unknown_title"][0]
-    return _TEXT["page_title"][0].format(name=name)
+    lang = title_lang(lang)
+    name = regions.at[region_id, "region_name"] if region_id else text(_TEXT, "unknown_title", lang)
+    return text(_TEXT, "page_title", lang, name=name)
 
 
-def mrc_title(mrc_id: str | None = None, **_) -> str:
+def mrc_title(mrc_id: str | None = None, lang: str | None = None, **_) -> str:
     mrc = layers.territories("mrc")
     found = resolve(mrc_id, find_mrc, mrc.index)
-    name = mrc.at[found, "name"] if found else _TEXT["unknown_title"][0]
-    return _TEXT["page_title"][0].format(name=name)
+    lang = title_lang(lang)
+    name = mrc.at[found, "name"] if found else text(_TEXT, "unknown_title", lang)
+    return text(_TEXT, "page_title", lang, name=name)
 
 
 # « Imprimer »: the browser's own print dialog (the button is hidden on paper by assets/sheet.css).

@@ -27,6 +27,7 @@ from components.document import (
     page_frame,
     source_link,
     table,
+    title_lang,
 )
 from components.i18n import clean_lang, money_cents, number, plural, t, text
 from components.permalink import view_to_query
@@ -51,6 +52,7 @@ from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
 from data import load, metrics
 from data.metrics import Filters
+from data.periods import period_text
 from geo import layers
 from geo.lookup import find_mrc, find_region
 from texts.catalogs import Messages
@@ -88,9 +90,11 @@ def _old_plan_fact(old_plan: pd.DataFrame, lang: str) -> tuple[str, object] | No
     if not len(old_plan):
         return None
     amount = pd.to_numeric(old_plan.amount_fqis, errors="coerce").sum(min_count=1)
-    return (_t("old_plan_fact_label", lang),
-            html.A(_t("old_plan_fact", lang, projects=plural("old_plan_projects", len(old_plan), lang),
-                      amount=amount_text(amount, lang)), href="#ancien-plan"))
+    projects = plural("old_plan_projects", len(old_plan), lang)
+    # An unknown amount is said in words, never as « — connus ».
+    words = (_t("old_plan_fact_unknown", lang, projects=projects) if pd.isna(amount)
+             else _t("old_plan_fact", lang, projects=projects, amount=amount_text(amount, lang)))
+    return (_t("old_plan_fact_label", lang), html.A(words, href="#ancien-plan"))
 
 
 def _map_href(view: View) -> str:
@@ -136,7 +140,7 @@ def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.D
                   source_link(row.source_url, row.source_date, lang)]
         rows.append(cells)
     amount_column = 3 if with_mrc else 2
-    return table(headers, rows, numeric={amount_column}, css="projects")
+    return table(headers, rows, numeric={amount_column}, css="projects", lang=lang)
 
 
 def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None) -> html.Section:
@@ -159,12 +163,12 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
             cycle_id = group.cycle.iloc[0]
             body = [[html.Span([row.territory_name, html.Br(), html.Small(level_label(row.territory_level, lang))]),
                      kind_label(row.kind, lang), amount_text(row.amount, lang),
-                     row.period if isinstance(row.period, str) else "—",
+                     period_text(row.period, lang) or "—",
                      html.Span([row.description] + ([html.Br(), html.Small(row.note, className="row-note")]
                                                     if isinstance(row.note, str) and row.note else [])),
                      source_link(row.source_url, row.source_date, lang)]
                     for row in group.itertuples()]
-            children += [html.H3(cycles.get(cycle_id, cycle_id)), table(headers, body, numeric={2}, css="envelopes")]
+            children += [html.H3(cycles.get(cycle_id, cycle_id)), table(headers, body, numeric={2}, css="envelopes", lang=lang)]
     children += extra or []
     return html.Section(children, className="doc-section", id="enveloppes")
 
@@ -242,8 +246,10 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
 
     if region_id in regional.index:
         at_region = regional.loc[region_id]
-        regional_value = _t("regional_value", lang, amount=amount_text(at_region.amount, lang),
-                            projects=plural("regional_projects", at_region.n_projects, lang))
+        regional_projects = plural("regional_projects", at_region.n_projects, lang)
+        regional_value = (_t("regional_value_unknown", lang, projects=regional_projects) if pd.isna(at_region.amount)
+                          else _t("regional_value", lang, amount=amount_text(at_region.amount, lang),
+                                  projects=regional_projects))
     else:
         regional_value = _t("regional_none", lang)
     region_projects, old_plan = split_old_plan(projects[projects.region_code == region_id])
@@ -293,17 +299,19 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         _old_plan_section(old_plan, lang),
         html.Section([html.H2(_t("mrc_list", lang)),
                       table([_t(k, lang) for k in ("col_mrc", "col_population", "col_known", "col_count",
-                                                    "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list")],
+                                                    "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list",
+                            lang=lang)],
                      className="doc-section", id="mrc"),
     ]
     return page_frame(lang, path, children, css="territory-page region-page", demo=data.demo)
 
 
-def region_title(code: str | None = None, **_) -> str:
+def region_title(code: str | None = None, lang: str | None = None, **_) -> str:
     regions = layers.territories("region")
     region_id = resolve(code, find_region, regions.index)
-    name = regions.at[region_id, "region_name"] if region_id else _TEXT["unknown_title"][0]
-    return _TEXT["page_title"][0].format(name=name)
+    lang = title_lang(lang)
+    name = regions.at[region_id, "region_name"] if region_id else text(_TEXT, "unknown_title", lang)
+    return text(_TEXT, "page_title", lang, name=name)
 
 
 # ---------------------------------------------------------------- MRC page
@@ -404,11 +412,12 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     return page_frame(lang, path, children, css="territory-page mrc-page", demo=data.demo)
 
 
-def mrc_title(mrc_id: str | None = None, **_) -> str:
+def mrc_title(mrc_id: str | None = None, lang: str | None = None, **_) -> str:
     mrc = layers.territories("mrc")
     found = resolve(mrc_id, find_mrc, mrc.index)
-    name = mrc.at[found, "name"] if found else _TEXT["unknown_title"][0]
-    return _TEXT["page_title"][0].format(name=name)
+    lang = title_lang(lang)
+    name = mrc.at[found, "name"] if found else text(_TEXT, "unknown_title", lang)
+    return text(_TEXT, "page_title", lang, name=name)
 
 
 # Two pages in one module: a region and an MRC are read the same way.

@@ -242,7 +242,7 @@ def projects() -> Response:
     data = _dataset.current()
     chosen = metrics.filter_projects(data.projects, filters)
     if fmt != "json":
-        return _ignored_header(_file(export.project_table(chosen, lang), fmt, "projets", "Projets"), query)
+        return _ignored_header(_file(export.project_table(chosen, lang), fmt, "projets", export.sheet_name("projects", lang)), query)
     head = metrics.headline(chosen, filters)
     shown, pages = _page_of(chosen, page, per_page)
     return _json({
@@ -281,7 +281,7 @@ def territories() -> Response:
         return _ignored_header(response, query)
     if fmt != "json":
         table = export.territory_table(agg, level, lang, demo=bool(data.demo), envelope_cycle=cycle)
-        return _ignored_header(_file(table, fmt, f"territoires-{level}", "Territoires"), query)
+        return _ignored_header(_file(table, fmt, f"territoires-{level}", export.sheet_name("territories", lang)), query)
     head = metrics.headline(chosen, filters)
     regional_only = metrics.unattributed_by_region(data.projects, mask).amount.sum(min_count=1) if level == "mrc" \
         else np.nan
@@ -308,7 +308,7 @@ def envelopes() -> Response:
     data = _dataset.current()
     rows = filter_envelopes(data.envelopes, regions, alliances, cycles, kinds)
     if fmt != "json":
-        return _ignored_header(_file(export.envelope_table(rows, lang), fmt, "enveloppes", "Enveloppes"), query)
+        return _ignored_header(_file(export.envelope_table(rows, lang), fmt, "enveloppes", export.sheet_name("envelopes", lang)), query)
     shown, pages = _page_of(rows, page, per_page)
     # No total: kinds and levels overlap (an envelope contains its calls and its MRC's envelopes).
     return _json({
@@ -367,26 +367,34 @@ def openapi_description() -> Response:
 _PACKAGE_URLS = {"projets": "projects", "enveloppes": "envelopes"}
 
 
-def _package_tables(online: bool) -> list[datapackage.Table]:
-    """The downloadable tables; online, each resource points at the API address serving its CSV."""
+def _package_tables(online: bool, lang: str) -> list[datapackage.Table]:
+    """The downloadable tables; online, each resource points at the API address serving its CSV (in `lang`)."""
     data = _dataset.current()
     urls = None
     if online:
         root = public_url.root(request) + "/api/"
-        urls = {name: f"{root}{route}?format=csv" for name, route in _PACKAGE_URLS.items()}
-        urls["projets-pagsis-2010-2015"] = f"{root}projects?format=csv&cycle=pagsis-2010-2015"
-        urls |= {f"territoires-{level}": f"{root}territories?level={level}&format=csv" for level in metrics.LEVELS}
-    return datapackage.tables(data.projects, data.envelopes, demo=bool(data.demo), urls=urls)
+        tail = "&lang=en" if lang == "en" else ""
+        urls = {name: f"{root}{route}?format=csv{tail}" for name, route in _PACKAGE_URLS.items()}
+        urls["projets-pagsis-2010-2015"] = f"{root}projects?format=csv&cycle=pagsis-2010-2015{tail}"
+        urls |= {f"territoires-{level}": f"{root}territories?level={level}&format=csv{tail}" for level in metrics.LEVELS}
+    return datapackage.tables(data.projects, data.envelopes, demo=bool(data.demo), urls=urls, lang=lang)
 
 
 @blueprint.get("/datapackage.json")
 def datapackage_descriptor() -> Response:
-    return _json(datapackage.descriptor(_package_tables(online=True), demo=bool(_dataset.current().demo)))
+    query = Query(request.args, "/api/datapackage.json")
+    lang = query.lang()
+    query.unknown()
+    return _ignored_header(_json(datapackage.descriptor(_package_tables(True, lang), demo=bool(_dataset.current().demo),
+                                                        lang=lang)), query)
 
 
 @blueprint.get("/datapackage.zip")
 def datapackage_zip() -> Response:
-    body = datapackage.zip_bytes(_package_tables(online=False), demo=bool(_dataset.current().demo))
+    query = Query(request.args, "/api/datapackage.zip")
+    lang = query.lang()
+    query.unknown()
+    body = datapackage.zip_bytes(_package_tables(False, lang), demo=bool(_dataset.current().demo), lang=lang)
     response = Response(body, mimetype="application/zip")
     response.headers["Content-Disposition"] = "attachment; filename=carte-des-alliances-datapackage.zip"
     return response

@@ -241,12 +241,12 @@ def _operations(ids: dict[str, frozenset[str]]) -> dict:
                 "schema": {"$ref": "#/components/schemas/PlacesPage"}}}}, **_errors()}}},
         "/api/datapackage.json": {"get": {
             "operationId": "datapackage", "summary": _say("datapackage"),
-            "parameters": [],
+            "parameters": [_LANG],
             "responses": {"200": {"description": _say("datapackage_response"), "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/DataPackage"}}}}, **_errors()}}},
         "/api/datapackage.zip": {"get": {
             "operationId": "datapackage_zip", "summary": _say("datapackage_zip"),
-            "parameters": [],
+            "parameters": [_LANG],
             "responses": {"200": {"description": _say("zip_response"), "content": {"application/zip": {
                 "schema": {"type": "string", "contentMediaType": "application/zip"}}}}, **_errors()}}},
         "/api/openapi.json": {"get": {

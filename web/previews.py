@@ -228,7 +228,7 @@ def _picture(view: View) -> dict:
         title=caption["title"], summary=view_summary(view, result["headline"], result["agg"]),
         measure_label=t(f"measure_{view.measure}", view.lang) + unit, low_label=low, high_label=high,
         no_data_label=t("no_data", view.lang),
-        source=" · ".join([SITE_TITLE[1 if view.lang == "en" else 0], *layers.attribution_lines()]))
+        source=" · ".join([SITE_TITLE[1 if view.lang == "en" else 0], *layers.attribution_lines(lang=view.lang)]))
 
 
 def _key(picture: dict) -> str:

@@ -113,6 +113,6 @@ def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
     parts += [alliance_names.get(a, a) for a in view.filters.alliances]
     if view.selected and view.level != "region":
         parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
-    lines = [t("image_source", view.lang), *layers.attribution_lines()]
+    lines = [t("image_source", view.lang), *layers.attribution_lines(lang=view.lang)]
     source = "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))
     return {"title": " — ".join(parts), "source": source, "filename": "carte-alliances"}

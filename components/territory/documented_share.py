@@ -45,5 +45,5 @@ def documented_share_section(level: str, territory_id: str, lang: str, heading=h
     headers = [_t(k, lang) for k in ("col_cycle", "col_envelope", "col_documented", "col_share", "col_explicit_share",
                                      "col_warning")]
     children += [html.P(_t("share_intro", lang), className="note"),
-                 table(headers, body, numeric={1, 2, 3, 4}, css="shares")]
+                 table(headers, body, numeric={1, 2, 3, 4}, css="shares", lang=lang)]
     return html.Section(children, className=css, id=f"part-documentee-{territory_id}")

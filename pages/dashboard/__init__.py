@@ -23,7 +23,7 @@ from dash.exceptions import PreventUpdate
 from components import ids, table
 from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
-from components.document import SITE_TITLE
+from components.document import site_title
 from components.i18n import money, money_cents, number, plural, t
 from components.map import heading
 from components.map.figures import (
@@ -279,7 +279,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         legend(lang),
         html.Button(t("map_image", lang), id=ids.MAP_IMAGE, className="map-image", n_clicks=0),
         html.P(map_notes(view, initial, data), id=ids.REGIONAL_NOTE, className="regional-note"),
-        html.P([t("attribution", lang), " : ", " · ".join(layers.attribution_lines())], className="attribution"),
+        html.P([t("attribution", lang), " : ", " · ".join(layers.attribution_lines(lang=lang))], className="attribution"),
     ], className="map-panel")
 
     side_panel = html.Section([
@@ -290,7 +290,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         dcc.Graph(id=ids.RANKING, figure=ranking_figure(initial["shown"], view.measure, lang),
                   style=ranking_style(initial["shown"], view.measure),
                   config={"displayModeBar": False}, className="ranking"),
-        html.Div(territory_table(initial["shown"], view.measure, lang), id=ids.TERRITORY_TABLE),
+        html.Div(territory_table(initial["shown"], view.measure, lang), id=ids.TERRITORY_TABLE,
+                 className="territory-table-box"),  # the class, not the id: the first paint drops ids
     ], className="side-panel")
 
     table_panel = html.Section([
@@ -536,4 +537,4 @@ def toggle_basemap(value):
     return patch
 
 
-dash.register_page(__name__, path="/", layout=layout, title=SITE_TITLE[0])
+dash.register_page(__name__, path="/", layout=layout, title=site_title)

@@ -13,7 +13,7 @@ from geo import layers
 
 def panel(lang: str) -> html.Section:
     title, *body = page_prose("about", lang, heading_offset=1)  # « # » is the panel's h2, « ## » its h3
-    sources = html.Ul([html.Li(line) for line in layers.attribution_lines()])
+    sources = html.Ul([html.Li(line) for line in layers.attribution_lines(lang=lang)])
     return html.Section([
         html.Details([html.Summary(title), *body, sources], open=False),
     ], id="about", className="about")

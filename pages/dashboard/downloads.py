@@ -35,7 +35,7 @@ def upload_file(kind: str, data: Dataset, view, file_name: str) -> dict:
     chosen = metrics.filter_projects(data.projects, view.effective_filters())
     what, fmt = kind.split("_")
     if what == "projects":
-        table, sheet = export.project_table(chosen, view.lang), "Projets"
+        table, sheet = export.project_table(chosen, view.lang), export.sheet_name("projects", view.lang)
         stem = "projets"
     else:
         # one cycle's envelopes, as on the page and in the API
@@ -44,7 +44,8 @@ def upload_file(kind: str, data: Dataset, view, file_name: str) -> dict:
         agg = metrics.aggregate(data.projects, view.level, data.envelopes, envelope_cycle=cycle, mask=mask)
         # The territories the filters keep, as on screen and in the API.
         agg = export.ranked_territories(in_view(agg, view.level, view.effective_filters()), view.measure)
-        table, sheet = export.territory_table(agg, view.level, view.lang, envelope_cycle=cycle), "Territoires"
+        table = export.territory_table(agg, view.level, view.lang, envelope_cycle=cycle)
+        sheet = export.sheet_name("territories", view.lang)
         stem = f"territoires-{view.level}"
     base = file_name.rsplit(".", 1)[0][:60] or "fichier"
     writers = {"csv": (export.to_csv_bytes, "csv"), "csv-fr": (export.to_french_csv_bytes, "excel-fr.csv")}
