@@ -53,6 +53,41 @@ SETTINGS: dict[str, Setting] = {
         "3000",
         "Number of synthetic projects shown when CARTE_DEMO=1 (benchmarks use 3 000, 100 000 and 1 000 000).",
     ),
+    # Publishing (publishing/, web/publish/): the Alliances' own publications, in a database.
+    "database_url": Setting(
+        "CARTE_DATABASE_URL",
+        "",
+        "Database of the publications (SQLAlchemy URL, e.g. postgresql+psycopg://user@host/carte); empty means "
+        "the SQLite file carte.db in CARTE_INSTANCE_DIR. Migrated by itself at start-up.",
+    ),
+    "instance_dir": Setting(
+        "CARTE_INSTANCE_DIR",
+        str(ROOT / "instance"),
+        "Git-ignored folder of this server's own files: the SQLite database and the generated secret key.",
+    ),
+    "secret_key": Setting(
+        "CARTE_SECRET_KEY",
+        "",
+        "Key that signs sessions, CSRF tokens and invitation links; empty means one generated once and kept in "
+        "CARTE_INSTANCE_DIR/secret_key (every worker and restart then shares it).",
+    ),
+    "public_url": Setting(
+        "CARTE_PUBLIC_URL",
+        "",
+        "Address the public reaches the site at (https://…), used in the invitation links the command line "
+        "prints; empty means http://HOST:PORT.",
+    ),
+    "ratelimit_storage": Setting(
+        "CARTE_RATELIMIT_STORAGE",
+        "memory://",
+        "Where sign-in attempts are counted (Flask-Limiter storage URL): memory:// counts per worker; "
+        "redis://host:6379 shares the count between workers and servers in production.",
+    ),
+    "data_check_seconds": Setting(
+        "CARTE_DATA_CHECK_SECONDS",
+        "1",
+        "How often, at most, a worker reads the data version to notice a new publication (seconds).",
+    ),
 }
 
 
