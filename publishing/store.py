@@ -29,12 +29,13 @@ MAX_NOTE = 2000  # characters of a note or a message, so a form post cannot fill
 
 
 class Refused(Exception):
-    """The user may not do this (status 403), it does not exist for her (404), or not now (409)."""
+    """The user may not do this (status 403), it does not exist for her (404), or not now (409).
+    `code` names the reason (catalog message `publish.refused_<code>`)."""
 
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
+    def __init__(self, status: int, code: str):
+        super().__init__(code)
         self.status = status
-        self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,12 @@ class Actor:
 def _may_act_for(actor: Actor, alliance_id: str) -> None:
     if not actor.is_operator and actor.user.alliance_id != alliance_id:
         # 404, not 403: another Alliance's submissions are not hers to know about.
-        raise Refused(404, "introuvable")
+        raise Refused(404, "not_found")
 
 
 def _require_operator(actor: Actor) -> None:
     if not actor.is_operator:
-        raise Refused(403, "réservé aux opérateurs")
+        raise Refused(403, "operators_only")
 
 
 def _journal(s: Session, actor: Actor, action: str, alliance_id: str | None, subject: str, **detail) -> None:
@@ -128,7 +129,7 @@ def _owned(s: Session, actor: Actor, model: type, key: int):
     """Row `key` of `model` (a submission or a version) if `actor` may see it; 404 otherwise."""
     found = s.get(model, key)
     if found is None:
-        raise Refused(404, "introuvable")
+        raise Refused(404, "not_found")
     _may_act_for(actor, found.alliance_id)
     return found
 
@@ -160,7 +161,7 @@ def upload(s: Session, actor: Actor, alliance_id: str, data: bytes, file_name: s
             rows.append(row)
             continue
         errors.append({"row": why.row, "column": _column(header, row, why.field, lang),
-                       "message": why.message_en if lang == "en" else why.message_fr})
+                       "message": _words(lang, f"outside_{why.code}", alliance=alliance.name(lang), **dict(why.values))})
     errors.sort(key=lambda e: (e["row"] or 0, e["column"] or ""))
     base, published = published_rows(s, alliance.alliance_id)
     report = {"file": result.file_name, "lang": lang, "rows_read": result.rows_read, "rows_valid": len(rows),
@@ -176,6 +177,13 @@ def upload(s: Session, actor: Actor, alliance_id: str, data: bytes, file_name: s
     return submission
 
 
+def _words(lang: str, key: str, **values) -> str:
+    from texts.catalogs import Messages  # the catalogs, not dash
+
+    fr, en = Messages("publish")[key]
+    return (en if lang == "en" else fr).format(**values)
+
+
 def _column(header, row: dict, field: str, lang: str) -> str:
     """The header text of the column to fix: the MRC column, else the municipality's, else the region's."""
     for name in ((field, "municipality", "region") if field == "mrc" else (field,)):
@@ -189,9 +197,9 @@ def submit(s: Session, actor: Actor, submission_id: int, note: str) -> Submissio
     """Send a draft to the operators, with her note; approved at once if her Alliance publishes without review."""
     submission = submission_for(s, actor, submission_id)
     if submission.status not in (DRAFT, SENT_BACK):
-        raise Refused(409, "déjà soumis")
+        raise Refused(409, "already_submitted")
     if not submission.rows:
-        raise Refused(409, "aucun projet valide à publier")
+        raise Refused(409, "nothing_to_publish")
     submission.status = SUBMITTED
     submission.note = (note or "").strip()[:MAX_NOTE]
     _journal(s, actor, "submit", submission.alliance_id, f"submission {submission.id}", note=submission.note)
@@ -205,7 +213,7 @@ def approve(s: Session, actor: Actor, submission_id: int) -> Version:
     _require_operator(actor)
     submission = submission_for(s, actor, submission_id)
     if submission.status != SUBMITTED:
-        raise Refused(409, "cette soumission n'attend pas de décision")
+        raise Refused(409, "not_waiting")
     return _approve(s, actor, submission, automatic=False)
 
 
@@ -260,7 +268,7 @@ def send_back(s: Session, actor: Actor, submission_id: int, message: str) -> Sub
     _require_operator(actor)
     submission = submission_for(s, actor, submission_id)
     if submission.status != SUBMITTED:
-        raise Refused(409, "cette soumission n'attend pas de décision")
+        raise Refused(409, "not_waiting")
     submission.status = SENT_BACK
     submission.decided_at = db.now()
     submission.decided_by = actor.user.id
@@ -275,7 +283,7 @@ def withdraw(s: Session, actor: Actor, version_id: int, reason: str = "") -> Ver
     version = version_for(s, actor, version_id)
     current = current_version(s, version.alliance_id)
     if current is None or current.id != version.id:
-        raise Refused(409, "seule la version en vigueur peut être retirée")
+        raise Refused(409, "only_current")
     s.add(Withdrawal(version_id=version.id, user_id=actor.user.id, reason=(reason or "").strip()[:MAX_NOTE],
                      created_at=db.now()))
     s.flush()

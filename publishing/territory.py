@@ -64,12 +64,13 @@ def _mrcs(alliance_id: str, cycle: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Outside:
-    """Why one record is outside the Alliance's territory: its spreadsheet row, the field to fix, the reason."""
+    """Why one record is outside the Alliance's territory: its spreadsheet row, the field to fix, and
+    the reason as a catalog message (`publish.outside_<code>`) with its values."""
 
     row: int
     field: str  # "region" or "mrc": the importer's field, whose header the file names
-    message_fr: str
-    message_en: str
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
 
 
 def _text(value) -> str:
@@ -83,21 +84,14 @@ def outside(alliance: Alliance, record: dict, row: int) -> Outside | None:
     mrc_ids = [m for m in _text(record.get("mrc_ids")).split(";") if m]
     allowed = _mrcs(alliance.alliance_id, _text(record.get("cycle")))
     if not alliance.region_code:
-        return Outside(row, "region", f"l'{alliance.name_fr} n'a pas de territoire sur la carte",
-                       f"the {alliance.name_en} has no territory on the map")
+        return Outside(row, "region", "no_territory")
     foreign = [m for m in mrc_ids if m not in allowed]
     if foreign:
-        names = ", ".join(str(mrc_names.get(m, m)) for m in foreign)
-        return Outside(row, "mrc", f"hors du territoire de l'{alliance.name_fr} : {names}",
-                       f"outside the territory of the {alliance.name_en}: {names}")
+        return Outside(row, "mrc", "mrc", (("names", ", ".join(str(mrc_names.get(m, m)) for m in foreign)),))
     if not mrc_ids and region != alliance.region_code:
-        return Outside(row, "region", f"la région {region} est hors du territoire de l'{alliance.name_fr} "
-                                      f"(région {alliance.region_code})",
-                       f"region {region} is outside the territory of the {alliance.name_en} "
-                       f"(region {alliance.region_code})")
+        return Outside(row, "region", "region", (("region", region), ("home", alliance.region_code)))
     if not mrc_ids:
         region_mrcs = set(layers.territories("mrc").query("region_code == @region").index)
         if not region_mrcs <= allowed:  # a region shared by several Alliances: a whole-region row is not hers
-            return Outside(row, "mrc", f"la région {region} a plusieurs Alliances : nommez la MRC du projet",
-                           f"region {region} has several Alliances: name the project's MRC")
+            return Outside(row, "mrc", "shared_region", (("region", region),))
     return None
