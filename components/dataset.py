@@ -104,7 +104,7 @@ def _public_watcher():
     from publishing import dataset as published  # publishing imports no dash
 
     def build() -> tuple[Dataset, int]:
-        envelopes = load.load_envelopes()
+        envelopes = _curated_envelopes()
         if demo_enabled():
             from data.synthetic import generate_projects  # only ever imported behind the demo switch
             return Dataset(prepare_for_map(generate_projects(demo_size(), seed=2018)), envelopes, True,
@@ -121,9 +121,15 @@ def _public_watcher():
     return published.Watcher(build, read_version, on_new=new_data)
 
 
+# The curated files do not change while the server runs: read once, whatever the publications do.
 @lru_cache(maxsize=1)
 def _curated_projects() -> pd.DataFrame:
     return load.load_projects()
+
+
+@lru_cache(maxsize=1)
+def _curated_envelopes() -> pd.DataFrame:
+    return load.load_envelopes()
 
 
 def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:

@@ -15,17 +15,15 @@ which keep the previous data until the new are ready.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
 from typing import Callable, Generic, TypeVar
 
 import pandas as pd
-from babel.dates import format_date
 
 import config
-from data import schema
+from data import export, schema
 from publishing import db, difference, store
 
 log = logging.getLogger(__name__)
@@ -98,15 +96,7 @@ def read_version(url: str | None = None) -> int:
     return db.read_data_version(url)
 
 
-def provenance(published_by, published_on, version, lang: str) -> str | None:
-    """« Publié par <mandataire>, 6 décembre 2026 (version 1) », or None for a row no Alliance published."""
-    if published_by is None or pd.isna(published_by):
-        return None
-    from texts.catalogs import Messages  # the catalogs, not dash
-
-    day = format_date(dt.date.fromisoformat(str(published_on)), "long", locale="en_CA" if lang == "en" else "fr_CA")
-    fr, en = Messages("publish")["provenance"]
-    return (en if lang == "en" else fr).format(mandataire=published_by, date=day, version=int(version))
+provenance = export.provenance  # « Publié par <mandataire>, <date> (version N) », shared with the exports
 
 
 def check_seconds() -> float:
@@ -173,8 +163,10 @@ class Watcher(Generic[T]):
         return self._value
 
     def _reload(self) -> None:
+        started = time.monotonic()
         try:
             value, version = self._build()
+            log.warning("données publiques rechargées : version %s en %.2f s", version, time.monotonic() - started)
             self._value, self._version = value, version  # one assignment each; readers see old or new
             if self._on_new:
                 self._on_new(value)

@@ -227,7 +227,7 @@ def _approve(s: Session, actor: Actor, submission: Submission, automatic: bool) 
                       approved_by=actor.user.id, created_at=when, mandataire=alliance.mandataire)
     s.add(version)
     s.flush()
-    for position, row in enumerate(_version_rows(s, alliance, submission.rows, when)):
+    for position, row in enumerate(_version_rows(s, alliance, submission.rows, when, number)):
         s.add(VersionRow(version_id=version.id, position=position, project_id=row["project_id"], data=row))
     submission.status = APPROVED
     submission.decided_at = when
@@ -239,9 +239,12 @@ def _approve(s: Session, actor: Actor, submission: Submission, automatic: bool) 
     return version
 
 
-def _version_rows(s: Session, alliance: territory.Alliance, rows: list[dict], when: dt.datetime) -> list[dict]:
+def _version_rows(s: Session, alliance: territory.Alliance, rows: list[dict], when: dt.datetime,
+                  number: int) -> list[dict]:
     """The submission's rows as the version keeps them: a stable project_id (the one an earlier version
-    of the Alliance gave the same project, else a new one), the publication date as source date."""
+    of the Alliance gave the same project, else a new one), the publication date as source date, and,
+    for a row without a web source, the publication itself as its source (« import:publication/<id>/<N> »,
+    never the coordinator's file name)."""
     earlier: dict[tuple, str] = {}
     taken: set[str] = set()
     for project_id, data in s.execute(select(VersionRow.project_id, VersionRow.data).join(Version)
@@ -260,6 +263,8 @@ def _version_rows(s: Session, alliance: territory.Alliance, rows: list[dict], wh
             project_id = "pub-" + alliance.alliance_id + "-" + append._project_id(record, day, taken).split("-", 1)[1]
         used.add(project_id)
         record.update(project_id=project_id, source_date=day)
+        if not str(record.get("source_url") or "").startswith("http"):
+            record["source_url"] = f"import:publication/{alliance.alliance_id}/{number}"
         out.append(record)
     return out
 

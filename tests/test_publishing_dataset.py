@@ -114,3 +114,25 @@ def test_a_publication_that_breaks_the_schema_is_refused_at_the_load_boundary():
     with pytest.raises(Exception):
         published._published_frame([(type("V", (), {"created_at": db.now(), "mandataire": "m", "number": 1})(),
                                      bad.to_dict("records"))])
+
+
+def test_the_api_carries_the_provenance_and_an_etag_of_the_data_version(fresh_watcher):
+    import flask
+
+    from web import api
+
+    server = flask.Flask("api-test")
+    api.register(server)
+    client = server.test_client()
+    first = client.get("/api/projects?region=14&per_page=500")
+    assert first.headers["ETag"] == '"public-0"'
+    assert client.get("/api/projects?region=14&per_page=500", headers={"If-None-Match": '"public-0"'}).status_code == 304
+    _publish(LANAUDIERE_CSV)
+    assert _wait_for(lambda: dataset.current().key == "public@1")
+    answer = client.get("/api/projects?region=14&per_page=500&lang=en")
+    assert answer.status_code == 200 and answer.headers["ETag"] == '"public-1"'
+    mine = [r for r in answer.get_json()["results"] if r["published_by"]]
+    assert len(mine) == 5
+    assert all(r["publication"].startswith("Published by Table des préfets de Lanaudière, ")
+               and r["publication"].endswith("(version 1)") and r["publication_version"] == 1 for r in mine)
+    assert all(r["source_url"] == "import:publication/lanaudiere/1" for r in mine)
