@@ -13,6 +13,7 @@ from wtforms import ValidationError
 import config
 from components import i18n
 from data.spreadsheet import MAX_FILE_BYTES, UnreadableFile
+from geo import layers
 from publishing import accounts, db, store, territory
 from web.publish import preview, words
 
@@ -220,7 +221,10 @@ def submission(submission_id: int):
     with db.session() as s:
         found = store.submission_for(s, actor, submission_id)
         alliance = territory.find_alliance(found.alliance_id)
-    return _page("submission.html", submission=found, alliance=alliance,
+    names = layers.territories("mrc").name
+    places = {r["row"]: ", ".join(str(names.get(m, m)) for m in (r.get("mrc_ids") or "").split(";") if m) or "—"
+              for r in found.rows}
+    return _page("submission.html", submission=found, alliance=alliance, places=places,
                  map_html=preview.map_html(found.rows, alliance, _lang()), is_operator=actor.is_operator)
 
 
