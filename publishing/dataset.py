@@ -31,20 +31,25 @@ PROVENANCE_COLUMNS = ("published_by", "published_on", "publication_version")
 T = TypeVar("T")
 
 
-def _published_frame(versions) -> pd.DataFrame:
-    """The rows of the current versions, validated by data.schema, with their provenance columns."""
-    records, provenance = [], []
-    for version, rows in versions:
-        day = version.created_at.date().isoformat()
-        for row in rows:
-            records.append({c: row.get(c) for c in schema.PROJECT_COLUMNS})
-            provenance.append((version.mandataire, day, int(version.number)))
-    frame = pd.DataFrame.from_records(records, columns=list(schema.PROJECT_COLUMNS))
+def rows_frame(rows: list[dict], name: str) -> pd.DataFrame:
+    """Stored rows (JSON values) → the project table, typed and validated by data.schema (`name` in its errors)."""
+    frame = pd.DataFrame.from_records([{c: row.get(c) for c in schema.PROJECT_COLUMNS} for row in rows],
+                                      columns=list(schema.PROJECT_COLUMNS))
     for column in ("lon", "lat", "amount_fqis", "total_cost"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     for column in ("start_year", "end_year"):
         frame[column] = pd.array([None if v is None else int(v) for v in frame[column].tolist()], dtype="Int64")
-    validated = schema.validate(frame, schema.project_schema(), "publications")
+    return schema.validate(frame, schema.project_schema(), name)
+
+
+def _published_frame(versions) -> pd.DataFrame:
+    """The rows of the current versions, validated by data.schema, with their provenance columns."""
+    rows, provenance = [], []
+    for version, version_rows in versions:
+        day = version.created_at.date().isoformat()
+        rows += version_rows
+        provenance += [(version.mandataire, day, int(version.number))] * len(version_rows)
+    validated = rows_frame(rows, "publications")
     extra = pd.DataFrame(provenance, columns=list(PROVENANCE_COLUMNS), index=validated.index)
     return pd.concat([validated, extra.astype({"publication_version": "Int64"})], axis=1)
 

@@ -2,14 +2,12 @@
 (components/map/static_map.py through web.first_paint.map_markup), fitted to her Alliance's region."""
 from __future__ import annotations
 
-import pandas as pd
-
-from components.dataset import Dataset, prepare_for_map
+from components.dataset import Dataset, _curated_envelopes, prepare_for_map
 from components.map.bounds import view_bounds
 from components.map.summary import compute
 from components.state import View
-from data import load, schema
 from data.metrics import Filters
+from publishing import dataset as published
 from publishing import territory
 
 EMPTY = ""
@@ -21,15 +19,8 @@ def map_html(rows: list[dict], alliance: territory.Alliance, lang: str) -> str:
 
     if not rows or not alliance.region_code:
         return EMPTY
-    frame = pd.DataFrame.from_records([{c: r.get(c) for c in schema.PROJECT_COLUMNS} for r in rows],
-                                      columns=list(schema.PROJECT_COLUMNS))
-    for column in ("lon", "lat", "amount_fqis", "total_cost"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    for column in ("start_year", "end_year"):
-        frame[column] = pd.array([None if v is None else int(v) for v in frame[column]], dtype="Int64")
-    frame["project_id"] = [f"preview-{i}" for i in range(len(frame))]
-    projects = schema.validate(frame, schema.project_schema(), "preview")
-    data = Dataset(prepare_for_map(projects), load.load_envelopes(), demo=False)
+    projects = published.rows_frame([{**r, "project_id": f"preview-{i}"} for i, r in enumerate(rows)], "preview")
+    data = Dataset(prepare_for_map(projects), _curated_envelopes(), demo=False)
     view = View(level="mrc", measure="amount", filters=Filters(regions=(alliance.region_code,)), lang=lang)
     bounds = view_bounds(view)
     box = dict(zip(("west", "south", "east", "north"), bounds)) if bounds else None
