@@ -157,3 +157,16 @@ def test_versions_are_written_once(people):
         s.execute(update(db.DataVersion).values(number=db.DataVersion.number))  # harmless touch
         assert s.get(Version, version.id).number == 1
     assert not [name for name in dir(store) if name.startswith(("delete", "update_version", "edit"))]
+
+
+def test_the_command_line_prints_a_one_time_link_and_refuses_an_unknown_alliance(database_url, capsys):
+    from publishing.__main__ import main
+
+    assert main(["invite", "--alliance", "14", "--email", "Coord@Lanaudiere.example"]) == 0
+    out = capsys.readouterr().out
+    assert "coord@lanaudiere.example" in out and "/publier/invitation/" in out and "Aucun courriel" in out
+    with db.session() as s:
+        user = s.execute(select(db.User).where(db.User.email == "coord@lanaudiere.example")).scalar_one()
+        assert (user.role, user.alliance_id) == ("coordinator", "lanaudiere")
+    assert main(["invite", "--alliance", "10", "--email", "x@example.org"]) == 2  # Nord-du-Québec has three
+    assert "plusieurs Alliances" in capsys.readouterr().err

@@ -162,3 +162,16 @@ def test_password_rules():
     assert accounts.password_problem("coordination.lanaudiere", "coordination.lanaudiere@x.org") == "common"
     assert accounts.password_problem("Trois pommes vertes au marché") is None
     assert accounts.hash_password("Trois pommes vertes au marché").startswith("$argon2id$")
+
+
+def test_the_session_cookie_is_secure_behind_https(tmp_path, monkeypatch):
+    monkeypatch.setenv("CARTE_PUBLIC_URL", "https://carte.example.org")
+    monkeypatch.setenv("CARTE_INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.setenv("CARTE_DATABASE_URL", f"sqlite:///{tmp_path / 'carte.db'}")
+    server = flask.Flask("publish-https")
+    publish.register(server)
+    client = server.test_client()
+    client.get("/publier/connexion", base_url="https://carte.example.org")
+    cookie = client.get_cookie("carte_session", domain="carte.example.org", path="/publier")
+    assert cookie is not None and cookie.secure and cookie.http_only
+    db.dispose_all()
