@@ -326,7 +326,8 @@ def queue(s: Session, actor: Actor) -> list[Submission]:
 def history(s: Session, actor: Actor, alliance_id: str) -> tuple[list[Submission], list[tuple[Version, bool]]]:
     """Her Alliance's submissions (newest first) and versions with whether each was withdrawn."""
     _may_act_for(actor, alliance_id)
-    submissions = s.execute(select(Submission).where(Submission.alliance_id == alliance_id, Submission.status != DRAFT)
+    # Drafts too: a file she checked and left is still one click away.
+    submissions = s.execute(select(Submission).where(Submission.alliance_id == alliance_id)
                             .order_by(Submission.id.desc()).limit(50)).scalars().all()
     withdrawn = set(s.execute(select(Withdrawal.version_id)).scalars())
     versions = s.execute(select(Version).where(Version.alliance_id == alliance_id)
