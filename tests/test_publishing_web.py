@@ -175,3 +175,17 @@ def test_the_session_cookie_is_secure_behind_https(tmp_path, monkeypatch):
     cookie = client.get_cookie("carte_session", domain="carte.example.org", path="/publier")
     assert cookie is not None and cookie.secure and cookie.http_only
     db.dispose_all()
+
+
+def test_a_changed_field_is_named_as_the_downloads_name_it(client, people):
+    from data import load
+    from publishing import store
+
+    with db.session() as s:
+        draft = store.upload(s, store.Actor(people["coord"]), "lanaudiere", LANAUDIERE_CSV, "v1.csv", load.load_projects())
+        store.submit(s, store.Actor(people["coord"]), draft.id, "")
+        store.approve(s, store.Actor(people["op"]), draft.id)
+    sign_in(client, "coord@lanaudiere.example")
+    answer = upload(client, LANAUDIERE_CSV.decode().replace("25 000 $", "27 500 $").encode())
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "1 projet modifié" in page and "Montant FQIS ($) : 25 000 → 27 500" in page.replace("\u202f", " ").replace("\xa0", " ")

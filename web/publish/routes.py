@@ -12,6 +12,7 @@ from wtforms import ValidationError
 
 import config
 from components import i18n
+from data import export
 from data.spreadsheet import MAX_FILE_BYTES, UnreadableFile
 from geo import layers
 from publishing import accounts, db, store, territory
@@ -22,6 +23,8 @@ limiter = Limiter(key_func=get_remote_address, storage_uri=config.get("ratelimit
                   strategy="moving-window")
 # Ten sign-in attempts a minute per address: a person who mistypes is never stopped, a guesser is.
 SIGN_IN_LIMIT = "10 per minute"
+# Stored column → the export column whose header names it.
+_EXPORT_KEY = {"mrc_ids": "mrc_names", "cycle": "cycle_label", "themes": "theme_labels"}
 
 
 class SignedInUser:
@@ -224,7 +227,11 @@ def submission(submission_id: int):
     names = layers.territories("mrc").name
     places = {r["row"]: ", ".join(str(names.get(m, m)) for m in (r.get("mrc_ids") or "").split(";") if m) or "—"
               for r in found.rows}
-    return _page("submission.html", submission=found, alliance=alliance, places=places,
+    headers = {f.key: f.header(_lang()) for f in export.PROJECT_FIELDS}
+    # A changed field named as the downloads name it (« Montant FQIS »), not by its code name.
+    field_label = lambda field: headers.get(_EXPORT_KEY.get(field, field), field)  # noqa: E731
+    return _page("submission.html", submission=found, alliance=alliance, places=places, field_label=field_label,
+                 shown=lambda value: "∅" if value is None else i18n.number(value, _lang()) if isinstance(value, float) else value,
                  map_html=preview.map_html(found.rows, alliance, _lang()), is_operator=actor.is_operator)
 
 
