@@ -13,7 +13,7 @@ LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
 # plotly.js with only the trace types the app draws, served in place of the full one (js/plotly/README.md).
 PLOTLY_JS := $(or $(CARTE_BUILD_DIR),build)/js/plotly-carte.min.js
 
-.PHONY: run serve test bench lighthouse build catalogs chromium clean
+.PHONY: run serve test bench lighthouse build catalogs chromium postgresql clean
 
 run: build
 	$(BIN)/python app.py
@@ -41,7 +41,7 @@ $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
 	npm ci --prefix bench/lighthouse --no-audit --no-fund
 	touch $@
 
-test: build $(VENV)/.test-installed chromium $(AXE)
+test: build $(VENV)/.test-installed chromium postgresql $(AXE)
 	$(BIN)/python -m pytest
 
 build: $(VENV)/.installed $(PLOTLY_JS)
@@ -87,6 +87,14 @@ chromium:
 	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
 	else echo "chromium absent et non installable sans droits root : les tests navigateur seront ignorés."; fi
+
+# The publishing tests also run on PostgreSQL, which they start themselves (pytest-postgresql) with
+# Debian's binaries: installed here when missing, as chromium is.
+postgresql:
+	@if [ -x /usr/lib/postgresql/15/bin/pg_ctl ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; \
+	else echo "postgresql absent et non installable sans droits root : les tests de publication sur PostgreSQL seront ignorés."; fi
 
 SUDO_OR_ROOT := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

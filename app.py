@@ -7,8 +7,20 @@ import dash
 import config
 import pages
 from components.document import SITE_TITLE
-from web import (api, first_paint, health, layer_files, loading_words, plotly_bundle, previews, request_guard, security,
-                 startup, templates)
+from web import (
+    api,
+    first_paint,
+    health,
+    layer_files,
+    loading_words,
+    plotly_bundle,
+    previews,
+    publish,
+    request_guard,
+    security,
+    startup,
+    templates,
+)
 from web.places_page import register as register_place_page
 
 # French page language from the first byte (web/previews.py switches it for ?lang=en); Dash's own
@@ -48,6 +60,7 @@ def create_app() -> dash.Dash:
     health.register(app.server)
     security.register(app.server, app)  # `app` so its inline scripts are hashed into the CSP
     request_guard.register(app.server, app)  # malformed or unknown requests: 4xx, not 500
+    publish.register(app.server)  # /publier: the Alliances publish their projects (database migrated here)
     return app
 
 

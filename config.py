@@ -51,8 +51,9 @@ SETTINGS: dict[str, Setting] = {
         "CARTE_PUBLIC_URL",
         "",
         "Public address of the site (https://carte.exemple.org, with a path if it is served under one), written "
-        "in canonical links, Open Graph tags, sitemap.xml, robots.txt and the data package instead of the "
-        "request's Host header; with it, `make serve` answers 400 to any other Host (loopback excepted). "
+        "in canonical links, Open Graph tags, sitemap.xml, robots.txt, the data package and the publishing "
+        "invitation links instead of the request's Host header (https:// also makes the sign-in cookie Secure); "
+        "with it, `make serve` answers 400 to any other Host (loopback excepted). "
         "Empty: the request's address (development only).",
     ),
     "workers": Setting("WORKERS", "0", "gunicorn worker processes for `make serve`; 0 means 2 × cores + 1."),
@@ -67,6 +68,35 @@ SETTINGS: dict[str, Setting] = {
         "CARTE_DEMO_SIZE",
         "3000",
         "Number of synthetic projects shown when CARTE_DEMO=1 (benchmarks use 3 000, 100 000 and 1 000 000).",
+    ),
+    # Publishing (publishing/, web/publish/): the Alliances' own publications, in a database.
+    "database_url": Setting(
+        "CARTE_DATABASE_URL",
+        "",
+        "Database of the publications (SQLAlchemy URL, e.g. postgresql+psycopg://user@host/carte); empty means "
+        "the SQLite file carte.db in CARTE_INSTANCE_DIR. Migrated by itself at start-up.",
+    ),
+    "instance_dir": Setting(
+        "CARTE_INSTANCE_DIR",
+        str(ROOT / "instance"),
+        "Git-ignored folder of this server's own files: the SQLite database and the generated secret key.",
+    ),
+    "secret_key": Setting(
+        "CARTE_SECRET_KEY",
+        "",
+        "Key that signs sessions, CSRF tokens and invitation links; empty means one generated once and kept in "
+        "CARTE_INSTANCE_DIR/secret_key (every worker and restart then shares it).",
+    ),
+    "ratelimit_storage": Setting(
+        "CARTE_RATELIMIT_STORAGE",
+        "memory://",
+        "Where sign-in attempts are counted (Flask-Limiter storage URL): memory:// counts per worker; "
+        "redis://host:6379 shares the count between workers and servers in production.",
+    ),
+    "data_check_seconds": Setting(
+        "CARTE_DATA_CHECK_SECONDS",
+        "1",
+        "How often, at most, a worker reads the data version to notice a new publication (seconds).",
     ),
 }
 

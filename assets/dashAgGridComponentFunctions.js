@@ -4,9 +4,14 @@ var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGrid
 
 dagcomponentfuncs.SourceLink = function (props) {
   var url = props.value;
-  if (typeof url !== "string" || !/^https?:\/\//i.test(url)) {
-    return React.createElement("span", null, "—");
+  // A project an Alliance published: « Publié par …, date (version N) », with the public source too when known.
+  var publication = props.data && typeof props.data.publication === "string" ? props.data.publication : null;
+  var link = null;
+  if (typeof url === "string" && /^https?:\/\//i.test(url)) {
+    link = React.createElement("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: url }, "source");
   }
-  var label = document.documentElement.lang === "en" ? "source" : "source";
-  return React.createElement("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: url }, label);
+  if (publication) {
+    return React.createElement("span", { title: publication }, link, link ? " · " : null, publication);
+  }
+  return link || React.createElement("span", null, "—");
 };

@@ -53,7 +53,7 @@ def per_dataset(public_entries: int, other_entries: int):
 
         @functools.wraps(fn)
         def cached(data, *args):
-            return (public if data.key == PUBLIC_KEY else other)(data, *args)
+            return (public if is_public(data) else other)(data, *args)
 
         def cache_clear() -> None:
             public.cache_clear()
@@ -79,16 +79,57 @@ def demo_size() -> int:
         return 3_000
 
 
-@lru_cache(maxsize=1)
 def current() -> Dataset:
-    """Loaded once per process. Invalid files raise here, so the server refuses to start on bad data."""
-    envelopes = load.load_envelopes()
-    if demo_enabled():
-        from data.synthetic import generate_projects  # only ever imported behind the demo switch
-        projects = generate_projects(demo_size(), seed=2018)
-    else:
-        projects = load.load_projects()
-    return Dataset(prepare_for_map(projects), envelopes, demo_enabled(), key=PUBLIC_KEY)
+    """The public data. Invalid files raise here (first call), so the server refuses to start on bad data.
+
+    Besides the curated files, the Alliances' current publications (publishing/dataset.py): each
+    worker reads the data version at most once a second and rebuilds beside the requests when a
+    publication changed it, so the key (`public@N`) and every cache keyed by it follow the version.
+    """
+    return _public_watcher().current()
+
+
+def is_public(data: Dataset) -> bool:
+    """The server's public data, whatever its data version."""
+    return data.key.split("@")[0] == PUBLIC_KEY
+
+
+# Called with the new Dataset when a publication changed the public data (web/previews.py clears
+# its per-view caches): caches keyed by the Dataset object or by its key need nothing.
+ON_NEW_DATA: list = []
+
+
+@lru_cache(maxsize=1)
+def _public_watcher():
+    from publishing import dataset as published  # publishing imports no dash
+
+    def build() -> tuple[Dataset, int]:
+        envelopes = _curated_envelopes()
+        if demo_enabled():
+            from data.synthetic import generate_projects  # only ever imported behind the demo switch
+            return Dataset(prepare_for_map(generate_projects(demo_size(), seed=2018)), envelopes, True,
+                           key=PUBLIC_KEY), 0
+        projects, version = published.public_projects(_curated_projects())
+        return Dataset(prepare_for_map(projects), envelopes, False, key=f"{PUBLIC_KEY}@{version}"), version
+
+    def new_data(data: Dataset) -> None:
+        for listener in ON_NEW_DATA:
+            listener(data)
+
+    # The demo never changes: no database is read for it.
+    read_version = (lambda: 0) if demo_enabled() else published.read_version
+    return published.Watcher(build, read_version, on_new=new_data)
+
+
+# The curated files do not change while the server runs: read once, whatever the publications do.
+@lru_cache(maxsize=1)
+def _curated_projects() -> pd.DataFrame:
+    return load.load_projects()
+
+
+@lru_cache(maxsize=1)
+def _curated_envelopes() -> pd.DataFrame:
+    return load.load_envelopes()
 
 
 def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from components import ids
 from components.i18n import inferred_phrases, t
+from data import export
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
@@ -91,6 +92,8 @@ def table_frame(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "priorities": _join_labels(projects.themes, _theme_labels(lang)),
         "certainty": certainty_text(projects, lang),
         "source": [url if url.startswith(("http://", "https://")) else "" for url in sources],
+        # « Publié par <mandataire>, <date> (version N) » beside the source (SourceLink), for an Alliance's rows.
+        "publication": export.publication_phrases(projects, lang),
     }, index=projects.index)
 
 

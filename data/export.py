@@ -14,6 +14,7 @@ which both writers call: a leading apostrophe, and in XLSX a cell typed as text.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from dataclasses import dataclass
@@ -75,7 +76,9 @@ PROJECT_FIELDS: tuple[Field, ...] = _fields(Messages("export_project"), {
     "alliance_name": "text", "municipality": "text", "location_precision": "text", "fqis_link": "text",
     "inferred": "text", "amount_fqis": "money", "total_cost": "money", "start_year": "year",
     "end_year": "year", "cycle_label": "text", "priorities_original": "text", "theme_labels": "text",
-    "source_url": "text", "source_date": "text", "note": "text"
+    "source_url": "text", "source_date": "text", "note": "text",
+    # Empty unless an Alliance published the project (publishing/): who, when, which version, in words.
+    "published_by": "text", "published_on": "text", "publication_version": "integer", "publication": "text",
 })
 
 _TERRITORY_ID_HEADERS = Messages("territory_id")
@@ -253,8 +256,38 @@ def project_records(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "source_url": projects.source_url.map(_text),
         "source_date": projects.source_date.map(_text),
         "note": projects.note.map(_text),
+        **_publication(projects, lang),
     }, columns=[f.key for f in PROJECT_FIELDS])
     return records.reset_index(drop=True)
+
+
+def _publication(projects: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
+    """Who published each project (an Alliance's publication), empty for the curated rows and for a
+    table without these columns (a visitor's file, the demo)."""
+    empty = pd.Series(None, index=projects.index, dtype=object)
+    by = projects["published_by"] if "published_by" in projects.columns else empty
+    on = projects["published_on"] if "published_on" in projects.columns else empty
+    number = projects["publication_version"] if "publication_version" in projects.columns else empty
+    phrases = [provenance(b, o, n, lang) for b, o, n in zip(by.tolist(), on.tolist(), number.tolist())]
+    return {"published_by": by.map(_text), "published_on": on.map(_text),
+            "publication_version": pd.to_numeric(number, errors="coerce").astype("Int64"),
+            "publication": pd.Series(phrases, index=projects.index, dtype=object)}
+
+
+def publication_phrases(projects: pd.DataFrame, lang: str) -> list[str | None]:
+    """The provenance phrase of each project (None where no Alliance published it)."""
+    return _publication(projects, lang)["publication"].tolist()
+
+
+def provenance(published_by, published_on, version, lang: str) -> str | None:
+    """« Publié par <mandataire>, 6 décembre 2026 (version 1) », or None for a row no Alliance published."""
+    if _text(published_by) is None:
+        return None
+    from babel.dates import format_date
+
+    day = format_date(dt.date.fromisoformat(str(published_on)), "long", locale="en_CA" if lang == "en" else "fr_CA")
+    words = Messages("publish")["provenance"][1 if lang == "en" else 0]
+    return words.format(mandataire=published_by, date=day, version=int(version))
 
 
 def project_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from dash import html
 from components import dataset
 from components.document import (
     GEO_REFERENCE_DIR,
+    is_http,
     kind_label,
     level_label,
     page_frame,
@@ -50,7 +51,7 @@ from components.territory.facts import (
 from components.territory.projects import counted_mask, split_old_plan
 from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
-from data import load, metrics
+from data import export, load, metrics
 from data.metrics import Filters
 from data.periods import period_text
 from geo import layers
@@ -132,12 +133,16 @@ def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.D
         headers.append(_t("col_mrc", lang))
     headers += [_t("col_fqis", lang), _t("col_years", lang), t("col_certainty", lang), _t("col_source", lang)]
     rows = []
-    for row, certainty in zip(ordered.itertuples(), certainty_text(ordered, lang)):
+    # « Publié par <mandataire>, <date> (version N) » for an Alliance's own rows, beside a public source if any.
+    publications = export.publication_phrases(ordered, lang)
+    for row, certainty, published in zip(ordered.itertuples(), certainty_text(ordered, lang), publications):
         cells = [row.title, row.promoter if isinstance(row.promoter, str) else "—"]
         if with_mrc:
             cells.append(mrc_names(row.mrc_ids, lang))
-        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year), certainty,
-                  source_link(row.source_url, row.source_date, lang)]
+        source = source_link(row.source_url, row.source_date, lang)
+        if published:
+            source = html.Span([source, " · ", published]) if is_http(row.source_url) else html.Span(published)
+        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year), certainty, source]
         rows.append(cells)
     amount_column = 3 if with_mrc else 2
     return table(headers, rows, numeric={amount_column}, css="projects", lang=lang)

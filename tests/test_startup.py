@@ -22,7 +22,7 @@ from web import startup
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = {"app.py": ["app.py"], "serve.py": ["serve.py"]}
 # What the app needs to start; tests, caches and the virtualenv stay behind.
-COPIED = ("app.py", "config.py", "serve.py", "components", "pages", "web", "texts", "data", "geo", "assets")
+COPIED = ("app.py", "config.py", "serve.py", "components", "pages", "web", "texts", "data", "geo", "assets", "publishing")
 
 
 def _listening(port: int) -> bool:

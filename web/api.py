@@ -426,6 +426,11 @@ def _unexpected(error: Exception):
 def _headers(response: Response) -> Response:
     cacheable = response.status_code in (200, 400)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}" if cacheable else "no-store"
+    if response.status_code == 200:
+        # The data version (« public@3 »): an answer changes only when a publication changes the data,
+        # so a client that sends it back gets 304 until then.
+        response.set_etag(_dataset.current().key.replace("@", "-"))
+        response.make_conditional(request)
     response.headers["Access-Control-Allow-Origin"] = "*"  # public, read-only data without credentials
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -26,6 +26,7 @@ import flask
 import pandas as pd
 from werkzeug.datastructures import MultiDict
 
+from components import dataset
 from components.document import METHODOLOGY_PATH, SITE_TITLE, data_as_of
 from components.i18n import clean_lang, t, text
 from components.map.heading import LEVEL_WORDS
@@ -334,10 +335,16 @@ def sitemap_xml(root: str) -> str:
 
 # ---------------------------------------------------------------- wiring
 
+def _forget_views(_data) -> None:
+    view_description.cache_clear()
+    IMAGES.clear()
+
+
 def register(app) -> None:
     """Per-URL tags in every Dash page, and the /apercu.png, /robots.txt and /sitemap.xml routes."""
     server = app.server
     original = app.interpolate_index
+    dataset.ON_NEW_DATA.append(_forget_views)  # a new publication: descriptions and pictures drawn again
 
     def interpolate_index(**kwargs):
         request = flask.request

@@ -1,0 +1,256 @@
+"""The one module that reaches the database: models, engine, migrations and the data version.
+
+SQLAlchemy 2 models; Alembic migrations in `publishing/migrations`, applied by `migrate()` when the
+app starts (so `make run` on a fresh clone needs no set-up). SQLite at `instance/carte.db` by
+default, PostgreSQL through `CARTE_DATABASE_URL` (`postgresql+psycopg://…`).
+
+Rules the tables keep:
+- versions and their rows are written once and never updated (a withdrawal is a row of its own);
+- nothing is deleted;
+- `journal` is append-only: who, what, when, from which address;
+- `data_version` holds one number, raised by every write that changes what the public sees: each
+  worker reads it (at most once a second) to know when to reload.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+import config
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+ROLES = ("operator", "coordinator")
+# A submission's life: uploaded and previewed by its coordinator (draft), waiting for an operator,
+# sent back to its coordinator with a message, or approved (it became a version).
+DRAFT, SUBMITTED, SENT_BACK, APPROVED = "draft", "submitted", "sent_back", "approved"
+STATUSES = (DRAFT, SUBMITTED, SENT_BACK, APPROVED)
+
+
+def now() -> dt.datetime:
+    """Aware UTC time, stored as such on both databases."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class AllianceSetting(Base):
+    """What an operator decided for one Alliance (a missing row means the defaults)."""
+
+    __tablename__ = "alliance_settings"
+    alliance_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    publish_without_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored folded to lower case
+    role: Mapped[str] = mapped_column(String(16))
+    alliance_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # None for operators
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # None until she chooses one
+    # Raised by each new invitation: older links stop working and signed-in sessions end.
+    credential_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+
+
+class Submission(Base):
+    """One file a coordinator sent: its valid rows, the importer's report, the difference, her note."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alliance_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    rows: Mapped[list[Any]] = mapped_column(JSON)  # valid rows, data.schema.PROJECT_COLUMNS, JSON values
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)  # rows read/valid, errors, warnings
+    difference: Mapped[dict[str, Any]] = mapped_column(JSON)  # publishing.difference, against `base_version`
+    base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decision_message: Mapped[str] = mapped_column(Text, default="")
+
+
+class Version(Base):
+    """Version N of an Alliance's publication: written once, never changed."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("alliance_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alliance_id: Mapped[str] = mapped_column(String(64), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    mandataire: Mapped[str] = mapped_column(String(255))  # who publishes, as the public reads it
+
+
+class VersionRow(Base):
+    __tablename__ = "version_rows"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    project_id: Mapped[str] = mapped_column(String(128))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # data.schema.PROJECT_COLUMNS, JSON values
+
+
+class Withdrawal(Base):
+    """A version taken back: the previous one (if any) is current again. The version itself stays."""
+
+    __tablename__ = "withdrawals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class DataVersion(Base):
+    """One row (id 1): the number every worker compares with the data it holds."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class JournalEntry(Base):
+    __tablename__ = "journal"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor: Mapped[str] = mapped_column(String(254))  # an address, or « ligne de commande »
+    action: Mapped[str] = mapped_column(String(64))
+    alliance_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+# ---------------------------------------------------------------- engine, per process
+
+_engines: dict[tuple[int, str], Engine] = {}
+_lock = threading.Lock()
+
+
+def database_url() -> str:
+    """CARTE_DATABASE_URL, or the SQLite file under instance/ (its folder created when missing)."""
+    url = config.get("database_url").strip()
+    if url:
+        return url
+    path = Path(config.get("instance_dir")) / "carte.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    # WAL: readers (every worker's once-a-second look at data_version) never wait for a writer;
+    # busy_timeout: two writers queue instead of failing at once.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def engine(url: str | None = None) -> Engine:
+    """The engine of this process for `url` (default: the configured one).
+
+    Keyed by process id: gunicorn forks its workers after the master loaded the app, and a
+    connection must never be shared across a fork.
+    """
+    url = url or database_url()
+    key = (os.getpid(), url)
+    with _lock:
+        if key not in _engines:
+            made = create_engine(url, pool_pre_ping=True)
+            if made.dialect.name == "sqlite":
+                event.listen(made, "connect", _sqlite_pragmas)
+            _engines[key] = made
+        return _engines[key]
+
+
+def dispose_all() -> None:
+    """Close every pooled connection of this process (tests switching databases)."""
+    with _lock:
+        for made in _engines.values():
+            made.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def session(url: str | None = None) -> Iterator[Session]:
+    """A session in one transaction: committed at the end, rolled back on any error."""
+    maker = sessionmaker(engine(url), expire_on_commit=False)
+    with maker.begin() as s:
+        yield s
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the database to the latest migration (creates it when new). Safe to call at every start."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine(url).begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+# ---------------------------------------------------------------- the data version
+
+def read_data_version(url: str | None = None) -> int:
+    """The one number a worker reads to know whether the public data changed."""
+    with engine(url).connect() as connection:
+        value = connection.execute(select(DataVersion.number).where(DataVersion.id == 1)).scalar()
+    return int(value or 0)
+
+
+def bump_data_version(s: Session) -> int:
+    """Raise the data version inside the caller's transaction (so it changes with the data, or not at all)."""
+    s.execute(update(DataVersion).where(DataVersion.id == 1).values(number=DataVersion.number + 1, changed_at=now()))
+    return int(s.execute(select(DataVersion.number).where(DataVersion.id == 1)).scalar_one())
+
+
+def journal(s: Session, action: str, *, actor: str, user_id: int | None = None, alliance_id: str | None = None,
+            subject: str = "", detail: dict | None = None, address: str = "") -> None:
+    """Append one line to the journal, in the caller's transaction."""
+    s.add(JournalEntry(action=action, actor=actor, user_id=user_id, alliance_id=alliance_id, subject=subject[:255],
+                       detail=detail or {}, address=(address or "")[:64], at=now()))
