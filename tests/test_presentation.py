@@ -6,13 +6,13 @@ import unicodedata
 
 import pandas as pd
 import pytest
-from dash import Patch, no_update
+from dash import Patch, html, no_update
 
 from components import dataset as datasets
-from components import document
-from components import page_links, region_slides
+from components import document, page_links, region_slides
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
+from components.territory.facts import amount_text
 from components.territory.projects import theme_counts
 from data import metrics
 from data.metrics import Filters
@@ -348,7 +348,7 @@ def test_compare_lists_envelopes_one_by_one_never_summed():
     assert parts == int(((envelopes.region_code == "14") & envelopes.territory_level.isin(("sub_region", "mrc"))).sum())
     table = _find(compare.panel("region", "14", "fr"), lambda c: getattr(c, "className", None) == "cmp-envelopes")[0]
     shown = [_text(cell) for cell in _find(table, lambda c: getattr(c, "className", None) == "cmp-amount")]
-    assert shown == [money(v, "fr") for v in rows.amount]  # one line per known amount, none added up
+    assert shown == [amount_text(v, "fr") for v in rows.amount]  # one line per known amount, none added up
     cycles = list(pd.read_csv("data/reference/cycles.csv", dtype=str).cycle_id)
     assert list(rows.cycle.map(cycles.index)) == sorted(rows.cycle.map(cycles.index))
     mrc_rows, _ = compare.envelope_rows(envelopes, "mrc", "matawinie")
@@ -380,3 +380,37 @@ def test_compare_callback_with_forged_state():
     for level in HOSTILE:
         panel_a, panel_b, query = compare.on_pick("05", "06", level, level, level, level)
         assert "Estrie" in _text(panel_a) and query.startswith("a=05")
+
+
+def _bars(panel) -> dict[str, tuple[int, str]]:
+    """theme → (projects, bar width) of a comparison panel."""
+    items = _find(panel, lambda c: "data-count" in c.to_plotly_json()["props"])
+    return {i.to_plotly_json()["props"]["data-theme"]: (i.to_plotly_json()["props"]["data-count"],
+                                                        i.children[2].style["width"]) for i in items}
+
+
+def test_compare_bars_share_one_scale_for_both_sides():
+    panel_a, panel_b, _ = compare.panels("region", "05", "06", "fr")
+    bars = {**{("a", k): v for k, v in _bars(panel_a).items()}, **{("b", k): v for k, v in _bars(panel_b).items()}}
+    top = max(n for n, _ in bars.values())
+    assert top > min(n for n, _ in bars.values())
+    for n, width in bars.values():
+        assert width == f"{100 * n / top:.0f}%"  # one scale: a bar's length is its count over the larger side's
+
+
+def test_compare_lists_the_other_amounts_with_their_kind_and_names_each_per_inhabitant():
+    envelopes = datasets.current().envelopes
+    panel = compare.panel("region", "14", "fr")
+    parts = compare.part_rows(envelopes, "region", "14")
+    assert len(parts) == int(((envelopes.region_code == "14")
+                              & envelopes.territory_level.isin(("sub_region", "mrc"))).sum()) > 0
+    (table,) = _find(panel, lambda c: "cmp-parts" in str(getattr(c, "className", "")) and isinstance(c, html.Table))
+    rows = _find(table, lambda c: isinstance(c, html.Tr))[1:]
+    assert [_text(r.children[1]) for r in rows] == list(parts.territory_name)
+    assert [_text(r.children[2]) for r in rows] == [document.kind_label(k, "fr") for k in parts.kind]
+    values = _facts_values(panel)
+    agg = compare.all_cycles(datasets.current(), "region")
+    assert values["envelope_per_capita"] == money_cents(agg.envelope_per_capita["14"], "fr")
+    text = _text(panel)
+    assert "Montant connu par habitant" in text and "pour l'enveloppe par habitant" in text
+    assert "À savoir" not in text  # no column of « — »
