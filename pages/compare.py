@@ -273,7 +273,7 @@ def _priority_list(rows: list[tuple[str, str, int]], lang: str, top: int | None 
         return html.P(tr("no_priority", lang), className="cmp-muted")
     top = max(top or 0, priority_scale(rows))
     items = [html.Li([html.Span(label), html.Span(plural("n_projects", n, lang)),
-                      html.Span(className="cmp-bar", style={"width": f"{100 * n / top:.0f}%"})],
+                      html.Span(className="cmp-bar", style={"width": f"{100 * n / top:.2f}%"})],
                      **{"data-theme": theme or "none", "data-count": n})
              for theme, label, n in rows]
     return html.Div([html.Ul(items, className="cmp-priorities"),
