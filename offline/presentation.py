@@ -37,8 +37,9 @@ import plotly.io as pio
 from components import region_slides as slides
 from components.dataset import Dataset, current, prepare_for_map
 from components.document import data_as_of, is_http, source_label
-from components.i18n import LANGS, clean_lang, money, t, text
+from components.i18n import LANGS, clean_lang, t, text
 from components.own_file import own_data
+from components.territory.facts import amount_text
 from components.urls import layer_url
 from geo import layers
 from texts.catalogs import Messages
@@ -91,7 +92,7 @@ def project_records(projects: pd.DataFrame) -> list[dict]:
             "promoter": "" if pd.isna(row.promoter) else str(row.promoter),
             "years": _years(row.start_year, row.end_year),
             "known": bool(pd.notna(row.amount_fqis)),
-            "amount": {lang: (money(row.amount_fqis, lang) if pd.notna(row.amount_fqis)
+            "amount": {lang: (amount_text(row.amount_fqis, lang) if pd.notna(row.amount_fqis)
                               else tr("amount_unknown", lang)) for lang in LANGS},
             "source": url,
             "source_label": source_label(url, row.source_date if isinstance(row.source_date, str) else None)

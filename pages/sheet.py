@@ -811,7 +811,7 @@ def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]
                _rank_all_figure(agg.per_capita, found, lang), _map_figure("mrc", found, name, caption, lang), lang,
                _envelope_figures(agg, found, "mrc", lang))
     return _assemble(top, data.envelopes[data.envelopes.mrc_id == found], projects, lang, page_path, "mrc",
-                     _t("envelopes_mrc_none", lang, path=f"/fiche/region/{region_id}"),
+                     _t("envelopes_mrc_none", lang, region=region_name),
                      _notes(_t("shared", lang, projects=plural("multi_mrc_projects", n_shared, lang)) if n_shared else None,
                             _old_plan_note(old_plan, lang, page_path)), data.demo, _no_projects(old_plan, lang))
 

@@ -210,7 +210,8 @@ def test_envelopes_are_cut_and_the_rest_is_counted(lanaudiere, raw_envelopes):
     rows = body_rows(envelopes)
     assert 0 < len(rows) <= sheet.MAX_ENVELOPES
     assert more_count(envelopes, "montant") == len(expected) - len(rows)
-    assert "/region/14" in page_text(envelopes)
+    assert "voir la page complète du territoire" in page_text(envelopes)
+    assert "(/region/" not in page_text(envelopes)  # no bare path printed on paper
 
 
 def test_every_envelope_row_is_one_published_amount_with_its_kind(lanaudiere, raw_envelopes):
@@ -248,7 +249,7 @@ def test_mrc_without_own_envelope_points_to_its_region_sheet():
     page = sheet.mrc_sheet(mrc_id="montreal")
     envelopes = section(page, "fiche-enveloppes")
     assert body_rows(envelopes) == []
-    assert "/fiche/region/06" in page_text(envelopes)
+    assert "sur la fiche de la région Montréal" in page_text(envelopes)  # named, never a bare path on paper
 
 
 # ---------------------------------------------------------------- priorities and projects

@@ -336,7 +336,7 @@ def test_only_http_sources_become_links(small_dataset):
     (row,) = body_rows(section(page, "projets"))
     source = row.children[-1]
     assert not of_type(source, html.A)
-    assert page_text(source) == "import:tableur.xlsx, ligne 6"
+    assert page_text(source) == "votre fichier tableur.xlsx, ligne 6"  # her file, never the code « import: »
     every = [h for name, layout in (("region", territory_page.region_layout), ("mrc", territory_page.mrc_layout))
              for h in hrefs(layout("01" if name == "region" else "rimouski-neigette"))]
     assert all(h.startswith(("/", "#", "http://", "https://")) for h in every)
@@ -472,3 +472,9 @@ def test_project_lists_say_what_was_inferred(monkeypatch):
     rows = {page_text(row.children[0]): page_text(row) for row in body_rows(section(page, "projets"))}
     assert "lien avec le FQIS : déduit; MRC déduite; cycle déduit" in rows["Transport solidaire"]
     assert "rien : tout est lu dans la source" in rows["Cuisine collective"]
+
+
+def test_a_row_of_her_file_names_her_file_not_a_code():
+    shown = document.source_link("import:projets.xlsx", lang="fr")
+    assert page_text(shown) == "votre fichier projets.xlsx"
+    assert page_text(document.source_link("import:projets.xlsx", lang="en")) == "your file projets.xlsx"
