@@ -93,8 +93,57 @@
     });
   }
 
+  // ------------------------------------------------------------ the MRC names over the map
+  // Written in the page's own font, over the map: MapLibre would fetch glyphs from a font server
+  // to write them itself. [id, name, lon, lat] come from the server in `data-labels`; the names
+  // follow the map when it moves or zooms.
+  function place(map, layer, labels) {
+    Array.prototype.forEach.call(layer.children, function (name, i) {
+      var point = map.project([labels[i][2], labels[i][3]]);
+      name.style.transform = "translate(" + Math.round(point.x) + "px, " + Math.round(point.y) + "px) translate(-50%, -50%)";
+    });
+  }
+
+  function label() {
+    var box = document.getElementById("pres-map-box");
+    var gd = box && box.querySelector(".js-plotly-plot");
+    var map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+    if (!map || !map.getContainer) {
+      return;
+    }
+    var container = map.getContainer();
+    if (container.querySelector(".pres-labels")) {
+      return;
+    }
+    var labels;
+    try {
+      labels = JSON.parse(box.getAttribute("data-labels") || "[]");
+    } catch (e) {
+      return;
+    }
+    if (!Array.isArray(labels) || !labels.length) {
+      return;
+    }
+    var layer = document.createElement("div");
+    layer.className = "pres-labels";
+    layer.setAttribute("aria-hidden", "true");
+    labels.forEach(function (item) {
+      var name = document.createElement("span");
+      name.className = "pres-label-name";
+      name.setAttribute("data-id", String(item[0]));
+      name.textContent = String(item[1]);
+      layer.appendChild(name);
+    });
+    container.appendChild(layer);
+    map.on("move", function () {
+      place(map, layer, labels);
+    });
+    place(map, layer, labels);
+  }
+
   new MutationObserver(function () {
     fit(false);
+    label();
   }).observe(document.documentElement, { childList: true, subtree: true });
 
   // Entering full screen or resizing the window changes the map's size: fit the region again

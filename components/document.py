@@ -30,6 +30,7 @@ CHANGELOG_COLUMNS = ("date", "operation", "target_file", "rows_added", "rows_dup
 SITE_TITLE = TEXT["title"]
 FOLD_AFTER_ROWS = 3  # a longer table folds on a phone (assets/table_fold.js)
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
+IMPORT_PREFIX = "import:"  # the source of a row of her file (data/importer.py)
 _SITE = {"site": SITE_TITLE}
 
 # Envelope kinds: the label shown next to every amount, and what the kind means (data/schema.py,
@@ -59,9 +60,12 @@ def is_http(url) -> bool:
 def source_link(url, date=None, lang: str = "fr"):
     """A link to a public source, named by its site (and date); only http(s) addresses become links.
 
-    Anything else (« import:… », « synthetic:… ») is shown as plain text: Dash escapes it.
+    Anything else is shown as plain text (Dash escapes it): a row of her file (« import:projets.xlsx »,
+    data/importer.py) as « votre fichier projets.xlsx », never the code name.
     """
     if not is_http(url):
+        if isinstance(url, str) and url.startswith(IMPORT_PREFIX):
+            return html.Span(text(COMMON, "own_file_source", lang, name=url[len(IMPORT_PREFIX):]), className="source-text")
         return html.Span(url if isinstance(url, str) and url else COMMON["no_source"][0], className="source-text")
     return html.A(source_label(url, date), href=url, className="source", rel="noopener noreferrer")
 

@@ -23,9 +23,11 @@ import plotly.graph_objects as go
 
 from components.dataset import Dataset
 from components.dataset import current as dataset
-from components.i18n import money, money_cents, number, plural, text
+from components.document import is_http, kind_label, source_label
+from components.i18n import money_cents, number, plural, text
 from components.map import static_map
 from components.map.figures import choropleth_data, format_measure_many, map_figure, measure_values
+from components.territory.facts import LEVEL_ORDER, amount_text, reference_labels
 from components.urls import layer_url
 from components.words.page_text import with_shared
 from data import metrics
@@ -113,13 +115,15 @@ def slide(region: str, step: int, lang: str, data: Dataset | None = None) -> dic
     `data` (the public data by default; a coordinator's validated file, see components.own_file.upload).
 
     Keys: step, n_steps, mrc (None for the overview), name, kicker, total, n_projects,
-    n_with_amount, n_promoters, per_capita, population, population_estimated, regional_amount.
+    n_with_amount, n_promoters, per_capita, population, population_estimated, regional_amount, and
+    amounts: the amounts published for that territory (step_amounts), each with its kind and source.
     """
     data = data or dataset()
     order = region_mrcs(region)
     step = step % (len(order) + 1)
     regions = layers.territories("region")
-    base = {"step": step, "n_steps": len(order) + 1, "regional_amount": None}
+    base = {"step": step, "n_steps": len(order) + 1, "regional_amount": None,
+            "amounts": step_amounts(region, step, lang, data)}
     if step == 0:
         filters = Filters(regions=(region,))
         chosen = metrics.filter_projects(data.projects, filters)
@@ -142,6 +146,73 @@ def slide(region: str, step: int, lang: str, data: Dataset | None = None) -> dic
             "population_estimated": str(mrc.population_estimated[mrc_id]).lower() == "true"}
 
 
+def step_amounts(region: str, step: int, lang: str, data: Dataset | None = None) -> list[dict]:
+    """The amounts published for the territory of `step` (envelopes, calls for projects, batches of
+    projects, balances…), each with its kind, cycle, period and source, newest cycle first; never
+    added up. An MRC's step: the rows of that MRC. The overview: the rows of the region itself and
+    of its Alliance(s) (the rows of its MRC are on their own steps)."""
+    data = data or dataset()
+    order = region_mrcs(region)
+    step = step % (len(order) + 1)
+    envelopes = data.envelopes
+    if step == 0:
+        rows = envelopes[(envelopes.region_code == region) & envelopes.territory_level.isin(("region", "alliance"))]
+    else:
+        rows = envelopes[(envelopes.territory_level == "mrc") & (envelopes.mrc_id == order[step - 1])]
+    cycles = reference_labels("cycles", lang)
+    newest_first = {cycle: -i for i, cycle in enumerate(cycles.index)}
+    rows = rows.assign(_cycle=rows.cycle.map(newest_first).fillna(1), _kind=rows.kind != "envelope",
+                       _level=rows.territory_level.map(LEVEL_ORDER).fillna(9),
+                       _date=rows.source_date.fillna("").astype(str)).sort_values(
+        ["_cycle", "_kind", "_level", "_date"], ascending=[True, True, True, False], kind="stable")
+    shown = []
+    for row in rows.itertuples():
+        url = row.source_url if is_http(row.source_url) else None
+        date = row.source_date if isinstance(row.source_date, str) else None
+        details = [str(cycles.get(row.cycle, row.cycle))] + ([row.period] if isinstance(row.period, str) and row.period else [])
+        if step == 0 and isinstance(row.territory_name, str) and row.territory_name != str(
+                layers.territories("region").region_name[region]):
+            details.insert(0, row.territory_name)  # « Lanaudière (volet régional) »: which part of the region
+        shown.append({"kind": kind_label(row.kind, lang), "amount": amount_text(row.amount, lang),
+                      "details": " · ".join(details), "source": url,
+                      "source_label": source_label(url, date) if url else None})
+    return shown
+
+
+def step_projects(region: str, step: int, data: Dataset | None = None) -> pd.DataFrame:
+    """The projects listed at `step`: an MRC's step lists the projects counted in that MRC (the ones its
+    figures count); the overview lists those counted for the region only (region-wide or on several
+    MRC). Each project of the region is thus listed once in the whole presentation. As on the map, the
+    2010–2015 plan's projects are not among them (the figures, with no cycle chosen, do not count them)."""
+    data = data or dataset()
+    order = region_mrcs(region)
+    projects = metrics.filter_projects(data.projects, Filters())
+    counted = projects.counted_mrc.astype(object)
+    if step % (len(order) + 1) == 0:
+        inside = metrics.filter_projects(projects, Filters(regions=(region,)))
+        chosen = inside[~inside.counted_mrc.astype(object).isin(order)]
+    else:
+        chosen = projects[(counted == order[step % (len(order) + 1) - 1]).to_numpy(dtype=bool)]
+    # Largest amounts first; unknown amounts last (never as if they were 0), then by title.
+    return chosen.assign(_title=chosen.title.astype(str).str.casefold()).sort_values(
+        ["amount_fqis", "_title"], ascending=[False, True], na_position="last").drop(columns="_title")
+
+
+def step_position(step: int, n_steps: int, lang: str) -> str:
+    """The counter of the control bar, in the kicker's own numbers: « 2 / 6 » beside « MRC 2 sur 6 »;
+    the overview is not an MRC: « Vue d'ensemble »."""
+    step = step % n_steps
+    return tr("overview", lang) if step == 0 else f"{step} / {n_steps - 1}"
+
+
+def map_labels(region: str) -> list[list]:
+    """[id, name, lon, lat] of each MRC of `region` at its representative point (inside it): the names
+    written over the map, by the page's script, in the page's own font (no map glyphs to fetch)."""
+    mrc = layers.territories("mrc")
+    return [[i, str(mrc.name[i]), round(float(mrc.rep_lon[i]), 4), round(float(mrc.rep_lat[i]), 4)]
+            for i in region_mrcs(region) if pd.notna(mrc.rep_lon[i]) and pd.notna(mrc.rep_lat[i])]
+
+
 def region_aggregate(region: str, data: Dataset | None = None) -> pd.DataFrame:
     """`metrics.aggregate(…, "mrc")` rows of the region's MRC (only their projects are aggregated:
     an MRC's row depends on the projects counted in it and nothing else)."""
@@ -161,7 +232,7 @@ def slide_notes(facts: dict, lang: str) -> list[str]:
     elif unknown:
         notes.append(plural("unknown_amounts", unknown, lang))
     if facts["mrc"] is None and facts["regional_amount"] is not None:
-        notes.append(tr("regional", lang, amount=money(facts["regional_amount"], lang)))
+        notes.append(tr("regional", lang, amount=amount_text(facts["regional_amount"], lang)))
     if facts["mrc"] is not None and facts["n_projects"]:
         notes.append(tr("mrc_rule", lang))
     return notes
@@ -169,10 +240,11 @@ def slide_notes(facts: dict, lang: str) -> list[str]:
 
 def slide_figures(facts: dict, lang: str) -> list[tuple[str, str, str]]:
     """(key, label, formatted value) of the figures of a step, in the order they are shown.
-    The offline presentation (offline/presentation.py) shows these same strings."""
+    The offline presentation (offline/presentation.py) shows these same strings. Amounts as the source
+    gives them: cents only when there are cents, as on every page (territory.facts.amount_text)."""
     population_label = tr("population_estimated" if facts["population_estimated"] else "population", lang)
     return [
-        ("total", tr("total", lang), money(facts["total"], lang)),
+        ("total", tr("total", lang), amount_text(facts["total"], lang)),
         ("per_capita", tr("per_capita", lang), money_cents(facts["per_capita"], lang)),
         ("population", population_label, number(facts["population"], lang)),
         ("projects", tr("projects", lang), number(facts["n_projects"], lang)),

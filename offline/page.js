@@ -97,18 +97,23 @@
 
   // ------------------------------------------------------------ one step's panel
   function projectItem(project) {
-    var item = element("li", "off-project");
-    item.appendChild(element("span", "off-project-title", project.title));
-    item.appendChild(element("span", project.known ? "off-project-amount" : "off-project-amount off-unknown",
+    var item = element("li", "pres-project");
+    item.appendChild(element("span", "pres-project-title", project.title));
+    item.appendChild(element("span", project.known ? "pres-project-amount" : "pres-project-amount pres-unknown",
                              project.amount[state.lang]));
     var details = [project.promoter, project.years].filter(Boolean).join(" · ");
     if (details) {
-      item.appendChild(element("span", "off-project-details", details));
+      item.appendChild(element("span", "pres-project-details", details));
     }
-    var href = safeHref(project.source);
-    var source = element("span", "off-project-source");
+    item.appendChild(sourceOf(project.source, project.source_label, "pres-project-source"));
+    return item;
+  }
+
+  function sourceOf(url, label, className) {
+    var href = safeHref(url);
+    var source = element("span", className);
     if (href) {
-      var link = element("a", null, project.source_label);
+      var link = element("a", null, label);
       link.href = href;
       link.target = "_blank";
       link.rel = "noopener noreferrer";
@@ -117,7 +122,15 @@
     } else {
       source.textContent = words().ui.no_source;
     }
-    item.appendChild(source);
+    return source;
+  }
+
+  function amountItem(amount) {
+    var item = element("li", "pres-amount");
+    item.appendChild(element("span", "pres-amount-kind", amount.kind));
+    item.appendChild(element("span", "pres-amount-value", amount.amount));
+    item.appendChild(element("span", "pres-amount-details", amount.details));
+    item.appendChild(sourceOf(amount.source, amount.source_label, "pres-amount-source"));
     return item;
   }
 
@@ -129,9 +142,9 @@
     panel.setAttribute("data-mrc", slide.mrc || "");
     panel.appendChild(element("p", "pres-kicker", slide.kicker));
     panel.appendChild(element("h1", "pres-name", slide.name));
-    // Two columns under the name: the figures and their notes, then the step's projects (which
-    // scroll on their own when there are many, the figures staying in view).
-    var facts = element("div", "off-facts");
+    // Two columns under the name: the figures and their notes, then the amounts published for the
+    // territory and the step's projects (which scroll on their own, the figures staying in view).
+    var facts = element("div", "pres-facts");
     var figures = element("div", "pres-figures");
     slide.figures.forEach(function (figure) {
       var box = element("div", "pres-figure");
@@ -144,13 +157,24 @@
     slide.notes.forEach(function (note) {
       facts.appendChild(element("p", "pres-note", note));
     });
-    var list = element("section", "off-list");
+    var list = element("section", "pres-list");
+    // The amounts published for this territory, each with its kind and source (never added up).
+    list.appendChild(element("h2", "pres-amounts-title", slide.amounts_title));
+    if (slide.amounts.length) {
+      var amounts = element("ul", "pres-amounts");
+      slide.amounts.forEach(function (amount) {
+        amounts.appendChild(amountItem(amount));
+      });
+      list.appendChild(amounts);
+    } else {
+      list.appendChild(element("p", "pres-note", words().ui.amounts_none));
+    }
     var projects = DATA.step_projects[state.step];
     if (projects.length || slide.projects_empty) {
-      list.appendChild(element("h2", "off-projects-title", slide.projects_title));
+      list.appendChild(element("h2", "pres-projects-title", slide.projects_title));
     }
     if (projects.length) {
-      var items = element("ol", "off-projects");
+      var items = element("ol", "pres-projects");
       projects.forEach(function (index) {
         items.appendChild(projectItem(DATA.projects[index]));
       });
@@ -158,7 +182,7 @@
     } else if (slide.projects_empty) {
       list.appendChild(element("p", "pres-note", slide.projects_empty));
     }
-    var columns = element("div", "off-columns");
+    var columns = element("div", "pres-columns");
     columns.appendChild(facts);
     columns.appendChild(list);
     panel.appendChild(columns);
@@ -236,6 +260,39 @@
     }
     return window.Plotly.react(mapBox, figure.data, figure.layout, config).then(function () {
       return state.fitted ? null : fit();
+    }).then(drawLabels);
+  }
+
+  // The MRC names over the map, in the page's font: MapLibre would fetch glyphs from the network to
+  // write them, and this file never fetches anything. They follow the map when it moves or zooms.
+  function drawLabels() {
+    var map = mapOf();
+    if (!map || !DATA.labels) {
+      return;
+    }
+    var container = map.getContainer();
+    var layer = container.querySelector(".pres-labels");
+    if (!layer) {
+      layer = element("div", "pres-labels");
+      layer.setAttribute("aria-hidden", "true");
+      DATA.labels.forEach(function (label) {
+        var name = element("span", "pres-label-name", label[1]);
+        name.setAttribute("data-id", label[0]);
+        layer.appendChild(name);
+      });
+      container.appendChild(layer);
+      map.on("move", function () {
+        placeLabels(map, layer);
+      });
+    }
+    placeLabels(map, layer);
+  }
+
+  function placeLabels(map, layer) {
+    Array.prototype.forEach.call(layer.children, function (name, i) {
+      var label = DATA.labels[i];
+      var point = map.project([label[2], label[3]]);
+      name.style.transform = "translate(" + Math.round(point.x) + "px, " + Math.round(point.y) + "px) translate(-50%, -50%)";
     });
   }
 

@@ -37,11 +37,10 @@ import plotly.io as pio
 from components import region_slides as slides
 from components.dataset import Dataset, current, prepare_for_map
 from components.document import data_as_of, is_http, source_label
-from components.i18n import LANGS, clean_lang, money, t, text
+from components.i18n import LANGS, clean_lang, t, text
 from components.own_file import own_data
+from components.territory.facts import amount_text
 from components.urls import layer_url
-from data import metrics
-from data.metrics import Filters
 from geo import layers
 from texts.catalogs import Messages
 
@@ -54,7 +53,7 @@ LAYER_TOKEN = "carte:layer:mrc"
 _TEXT = ChainMap(Messages("offline"), slides.TEXT)
 # Words of the bar, looked up by page.js when the language changes (data-word attributes).
 _BAR_WORDS = ("prev", "next", "keys", "fullscreen", "switch_lang", "controls", "map_label", "sources", "source",
-              "no_source", "static_map_note")
+              "no_source", "static_map_note", "amounts_none")
 
 
 def tr(key: str, lang: str, **values) -> str:
@@ -71,21 +70,9 @@ class OwnFile:
 # ---------------------------------------------------------------- what each step shows
 
 def step_projects(data: Dataset, region: str, step: int) -> pd.DataFrame:
-    """The projects listed at `step`: an MRC's step lists the projects counted in that MRC (the ones its
-    figures count); the overview lists those counted for the region only (region-wide or on several
-    MRC). Each project of the region is thus listed once in the whole presentation. As on the map, the
-    2010–2015 plan's projects are not among them (the figures, with no cycle chosen, do not count them)."""
-    order = slides.region_mrcs(region)
-    projects = metrics.filter_projects(data.projects, Filters())
-    counted = projects.counted_mrc.astype(object)
-    if step % (len(order) + 1) == 0:
-        inside = metrics.filter_projects(projects, Filters(regions=(region,)))
-        chosen = inside[~inside.counted_mrc.astype(object).isin(order)]
-    else:
-        chosen = projects[(counted == order[step % (len(order) + 1) - 1]).to_numpy(dtype=bool)]
-    # Largest amounts first; unknown amounts last (never as if they were 0), then by title.
-    return chosen.assign(_title=chosen.title.astype(str).str.casefold()).sort_values(
-        ["amount_fqis", "_title"], ascending=[False, True], na_position="last").drop(columns="_title")
+    """The projects listed at `step` (components/region_slides.step_projects, which presentation mode
+    lists too)."""
+    return slides.step_projects(region, step, data)
 
 
 def _years(start, end) -> str:
@@ -105,7 +92,7 @@ def project_records(projects: pd.DataFrame) -> list[dict]:
             "promoter": "" if pd.isna(row.promoter) else str(row.promoter),
             "years": _years(row.start_year, row.end_year),
             "known": bool(pd.notna(row.amount_fqis)),
-            "amount": {lang: (money(row.amount_fqis, lang) if pd.notna(row.amount_fqis)
+            "amount": {lang: (amount_text(row.amount_fqis, lang) if pd.notna(row.amount_fqis)
                               else tr("amount_unknown", lang)) for lang in LANGS},
             "source": url,
             "source_label": source_label(url, row.source_date if isinstance(row.source_date, str) else None)
@@ -149,7 +136,9 @@ def language_block(region: str, lang: str, data: Dataset, own_file: OwnFile | No
         facts = slides.slide(region, step, lang, data)
         steps.append({
             "mrc": facts["mrc"], "kicker": facts["kicker"], "name": facts["name"],
-            "position": f"{step + 1} / {n_steps}",
+            "position": slides.step_position(step, n_steps, lang),  # the kicker's numbers: « 2 / 6 », MRC 2 sur 6
+            "amounts": facts["amounts"],
+            "amounts_title": tr("amounts_overview" if step == 0 else "amounts_mrc", lang),
             "figures": [{"key": key, "label": label, "value": value}
                         for key, label, value in slides.slide_figures(facts, lang)],
             "notes": slides.slide_notes(facts, lang),
@@ -187,6 +176,7 @@ def presentation_data(region: str, data: Dataset, lang: str, own_file: OwnFile |
         "layer_token": LAYER_TOKEN,
         "layer": region_layer(region),
         "focus": [[part["locations"] for part in slides.focus_data(region, step)] for step in range(n_steps)],
+        "labels": slides.map_labels(region),
         "projects": projects,
         "step_projects": per_step,
         "langs": {code: language_block(region, code, data, own_file, today) for code in LANGS},

@@ -35,11 +35,13 @@ from components import ids
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.document import kind_label, site_title, title_lang
-from components.i18n import clean_lang, money, money_cents, number, plural, text
+from components.i18n import clean_lang, money_cents, number, plural, text
 from components.own_file import own_data
 from components.page_links import COMPARE_LEVELS, COMPARE_PATH, clean_id, clean_level, compare_href, compare_query
 from components.territory.documented_share import documented_share_section
-from components.territory.facts import reference_labels
+from components.territory.facts import amount_text, reference_labels
+from components.territory.measures import envelope_facts, rank_phrase
+from components.territory.measures import tr as measure_text
 from components.territory.projects import counted_mask, territory_projects, theme_counts
 from components.words.dropdowns import dropdown_labels
 from components.words.page_text import with_shared
@@ -89,6 +91,21 @@ def options(level: str) -> list[dict]:
 
 # ---------------------------------------------------------------- the facts of one territory
 
+def _in_cycle_order(rows: pd.DataFrame) -> pd.DataFrame:
+    cycles = list(pd.read_csv(REFERENCE_DIR / "cycles.csv", dtype=str).cycle_id)
+    position = rows.cycle.map({c: i for i, c in enumerate(cycles)}).fillna(len(cycles))
+    return rows.iloc[sorted(range(len(rows)), key=lambda i: (position.iloc[i], i))]
+
+
+def part_rows(envelopes: pd.DataFrame, level: str, territory: str) -> pd.DataFrame:
+    """The amounts published for parts of a region (its sub-regions and MRC), in cycle order: listed
+    apart from the region's own, each with its territory and kind, never added to them."""
+    if level == "mrc":
+        return envelopes.iloc[0:0]
+    inside = envelopes[envelopes.region_code == territory]
+    return _in_cycle_order(inside[inside.territory_level.isin(("sub_region", "mrc"))])
+
+
 def envelope_rows(envelopes: pd.DataFrame, level: str, territory: str) -> tuple[pd.DataFrame, int]:
     """(rows of `territory` itself in cycle order, number of rows for parts of it).
 
@@ -113,14 +130,20 @@ def all_cycles(data: Dataset, level: str) -> pd.DataFrame:
     return metrics.aggregate(data.projects, level, data.envelopes, mask=counted_mask(data.projects))
 
 
-def facts(level: str, territory: str, agg: pd.DataFrame | None = None, data: Dataset | None = None) -> dict:
+def facts(level: str, territory: str, agg: pd.DataFrame | None = None, data: Dataset | None = None,
+          lang: str = "fr") -> dict:
     """Plain values of one known territory (tested without a browser), from `data` (public by default)."""
     data = data or dataset()
     agg = agg if agg is not None else all_cycles(data, level)
     row = agg.loc[territory]
     table = layers.territories(level)
     envelopes, parts = envelope_rows(data.envelopes, level, territory)
+    peers = "regions" if level == "region" else "mrc"
     return {
+        # The envelope of the cycle the map shows by default, per inhabitant, its rank, its documented share.
+        "envelope": envelope_facts(agg, territory, peers, lang),
+        "per_capita_rank": rank_phrase(agg.per_capita, territory, peers, "per_capita", lang),
+        "part_rows": part_rows(data.envelopes, level, territory),
         "level": level, "id": territory, "name": str(row["name"]),
         "region_name": str(table.region_name[territory]) if level == "mrc" else None,
         "population": None if pd.isna(row.population) else int(row.population),
@@ -141,8 +164,11 @@ def _message(text: str) -> html.Div:
     return html.Div(html.P(text, className="cmp-message", role="status"), className="cmp-panel")
 
 
-def panel(level, value, lang: str, agg: pd.DataFrame | None = None, data: Dataset | None = None) -> html.Div:
-    """The panel of one territory; a hint when nothing is chosen; a message for an unknown id."""
+def panel(level, value, lang: str, agg: pd.DataFrame | None = None, data: Dataset | None = None,
+          bar_top: int | None = None) -> html.Div:
+    """The panel of one territory; a hint when nothing is chosen; a message for an unknown id.
+    `bar_top`: the count that fills a priority bar, the same for both panels (one scale); by default
+    this territory's own largest count."""
     level, lang = clean_level(level), clean_lang(lang)
     if value is None or value == "":
         return _message(tr("hint", lang))
@@ -150,18 +176,17 @@ def panel(level, value, lang: str, agg: pd.DataFrame | None = None, data: Datase
     if territory is None:
         shown = value[:MAX_ECHO] if isinstance(value, str) else "?"
         return _message(tr(f"unknown_{level}", lang, value=shown))
-    f = facts(level, territory, agg, data)
+    f = facts(level, territory, agg, data, lang)
     return html.Div([
         html.H2(f["name"] if level == "mrc" else f"{territory} – {f['name']}"),
         html.P(tr("region_of", lang, name=f["region_name"]), className="cmp-muted") if f["region_name"] else None,
         _facts_list(f, lang),
         html.H3(tr("envelopes", lang)),
         _envelope_table(f["envelopes"], lang),
-        html.P(tr("parts", lang, amounts=plural("other_known_amounts", f["other_envelopes"], lang)), className="cmp-note")
-        if f["other_envelopes"] else None,
+        _parts(f["part_rows"], lang),
         documented_share_section(level, territory, lang, heading=html.H3, css="cmp-shares", shares=f["shares"]),
         html.H3(tr("priorities", lang)),
-        _priority_list(theme_counts(f["projects"], lang), lang),
+        _priority_list(theme_counts(f["projects"], lang), lang, bar_top),
     ], className="cmp-panel", **{"data-territory": territory})
 
 
@@ -176,12 +201,19 @@ def _facts_list(f: dict, lang: str) -> html.Dl:
     unknown = f["n_projects"] - f["n_with_amount"]
     fact("population", tr("population_estimated" if f["population_estimated"] else "population", lang),
          number(f["population"], lang))
-    fact("total", tr("total", lang), money(f["total"], lang) if f["total"] is not None else tr("no_data", lang),
+    fact("total", tr("total", lang), amount_text(f["total"], lang) if f["total"] is not None else tr("no_data", lang),
          plural("unknown_amounts", unknown, lang) if unknown else None)
     fact("projects", tr("projects", lang), number(f["n_projects"], lang),
          tr("mrc_rule", lang) if f["level"] == "mrc" else None)
     fact("promoters", tr("promoters", lang), number(f["n_promoters"], lang))
-    fact("per_capita", tr("per_capita", lang), money_cents(f["per_capita"], lang))
+    fact("per_capita", tr("per_capita", lang), money_cents(f["per_capita"], lang), f["per_capita_rank"])
+    env = f["envelope"]
+    fact("envelope", measure_text("envelope_cycle", lang, cycle=env.cycle),
+         env.envelope if env.known else tr("no_data", lang))
+    if env.known:
+        fact("envelope_per_capita", measure_text("envelope_per_capita_cycle", lang, cycle=env.cycle), env.per_capita,
+             env.rank)
+        fact("documented_share", measure_text("share_cycle", lang, cycle=env.cycle), env.share)
     return html.Dl(items, className="cmp-facts")
 
 
@@ -200,7 +232,7 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
         if row.territory_level == "alliance" and isinstance(row.territory_name, str) and row.territory_name:
             kind = f"{kind} — {row.territory_name}"
         url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
-        values = [cycles.get(row.cycle, row.cycle), kind, period_text(row.period, lang) or "", money(row.amount, lang),
+        values = [cycles.get(row.cycle, row.cycle), kind, period_text(row.period, lang) or "", amount_text(row.amount, lang),
                   html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"]
         # On a phone a row is a card of « header : value » lines (assets/style.css reads data-label).
         body.append(html.Tr([html.Td(value, className="cmp-amount" if i == 3 else None, **{"data-label": labels[i]})
@@ -210,25 +242,55 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
                      html.P(tr("envelopes_rule", lang), className="cmp-note")])
 
 
-def _priority_list(rows: list[tuple[str, str, int]], lang: str):
+def _parts(rows: pd.DataFrame, lang: str):
+    """The amounts published for parts of a region, listed (territory, kind, amount, source), apart."""
+    if rows.empty:
+        return None
+    cycles = reference_labels("cycles", lang)
+    body = []
+    for row in rows.itertuples():
+        url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
+        body.append(html.Tr([
+            html.Td(cycles.get(row.cycle, row.cycle)), html.Td(str(row.territory_name)),
+            html.Td(kind_label(row.kind, lang)), html.Td(amount_text(row.amount, lang), className="cmp-amount"),
+            html.Td(html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"),
+        ]))
+    head = html.Thead(html.Tr([html.Th(tr(key, lang), scope="col")
+                               for key in ("col_cycle", "col_part", "col_kind", "col_amount", "col_source")]))
+    return html.Details([
+        html.Summary(tr("parts", lang, amounts=plural("other_known_amounts", len(rows), lang))),
+        html.Div(html.Table([head, html.Tbody(body)], className="cmp-envelopes cmp-parts"), className="cmp-table-scroll"),
+    ], className="cmp-parts-box", open=True)
+
+
+def priority_scale(*territories: list[tuple[str, str, int]]) -> int:
+    """The count that fills a bar, shared by both sides: one scale, so 5 projects never look like 24."""
+    return max((n for rows in territories for _, _, n in rows), default=0)
+
+
+def _priority_list(rows: list[tuple[str, str, int]], lang: str, top: int | None = None):
     if not rows:
         return html.P(tr("no_priority", lang), className="cmp-muted")
-    top = max(n for _, _, n in rows)
+    top = max(top or 0, priority_scale(rows))
     items = [html.Li([html.Span(label), html.Span(plural("n_projects", n, lang)),
-                      html.Span(className="cmp-bar", style={"width": f"{100 * n / top:.0f}%"})],
-                     **{"data-theme": theme or "none"})
+                      html.Span(className="cmp-bar", style={"width": f"{100 * n / top:.2f}%"})],
+                     **{"data-theme": theme or "none", "data-count": n})
              for theme, label, n in rows]
     return html.Div([html.Ul(items, className="cmp-priorities"),
-                     html.P(tr("priorities_rule", lang), className="cmp-note")])
+                     html.P(tr("priorities_rule", lang), className="cmp-note"),
+                     html.P(tr("priorities_scale", lang, n=plural("n_projects", top, lang)), className="cmp-note")])
 
 
 def panels(level, a, b, lang, source=None, uploaded=None) -> tuple[html.Div, html.Div, str]:
     """(panel a, panel b, query of the page) for the chosen territories, from the data chosen
     (`source`, and her file from the browser's store, validated again here)."""
-    level = clean_level(level)
+    level, lang = clean_level(level), clean_lang(lang)
     data = own_data.chosen(source, uploaded)[0] if source == "upload" else dataset()
     agg = all_cycles(data, level)  # once for both panels
-    return panel(level, a, lang, agg, data), panel(level, b, lang, agg, data), compare_query(level, a, b, lang)
+    top = priority_scale(*(theme_counts(territory_projects(data.projects[counted_mask(data.projects)], level, t), lang)
+                           for t in (clean_id(a, level), clean_id(b, level)) if t is not None))
+    return (panel(level, a, lang, agg, data, top), panel(level, b, lang, agg, data, top),
+            compare_query(level, a, b, lang))
 
 
 # ---------------------------------------------------------------- layout

@@ -29,6 +29,7 @@ from collections import ChainMap
 from urllib.parse import urlencode
 
 import dash
+import pandas as pd
 from dash import (
     ClientsideFunction,
     Input,
@@ -44,7 +45,7 @@ from dash import (
 )
 
 from components import ids
-from components.document import site_title, title_lang
+from components.document import is_http, site_title, source_label, title_lang
 from components.i18n import clean_lang, text
 from components.own_file import own_data
 from components.page_links import PRESENTATION_PATH, presentation_href
@@ -55,6 +56,7 @@ from components.region_slides import (  # noqa: F401 (re-exported: tests and pag
     TEXT,
     clean_region,
     focus_data,
+    map_labels,
     presentation_figure,
     region_aggregate,
     region_bounds,
@@ -64,7 +66,9 @@ from components.region_slides import (  # noqa: F401 (re-exported: tests and pag
     slide_figures,
     slide_notes,
     step_count,
+    step_projects,
 )
+from components.territory.facts import amount_text, years_text
 from components.words.dropdowns import dropdown_labels
 from geo import layers
 from offline import presentation as offline_presentation
@@ -96,7 +100,8 @@ OFFLINE_FILE = "pres-offline-file"
 
 MAX_CLICKS = 10_000_000  # a click count beyond this is forged
 
-_TEXT = ChainMap(Messages("presentation"), TEXT)
+# The offline file's words for what both show alike (« Projets de cette MRC », « source »).
+_TEXT = ChainMap(Messages("presentation"), TEXT, Messages("offline"))
 
 
 def tr(key: str, lang: str, **values) -> str:
@@ -124,16 +129,64 @@ def start_step(region: str, mrc) -> int:
 
 # ---------------------------------------------------------------- figures of a step
 
-def slide_panel(facts: dict, lang: str) -> list:
-    """The figures of one step, large: name, then the figures, then the notes that keep them honest."""
+def slide_panel(facts: dict, lang: str, projects: pd.DataFrame | None = None) -> list:
+    """The figures of one step, large: name, then the figures and the notes that keep them honest |
+    the amounts published for the territory (kind, amount, source) and the step's projects, as the
+    offline file shows them (offline/page.js draws the same classes)."""
+    step = facts["step"]
+    amounts = ([html.Ul([_amount_item(amount, lang) for amount in facts["amounts"]], className="pres-amounts")]
+               if facts["amounts"] else [html.P(tr("amounts_none", lang), className="pres-note")])
+    listed = projects if projects is not None else pd.DataFrame()
+    project_items = [_project_item(row, lang) for row in listed.itertuples()]
+    project_list = [html.H2(tr("projects_overview" if step == 0 else "projects_mrc", lang),
+                            className="pres-projects-title")] if project_items or step == 0 else []
+    if project_items:
+        project_list.append(html.Ol(project_items, className="pres-projects"))
+    elif step == 0:
+        project_list.append(html.P(tr("projects_overview_none", lang), className="pres-note"))
     return [
         html.P(facts["kicker"], className="pres-kicker"),
         html.H1(facts["name"], id=NAME, className="pres-name"),
-        html.Div([html.Div([html.Div(label, className="pres-label"), html.Div(value, className="pres-value")],
-                           className="pres-figure", **{"data-figure": key})
-                  for key, label, value in slide_figures(facts, lang)], className="pres-figures"),
-        *[html.P(note, className="pres-note") for note in slide_notes(facts, lang)],
+        html.Div([
+            html.Div([
+                html.Div([html.Div([html.Div(label, className="pres-label"), html.Div(value, className="pres-value")],
+                                   className="pres-figure", **{"data-figure": key})
+                          for key, label, value in slide_figures(facts, lang)], className="pres-figures"),
+                *[html.P(note, className="pres-note") for note in slide_notes(facts, lang)],
+            ], className="pres-facts"),
+            html.Section([html.H2(tr("amounts_overview" if step == 0 else "amounts_mrc", lang),
+                                  className="pres-amounts-title"), *amounts, *project_list], className="pres-list"),
+        ], className="pres-columns"),
     ]
+
+
+def _source(url, label, lang: str, css: str):
+    if not url:
+        return html.Span(tr("no_source", lang), className=css)
+    return html.Span([tr("source", lang) + (" : " if lang == "fr" else ": "),
+                      html.A(label, href=url, target="_blank", rel="noopener noreferrer")], className=css)
+
+
+def _amount_item(amount: dict, lang: str) -> html.Li:
+    return html.Li([html.Span(amount["kind"], className="pres-amount-kind"),
+                    html.Span(amount["amount"], className="pres-amount-value"),
+                    html.Span(amount["details"], className="pres-amount-details"),
+                    _source(amount["source"], amount["source_label"], lang, "pres-amount-source")],
+                   className="pres-amount")
+
+
+def _project_item(row, lang: str) -> html.Li:
+    known = pd.notna(row.amount_fqis)
+    url = row.source_url if is_http(row.source_url) else None
+    date = row.source_date if isinstance(row.source_date, str) else None
+    details = " · ".join(part for part in (row.promoter if isinstance(row.promoter, str) else "",
+                                           years_text(row.start_year, row.end_year).replace("—", "")) if part)
+    return html.Li([html.Span(str(row.title), className="pres-project-title"),
+                    html.Span(amount_text(row.amount_fqis, lang) if known else tr("amount_unknown", lang),
+                              className="pres-project-amount" + ("" if known else " pres-unknown")),
+                    html.Span(details, className="pres-project-details") if details else None,
+                    _source(url, source_label(url, date) if url else None, lang, "pres-project-source")],
+                   className="pres-project")
 
 
 # ---------------------------------------------------------------- the map
@@ -182,6 +235,7 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
         return chooser(lang, region if isinstance(region, str) else "")
     start = start_step(code, mrc)
     facts = slide(code, start, lang)
+    projects = step_projects(code, start)
     regions = layers.territories("region").sort_index()
     bar = html.Nav([
         html.Label(tr("region", lang), htmlFor=REGION_SELECT, className="pres-bar-label"),
@@ -198,6 +252,7 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
         html.A(tr("quit", lang), id=QUIT, href=dashboard_href(code, lang), className="pres-button pres-quit"),
     ], className="pres-bar", **{"aria-label": tr("controls", lang)})
     bounds = json.dumps(list(region_bounds(code)))
+    labels = json.dumps(map_labels(code), ensure_ascii=False)
     return html.Div([
         bar,
         html.P(id=OWN_MARK, className="pres-own-mark", hidden=True, role="status"),
@@ -206,8 +261,8 @@ def layout(region: str = "", lang: str = "fr", mrc: str = "", **_) -> html.Div:
                                config={"displayModeBar": False, "scrollZoom": True, "responsive": True,
                                        "locale": lang}),
                      id=MAP_BOX, className="pres-map-box", role="img",
-                     **{"aria-label": tr("map_label", lang), "data-bounds": bounds}),
-            html.Section(slide_panel(facts, lang), id=PANEL, className="pres-panel", **{"aria-live": "polite"}),
+                     **{"aria-label": tr("map_label", lang), "data-bounds": bounds, "data-labels": labels}),
+            html.Section(slide_panel(facts, lang, projects), id=PANEL, className="pres-panel", **{"aria-live": "polite"}),
         ], className="pres-main"),
         html.Footer(f"{tr('sources', lang)} : " + " · ".join(layers.attribution_lines(lang=lang)), className="pres-source"),
         dcc.Location(id=LOCATION, refresh=True),
@@ -233,10 +288,11 @@ def show_step(region, start, prev_clicks, next_clicks, lang, source=None, upload
     data, _ = own_data.chosen(source, uploaded)
     step = step_from_clicks(start, prev_clicks, next_clicks, step_count(code))
     facts = slide(code, step, lang, data)
+    projects = step_projects(code, step, data)
     patch = focus_patch(code, step)
     if recolour:
         colour_patch(patch, code, lang, data)
-    return slide_panel(facts, lang), patch, facts["mrc"] or ""
+    return slide_panel(facts, lang, projects), patch, facts["mrc"] or ""
 
 
 def colour_patch(patch: Patch, region: str, lang: str, data) -> Patch:

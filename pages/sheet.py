@@ -56,6 +56,8 @@ from components.territory.facts import (
     resolve,
     years_text,
 )
+from components.territory.measures import envelope_facts, rank_phrase
+from components.territory.measures import tr as measure_text
 from components.territory.projects import counted_mask, split_old_plan, territory_projects, theme_counts
 from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
@@ -386,25 +388,47 @@ def _figure(label: str, value: str, note: str | None = None, key: str = "") -> t
                     className="sheet-figure", **{"data-figure": key}), height
 
 
-def rank_note(values: pd.Series, territory_id: str, peers: str, lang: str) -> str:
-    """« rang : 2e sur 3 régions avec montant connu » (1 = the highest amount per inhabitant)."""
+def rank_note(values: pd.Series, territory_id: str, peers: str, lang: str,
+              measure: str = "per_capita") -> str:
+    """« 2e sur 3 régions avec données, pour le montant connu par habitant » (1 = the highest); with a
+    single territory ranked, « seule région avec données, … », never « 1er sur 1 régions »."""
+    phrase = rank_phrase(values, territory_id, peers, measure, lang, short=True)  # under the measure's name
     rank, n = rank_among(values, territory_id)
-    if rank is None:
-        return _t("unranked", lang)
-    return _t("rank", lang, ordinal=ordinal(rank, lang), n=number(n, lang), peers=_t(peers, lang))
+    return _t("rank", lang, rank=phrase) if rank is not None and n > 1 else phrase
 
 
 def _rank_all_figure(values: pd.Series, mrc_id: str, lang: str):
-    """For an MRC: its rank per inhabitant among all the MRC/TE of Québec with a known amount."""
-    rank, n = rank_among(values, mrc_id)
+    """For an MRC: its rank by known amount per inhabitant among all the MRC/TE of Québec with data."""
+    return _figure(_t("rank_all_mrc", lang), _rank_value(values, mrc_id, lang),
+                   rank_note(values, mrc_id, "mrc", lang), "rank_all")
+
+
+def _rank_value(values: pd.Series, territory_id: str, lang: str) -> str:
+    """The short value of a rank figure: « 3e sur 56 », « seule », « — »."""
+    rank, n = rank_among(values, territory_id)
     if rank is None:
-        return _figure(_t("rank_all_mrc", lang), "—", _t("unranked", lang), "rank_all")
-    return _figure(_t("rank_all_mrc", lang), _t("rank_value", lang, ordinal=ordinal(rank, lang), n=number(n, lang)),
-                   _t("rank_all_note", lang), "rank_all")
+        return "—"
+    if n == 1:
+        return _t("rank_only_value", lang)
+    return _t("rank_value", lang, ordinal=ordinal(rank, lang, feminine=True), n=number(n, lang))
+
+
+def _envelope_figures(agg: pd.DataFrame, territory_id: str, peers: str, lang: str) -> list[tuple[html.Div, float]]:
+    """The third row of figures: the envelope of the cycle the map shows by default, per inhabitant
+    with its rank, and the share of it the known projects document: the map's measure, named as such."""
+    env = envelope_facts(agg, territory_id, peers, lang, short=True)
+    if not env.known:
+        return [_figure(measure_text("envelope_cycle", lang, cycle=env.cycle), "—",
+                        measure_text("envelope_none", lang), "envelope")]
+    return [_figure(measure_text("envelope_cycle", lang, cycle=env.cycle), env.envelope, key="envelope"),
+            _figure(measure_text("envelope_per_capita", lang), env.per_capita, _t("rank", lang, rank=env.rank)
+                    if rank_among(agg.envelope_per_capita, territory_id)[1] > 1 else env.rank, "envelope_per_capita"),
+            _figure(_t("share", lang), env.share, _t("share_note", lang), "documented_share")]
 
 
 def _top(kicker: list, name: str, alliance_ids: list[str], row: pd.Series, territory: pd.Series, rank: str, extra,
-         map_figure: tuple[html.Figure, float], lang: str) -> tuple[html.Div, float]:
+         map_figure: tuple[html.Figure, float], lang: str,
+         envelope_figures: list[tuple[html.Div, float]] = ()) -> tuple[html.Div, float]:
     """Who (kicker, name, Alliance and mandataire) and how much (six figures), beside the map."""
     alliances = layers.territories("alliance")
     items, texts = [], []
@@ -427,12 +451,13 @@ def _top(kicker: list, name: str, alliance_ids: list[str], row: pd.Series, terri
         _figure(_t("population", lang), number(territory.population_2021, lang),
                 _t("estimated", lang) if estimated else None, "population"),
         extra,
+        *envelope_figures,
     ]
     kicker_text = "".join(k if isinstance(k, str) else str(k.children) for k in kicker)
     left_mm = (lines_mm(line_count(kicker_text, TOP_LEFT_MM, 9.5), 9.5)
                + 20 * 1.1 * PT_MM * line_count(name, TOP_LEFT_MM, 20, True) + 2.1
                + sum(lines_mm(line_count(x, TOP_LEFT_MM, 9.5), 9.5) + 0.6 for x in texts) + 2.5
-               + max(h for _, h in figures[:3]) + 1.5 + max(h for _, h in figures[3:]))
+               + sum(max(h for _, h in figures[i:i + 3]) + 1.5 for i in range(0, len(figures), 3)) - 1.5)
     left = [html.P(kicker, className="sheet-kicker"), html.H1(name), html.Ul(items, className="sheet-alliances"),
             html.H2(_t("figures", lang), className="sheet-visually-hidden"),
             html.Dl([f for f, _ in figures], className="sheet-figures")]
@@ -726,7 +751,7 @@ def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list,
     name = str(region.region_name)
     page_path = f"/region/{region_id}"
     counted = counted_mask(data.projects)  # every cycle but the old plan's, as on the map with no cycle chosen
-    agg = metrics.aggregate(data.projects, "region", mask=counted)
+    agg = metrics.aggregate(data.projects, "region", data.envelopes, mask=counted)
     row = agg.loc[region_id]
     regional = metrics.unattributed_by_region(data.projects, counted)
     if region_id in regional.index:
@@ -740,8 +765,9 @@ def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list,
     caption = _t("map_region", lang, n=number(n_mrc, lang), name=name) if n_mrc > 1 \
         else _t("map_region_one", lang, name=name)
     top = _top(_kicker(_t("region_kicker", lang, code=region_id), lang), name, region_alliances(region_id), row,
-               region, rank_note(agg.per_capita, region_id, "peers_regions", lang), regional_figure,
-               _map_figure("region", region_id, name, caption, lang), lang)
+               region, rank_note(agg.per_capita, region_id, "regions", lang), regional_figure,
+               _map_figure("region", region_id, name, caption, lang), lang,
+               _envelope_figures(agg, region_id, "regions", lang))
     return _assemble(top, region_envelope_rows(data.envelopes, region_id), projects, lang, page_path,
                      "region", _t("envelopes_none", lang), _old_plan_note(old_plan, lang, page_path), data.demo,
                      _no_projects(old_plan, lang))
@@ -768,7 +794,7 @@ def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]
     region_name = str(territory.region_name)
     page_path = f"/mrc/{found}"
     counted = counted_mask(data.projects)  # every cycle but the old plan's, as on the map with no cycle chosen
-    agg = metrics.aggregate(data.projects, "mrc", mask=counted)
+    agg = metrics.aggregate(data.projects, "mrc", data.envelopes, mask=counted)
     row = agg.loc[found]
     peers = agg[agg.index.isin(mrc.index[mrc.region_code == region_id])]
     projects, old_plan = split_old_plan(territory_projects(data.projects, "mrc", found))
@@ -783,10 +809,11 @@ def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]
         else _t("map_mrc_one", lang, name=name)
     kicker = _t("mrc_kicker", lang, type=territory.type or "MRC", region=region_name, code=region_id)
     top = _top(_kicker(kicker, lang), name, alliance_ids, row, territory,
-               rank_note(peers.per_capita, found, "peers_region_mrc", lang),
-               _rank_all_figure(agg.per_capita, found, lang), _map_figure("mrc", found, name, caption, lang), lang)
+               rank_note(peers.per_capita, found, "region_mrc", lang),
+               _rank_all_figure(agg.per_capita, found, lang), _map_figure("mrc", found, name, caption, lang), lang,
+               _envelope_figures(agg, found, "mrc", lang))
     return _assemble(top, data.envelopes[data.envelopes.mrc_id == found], projects, lang, page_path, "mrc",
-                     _t("envelopes_mrc_none", lang, path=f"/fiche/region/{region_id}"),
+                     _t("envelopes_mrc_none", lang, region=region_name),
                      _notes(_t("shared", lang, projects=plural("multi_mrc_projects", n_shared, lang)) if n_shared else None,
                             _old_plan_note(old_plan, lang, page_path)), data.demo, _no_projects(old_plan, lang))
 

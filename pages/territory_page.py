@@ -48,6 +48,8 @@ from components.territory.facts import (
     resolve,
     years_text,
 )
+from components.territory.measures import envelope_facts, rank_phrase
+from components.territory.measures import tr as measure_text
 from components.territory.projects import counted_mask, split_old_plan
 from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
@@ -67,12 +69,24 @@ def _t(key: str, lang: str, **values) -> str:
 
 # ---------------------------------------------------------------- small formatting helpers
 
-def rank_text(values: pd.Series, territory_id: str, lang: str) -> str:
-    rank, n = rank_among(values, territory_id)
-    if rank is None:
-        return _t("unranked", lang)
-    areas = _t("areas_one" if n == 1 else "areas_many", lang)
-    return _t("rank", lang, ordinal=ordinal(rank, lang), n=number(n, lang), areas=areas)
+def rank_text(values: pd.Series, territory_id: str, lang: str, peers: str = "regions",
+              measure: str = "per_capita") -> str:
+    """« 12e sur 12 régions avec données, pour le montant connu par habitant »: a rank names what it ranks."""
+    return rank_phrase(values, territory_id, peers, measure, lang)
+
+
+def _envelope_facts(agg: pd.DataFrame, territory_id: str, peers: str, lang: str,
+                    rank_values: pd.Series | None = None) -> list[tuple[str, object]]:
+    """The envelope of the cycle the map shows by default, per inhabitant, its rank and its documented
+    share: the figures a visitor coming from the map has just seen, named as the map names them."""
+    env = envelope_facts(agg, territory_id, peers, lang, rank_values)
+    if not env.known:
+        return [(measure_text("envelope_cycle", lang, cycle=env.cycle), measure_text("envelope_none", lang))]
+    return [(measure_text("envelope_cycle", lang, cycle=env.cycle), env.envelope),
+            (measure_text("envelope_per_capita_cycle", lang, cycle=env.cycle), env.per_capita),
+            (measure_text("rank_label_envelope_per_capita", lang), env.rank),
+            (measure_text("share_cycle", lang, cycle=env.cycle),
+             html.A(env.share, href=f"#part-documentee-{territory_id}"))]
 
 
 def _population(row: pd.Series, lang: str) -> str:
@@ -241,8 +255,9 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
     path = f"/region/{region_id}"
     data = dataset.current()
     projects = data.projects
+    envelopes = data.envelopes
     counted = counted_mask(projects)  # every cycle but the old plan's, as on the map with no cycle chosen
-    agg = metrics.aggregate(projects, "region", mask=counted)
+    agg = metrics.aggregate(projects, "region", data.envelopes, mask=counted)
     row = agg.loc[region_id]
     regional = metrics.unattributed_by_region(projects, counted)
     alliances = layers.territories("alliance")
@@ -267,20 +282,22 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         (_t("projects", lang), _t("projects_value", lang, n=number(row.n_projects, lang),
                                   k=number(row.n_with_amount, lang))),
         (_t("per_capita", lang), money_cents(row.per_capita, lang)),
-        (_t("rank_regions", lang), rank_text(agg.per_capita, region_id, lang)),
+        (measure_text("rank_label_per_capita", lang), rank_text(agg.per_capita, region_id, lang)),
+        *_envelope_facts(agg, region_id, "regions", lang),
         (_t("regional", lang), regional_value),
         _old_plan_fact(old_plan, lang),
     ])
 
-    envelopes = data.envelopes
     in_region = envelopes[(envelopes.region_code == region_id) | envelopes.alliance_id.isin(alliance_ids)]
 
     mrc = layers.territories("mrc")
-    mrc_agg = metrics.aggregate(projects, "mrc", mask=counted)
+    mrc_agg = metrics.aggregate(projects, "mrc", envelopes, mask=counted)
+    mrc_cycle = reference_labels("cycles", lang).get(mrc_agg.attrs["envelope_cycle"], mrc_agg.attrs["envelope_cycle"])
     members = mrc[mrc.region_code == region_id].sort_values("name")
     mrc_rows = [[html.A(m["name"], href=f"/mrc/{member_id}{_lang_suffix(lang)}"), _population(m, lang),
                  amount_text(mrc_agg.amount.get(member_id), lang), number(mrc_agg.n_projects.get(member_id, 0), lang),
-                 money_cents(mrc_agg.per_capita.get(member_id), lang)]
+                 money_cents(mrc_agg.per_capita.get(member_id), lang),
+                 money_cents(mrc_agg.envelope_per_capita.get(member_id), lang)]
                 for member_id, m in members.iterrows()]
 
     children = [
@@ -304,8 +321,9 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         _old_plan_section(old_plan, lang),
         html.Section([html.H2(_t("mrc_list", lang)),
                       table([_t(k, lang) for k in ("col_mrc", "col_population", "col_known", "col_count",
-                                                    "col_per_capita")], mrc_rows, numeric={1, 2, 3, 4}, css="mrc-list",
-                            lang=lang)],
+                                                    "col_per_capita")]
+                            + [f"{_t('col_envelope_per_capita', lang)} ({mrc_cycle})"],
+                            mrc_rows, numeric={1, 2, 3, 4, 5}, css="mrc-list", lang=lang)],
                      className="doc-section", id="mrc"),
     ]
     return page_frame(lang, path, children, css="territory-page region-page", demo=data.demo)
@@ -363,7 +381,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     path = f"/mrc/{found}"
     data = dataset.current()
     projects = data.projects
-    agg = metrics.aggregate(projects, "mrc", mask=counted_mask(projects))  # the old plan's left out, as on the map
+    agg = metrics.aggregate(projects, "mrc", data.envelopes, mask=counted_mask(projects))  # the old plan's left out, as on the map
     row = agg.loc[found]
     peers = agg[agg.index.isin(mrc.index[mrc.region_code == region_id])]
     alliance_ids = [territory.alliance_id] if isinstance(territory.alliance_id, str) and territory.alliance_id else []
@@ -379,8 +397,9 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
         (_t("projects", lang), _t("projects_value", lang, n=number(row.n_projects, lang),
                                   k=number(row.n_with_amount, lang))),
         (_t("per_capita", lang), money_cents(row.per_capita, lang)),
-        (_t("rank_region_mrc", lang), rank_text(peers.per_capita, found, lang)),
-        (_t("rank_all_mrc", lang), rank_text(agg.per_capita, found, lang)),
+        (_t("rank_region_mrc", lang), rank_text(peers.per_capita, found, lang, "region_mrc")),
+        (_t("rank_all_mrc", lang), rank_text(agg.per_capita, found, lang, "mrc")),
+        *_envelope_facts(agg, found, "mrc", lang),
         _old_plan_fact(old_counted, lang),  # those counted in this MRC; its multi-MRC ones are listed below
     ])
 

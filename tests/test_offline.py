@@ -85,8 +85,11 @@ def test_nothing_in_the_file_is_fetched_from_a_host(region, synthetic):
             assert not URL.match(attributes.get(name) or ""), f"<{tag} {name}> loads from a host"
         assert not (tag == "link" and attributes.get("rel") in ("stylesheet", "preload", "icon"))
     values = data_block(page)
-    known_sources = {p["source"] for p in values["projects"] if p["source"]}
-    # Every address in the file (outside plotly.js) is a project's source, shown as a link to click. The
+    known_sources = {p["source"] for p in values["projects"] if p["source"]} | {
+        a["source"] for code in ("fr", "en") for step in values["langs"][code]["steps"] for a in step["amounts"]
+        if a["source"]}
+    # Every address in the file (outside plotly.js) is a project's or a published amount's source,
+    # shown as a link to click. The
     # SVG map's namespace (xmlns="http://www.w3.org/2000/svg") is a name, never fetched.
     addresses = re.sub(r'xmlns=\\?"http://www\.w3\.org/2000/svg\\?"', "", outside_plotly(page).replace("\\/", "/"))
     assert set(URL.findall(addresses)) <= known_sources

@@ -6,13 +6,13 @@ import unicodedata
 
 import pandas as pd
 import pytest
-from dash import Patch, no_update
+from dash import Patch, html, no_update
 
 from components import dataset as datasets
-from components import document
-from components import page_links, region_slides
+from components import document, page_links, region_slides
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
+from components.territory.facts import amount_text
 from components.territory.projects import theme_counts
 from data import metrics
 from data.metrics import Filters
@@ -348,7 +348,7 @@ def test_compare_lists_envelopes_one_by_one_never_summed():
     assert parts == int(((envelopes.region_code == "14") & envelopes.territory_level.isin(("sub_region", "mrc"))).sum())
     table = _find(compare.panel("region", "14", "fr"), lambda c: getattr(c, "className", None) == "cmp-envelopes")[0]
     shown = [_text(cell) for cell in _find(table, lambda c: getattr(c, "className", None) == "cmp-amount")]
-    assert shown == [money(v, "fr") for v in rows.amount]  # one line per known amount, none added up
+    assert shown == [amount_text(v, "fr") for v in rows.amount]  # one line per known amount, none added up
     cycles = list(pd.read_csv("data/reference/cycles.csv", dtype=str).cycle_id)
     assert list(rows.cycle.map(cycles.index)) == sorted(rows.cycle.map(cycles.index))
     mrc_rows, _ = compare.envelope_rows(envelopes, "mrc", "matawinie")
@@ -380,3 +380,87 @@ def test_compare_callback_with_forged_state():
     for level in HOSTILE:
         panel_a, panel_b, query = compare.on_pick("05", "06", level, level, level, level)
         assert "Estrie" in _text(panel_a) and query.startswith("a=05")
+
+
+def _bars(panel) -> dict[str, tuple[int, str]]:
+    """theme → (projects, bar width) of a comparison panel."""
+    items = _find(panel, lambda c: "data-count" in c.to_plotly_json()["props"])
+    return {i.to_plotly_json()["props"]["data-theme"]: (i.to_plotly_json()["props"]["data-count"],
+                                                        i.children[2].style["width"]) for i in items}
+
+
+def test_compare_bars_share_one_scale_for_both_sides():
+    panel_a, panel_b, _ = compare.panels("region", "05", "06", "fr")
+    bars = {**{("a", k): v for k, v in _bars(panel_a).items()}, **{("b", k): v for k, v in _bars(panel_b).items()}}
+    top = max(n for n, _ in bars.values())
+    assert top > min(n for n, _ in bars.values())
+    for n, width in bars.values():
+        assert width == f"{100 * n / top:.2f}%"  # one scale: a bar's length is its count over the larger side's
+
+
+def test_compare_lists_the_other_amounts_with_their_kind_and_names_each_per_inhabitant():
+    envelopes = datasets.current().envelopes
+    panel = compare.panel("region", "14", "fr")
+    parts = compare.part_rows(envelopes, "region", "14")
+    assert len(parts) == int(((envelopes.region_code == "14")
+                              & envelopes.territory_level.isin(("sub_region", "mrc"))).sum()) > 0
+    (table,) = _find(panel, lambda c: "cmp-parts" in str(getattr(c, "className", "")) and isinstance(c, html.Table))
+    rows = _find(table, lambda c: isinstance(c, html.Tr))[1:]
+    assert [_text(r.children[1]) for r in rows] == list(parts.territory_name)
+    assert [_text(r.children[2]) for r in rows] == [document.kind_label(k, "fr") for k in parts.kind]
+    values = _facts_values(panel)
+    agg = compare.all_cycles(datasets.current(), "region")
+    assert values["envelope_per_capita"] == money_cents(agg.envelope_per_capita["14"], "fr")
+    text = _text(panel)
+    assert "Montant connu par habitant" in text and "pour l'enveloppe par habitant" in text
+    assert "À savoir" not in text  # no column of « — »
+
+
+# ---------------------------------------------------------------- what each step shows (issue #23, 5)
+
+def test_an_mrc_step_shows_its_published_amounts_with_kind_and_source():
+    rows = pd.read_csv("data/envelopes.csv", dtype=str)
+    mine = rows[(rows.territory_level == "mrc") & (rows.mrc_id == "d-autray")]
+    assert len(mine) >= 3, "D'Autray has no MRC-level amounts any more: this test needs another MRC"
+    step = region_slides.region_mrcs("14").index("d-autray") + 1
+    facts = region_slides.slide("14", step, "fr")
+    amounts = facts["amounts"]
+    assert sorted(a["amount"] for a in amounts) == sorted(amount_text(float(v), "fr") for v in mine.amount)
+    assert {a["kind"] for a in amounts} == {document.kind_label(k, "fr") for k in mine.kind}
+    assert {a["source"] for a in amounts} == set(mine.source_url)
+    panel = _text(html.Div(presentation.slide_panel(facts, "fr")))
+    assert "Appel de projets" in panel and amount_text(float(mine.amount.iloc[0]), "fr") in panel
+    assert "Montants publiés pour cette MRC" in panel
+
+
+def test_a_live_mrc_step_lists_its_projects_as_the_offline_file_does():
+    data = datasets.current()
+    order = region_slides.region_mrcs("14")
+    step = next(i + 1 for i, m in enumerate(order) if len(region_slides.step_projects("14", i + 1, data)))
+    projects = region_slides.step_projects("14", step, data)
+    panel = html.Div(presentation.slide_panel(region_slides.slide("14", step, "fr"), "fr", projects))
+    titles = [_text(c) for c in _find(panel, lambda c: getattr(c, "className", None) == "pres-project-title")]
+    assert titles == list(projects.title) and titles
+    # The same projects as the offline file's step.
+    from offline import presentation as offline
+    assert list(offline.step_projects(data, "14", step).title) == titles
+    # Through the callback too (a click on « MRC suivante » from the step before).
+    children, _, _ = presentation.show_step("14", step - 1, 0, 1, "fr")
+    assert [_text(c) for c in _find(html.Div(children), lambda c: getattr(c, "className", None)
+                                    == "pres-project-title")] == titles
+
+
+def test_the_step_counter_uses_the_kickers_numbers():
+    n_steps = region_slides.step_count("14")
+    for step in range(1, n_steps):
+        kicker = region_slides.slide("14", step, "fr")["kicker"]
+        assert kicker.endswith(f"{step} sur {n_steps - 1}")
+        assert region_slides.step_position(step, n_steps, "fr") == f"{step} / {n_steps - 1}"
+    assert region_slides.step_position(0, n_steps, "fr") == "Vue d'ensemble"
+
+
+def test_every_mrc_of_the_region_is_named_on_the_map():
+    labels = region_slides.map_labels("14")
+    assert [label[0] for label in labels] == list(region_slides.region_mrcs("14"))
+    west, south, east, north = region_slides.region_bounds("14")
+    assert all(west <= lon <= east and south <= lat <= north for _, _, lon, lat in labels)

@@ -126,8 +126,9 @@ def test_region_rank_is_among_the_regions_with_a_known_amount(lanaudiere, raw_pr
     totals = raw_projects.dropna(subset=["amount_fqis"]).groupby("region_code").amount_fqis.sum()
     per_capita = totals / population.reindex(totals.index)
     rank = int((per_capita > per_capita["14"]).sum()) + 1
-    ordinal = "1er" if rank == 1 else f"{rank}e"
-    assert figure(lanaudiere, "per_capita")[1] == f"rang : {ordinal} sur {len(per_capita)} régions avec montant connu"
+    ordinal = "1re" if rank == 1 else f"{rank}e"
+    assert figure(lanaudiere, "per_capita")[1] == \
+        f"rang : {ordinal} sur {len(per_capita)} régions avec données"
 
 
 def _regions_where(raw_projects, keep) -> list[str]:
@@ -141,7 +142,7 @@ def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero(
     assert without, "every region has a known amount: this test needs one without"
     page = sheet.region_sheet(code=without[0])
     assert figure(page, "amount")[0] == "—"
-    assert figure(page, "per_capita") == ("—", "non classé : aucun montant connu")
+    assert figure(page, "per_capita") == ("—", "non classé : aucune donnée connue")
     assert "Aucune donnée connue n'est pas zéro" in page_text(page)
 
 
@@ -189,11 +190,14 @@ def test_mrc_ranks_in_its_region_and_in_quebec(les_moulins, raw_projects):
     rank_all = int((per_capita > per_capita["les-moulins"]).sum()) + 1
 
     def ordinal(n):
-        return "1er" if n == 1 else f"{n}e"
+        return "1re" if n == 1 else f"{n}e"
 
-    assert figure(les_moulins, "per_capita")[1] == \
-        f"rang : {ordinal(rank_region)} sur {len(in_region)} MRC/TE de la région avec montant connu"
-    assert figure(les_moulins, "rank_all")[0] == f"{ordinal(rank_all)} sur {len(per_capita)}"
+    measure = "avec données"
+    assert figure(les_moulins, "per_capita")[1] == (
+        f"rang : {ordinal(rank_region)} sur {len(in_region)} MRC/TE de la région {measure}" if len(in_region) > 1
+        else f"seule MRC/TE de la région {measure}")  # never « 1re sur 1 »
+    assert figure(les_moulins, "rank_all") == (f"{ordinal(rank_all)} sur {len(per_capita)}",
+                                               f"rang : {ordinal(rank_all)} sur {len(per_capita)} MRC/TE {measure}")
     assert "MRC · région Lanaudière (14)" in page_text(les_moulins)
 
 
@@ -206,7 +210,8 @@ def test_envelopes_are_cut_and_the_rest_is_counted(lanaudiere, raw_envelopes):
     rows = body_rows(envelopes)
     assert 0 < len(rows) <= sheet.MAX_ENVELOPES
     assert more_count(envelopes, "montant") == len(expected) - len(rows)
-    assert "/region/14" in page_text(envelopes)
+    assert "voir la page complète du territoire" in page_text(envelopes)
+    assert "(/region/" not in page_text(envelopes)  # no bare path printed on paper
 
 
 def test_every_envelope_row_is_one_published_amount_with_its_kind(lanaudiere, raw_envelopes):
@@ -219,10 +224,12 @@ def test_every_envelope_row_is_one_published_amount_with_its_kind(lanaudiere, ra
 
 
 def test_envelopes_come_newest_cycle_first_under_their_cycle(raw_envelopes):
-    page = sheet.region_sheet(code="06")
+    # Lanaudière: its rows of two cycles fit under the figures (the envelope per inhabitant's row of
+    # figures leaves room for fewer envelope rows than before on most sheets).
+    page = sheet.region_sheet(code="14")
     cycles = pd.read_csv(load.DATA_DIR / "reference" / "cycles.csv", dtype=str)
     shown = [page_text(th) for th in with_class(section(page, "fiche-enveloppes"), "sheet-group")]
-    mine = set(region_rows(raw_envelopes, "06").cycle)
+    mine = set(region_rows(raw_envelopes, "14").cycle)
     newest_first = [label for cycle, label in zip(cycles.cycle_id[::-1], cycles.label_fr[::-1]) if cycle in mine]
     assert shown == newest_first[:len(shown)] and len(shown) >= 2
 
@@ -242,7 +249,7 @@ def test_mrc_without_own_envelope_points_to_its_region_sheet():
     page = sheet.mrc_sheet(mrc_id="montreal")
     envelopes = section(page, "fiche-enveloppes")
     assert body_rows(envelopes) == []
-    assert "/fiche/region/06" in page_text(envelopes)
+    assert "sur la fiche de la région Montréal" in page_text(envelopes)  # named, never a bare path on paper
 
 
 # ---------------------------------------------------------------- priorities and projects
@@ -327,7 +334,10 @@ def test_english_sheet():
     text = page_text(page)
     assert "Administrative region 14" in text and "Known FQIS amount" in text and "Print" in text
     assert figure(page, "amount")[0].startswith("$")
-    assert re.fullmatch(r"rank: \d+(st|nd|rd|th) of \d+ regions with a known amount", figure(page, "per_capita")[1])
+    assert re.fullmatch(r"rank: \d+(st|nd|rd|th) of \d+ regions with data",
+                        figure(page, "per_capita")[1])
+    assert re.fullmatch(r"rank: \d+(st|nd|rd|th) of \d+ regions with data",
+                        figure(page, "envelope_per_capita")[1])
     assert "/fiche/region/14" in hrefs(page)  # the switch back to French
     assert "Carte des Alliances" not in page_text(with_class(page, "sheet-source"))
 
@@ -441,3 +451,28 @@ def test_a_large_synthetic_dataset_still_fits_and_says_it_is_a_demo(monkeypatch)
     # The old plan's projects are not among them (a note says how many: the territory page lists them).
     expected = ((demo.projects.region_code == "16") & ~demo.projects.cycle.isin(metrics.SEPARATE_CYCLES)).sum()
     assert 0 < len(rows) <= sheet.MAX_PROJECTS and more_count(projects, "projet") == expected - len(rows)
+
+
+# ---------------------------------------------------------------- her file with a single region
+
+def test_a_sheet_of_her_file_with_one_region_never_says_1er_sur_1(raw_projects):
+    """A coordinator's file holds her region only: « seule région avec données », not « 1er sur 1 régions »."""
+    from tests.fixtures_projects import small_projects
+    projects = small_projects()
+    mine = projects[projects.region_code == "01"]
+    data = Dataset(prepare_for_map(mine), load.load_envelopes(), demo=False)
+    body, _ = sheet.region_body("01", "fr", data)
+    page = html.Div(body)
+    assert figure(page, "per_capita")[1] == "seule région avec données"
+    assert "sur 1 " not in page_text(page)
+    english = html.Div(sheet.region_body("01", "en", data)[0])
+    assert figure(english, "per_capita")[1] == "the only region with data"
+
+
+def test_sheet_names_the_envelope_per_inhabitant_of_the_map_and_its_rank(lanaudiere):
+    env = metrics.aggregate(dataset.current().projects, "region", dataset.current().envelopes)
+    value, label = figure(lanaudiere, "envelope_per_capita")
+    assert value == money_cents(env.envelope_per_capita["14"], "fr")
+    rank = int((env.envelope_per_capita.dropna() > env.envelope_per_capita["14"]).sum()) + 1
+    assert label == f"rang : {'1re' if rank == 1 else f'{rank}e'} sur {env.envelope_per_capita.notna().sum()} régions avec données"
+    assert "Enveloppe par habitant" in page_text(lanaudiere) and "Montant connu par habitant" in page_text(lanaudiere)

@@ -149,8 +149,39 @@ def test_region_page_lists_every_amount_of_the_region_with_its_source_and_kind(l
 
 def test_region_page_gives_its_rank_among_regions_with_data(lanaudiere, raw_projects):
     rank, n = _expected_region_rank(raw_projects, "14")
-    ordinal = "1er" if rank == 1 else f"{rank}e"
-    assert facts(lanaudiere)["Rang par habitant parmi les 17 régions"] == f"{ordinal} sur {n} territoires avec données"
+    ordinal = "1re" if rank == 1 else f"{rank}e"
+    assert facts(lanaudiere)["Rang du montant connu par habitant"] == \
+        f"{ordinal} sur {n} régions avec données, pour le montant connu par habitant"
+
+
+def _expected_envelope_rank(raw_envelopes: pd.DataFrame, code: str) -> tuple[float, int, int]:
+    """(envelope per inhabitant, rank, regions ranked) in the cycle the map shows by default, read
+    from envelopes.csv: the region-level envelope rows of that cycle (one region may have several
+    Alliances, each with its own envelope row, which add up)."""
+    from data import metrics
+    cycle = metrics.choose_envelope_cycle(dataset.current().envelopes, "region")
+    rows = raw_envelopes[(raw_envelopes.cycle == cycle) & (raw_envelopes.kind == "envelope")
+                         & raw_envelopes.territory_level.isin(("region", "alliance"))]
+    totals = rows.assign(amount=rows.amount.astype(float)).groupby("region_code").amount.sum()
+    population = layers.territories("region").population_2021.astype(float)
+    per_capita = totals / population.reindex(totals.index)
+    return per_capita[code], int((per_capita > per_capita[code]).sum()) + 1, len(per_capita)
+
+
+def test_region_page_names_the_envelope_per_inhabitant_beside_the_known_amount(raw_envelopes):
+    # Bas-Saint-Laurent: first on the map by envelope per inhabitant, last by known amount per inhabitant.
+    page = territory_page.region_layout(code="01")
+    known = facts(page)
+    value, rank, n = _expected_envelope_rank(raw_envelopes, "01")
+    per_capita = [v for k, v in known.items() if k.startswith("Enveloppe par habitant, ")]
+    assert per_capita == [money_cents(value, "fr")]
+    ordinal = "1re" if rank == 1 else f"{rank}e"
+    assert known["Rang de l'enveloppe par habitant"] == f"{ordinal} sur {n} régions avec données, pour l'enveloppe par habitant"
+    assert "Montant connu par habitant" in known and "Par habitant" not in known
+    assert [k for k in known if k.startswith("Part documentée de l'enveloppe, ")]
+    # Every « par habitant » of the page says of what.
+    text_ = page_text(page)
+    assert re.findall(r"(?<!connu )(?<!Enveloppe )(?<!enveloppe )par habitant", text_) == []
 
 
 def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero(raw_projects):
@@ -159,7 +190,8 @@ def test_region_without_known_amount_is_not_ranked_and_says_no_data_is_not_zero(
     without = sorted(set(layers.territories("region").index) - with_amount)
     assert without, "every region has a known amount: this test needs another region without one"
     page = territory_page.region_layout(code=without[0])
-    assert facts(page)["Rang par habitant parmi les 17 régions"] == "non classé : aucun montant connu"
+    assert facts(page)["Rang du montant connu par habitant"] == \
+        "non classé : aucune donnée connue pour le montant connu par habitant"
     assert "Aucune donnée connue n'est pas zéro" in page_text(page)
 
 
@@ -179,8 +211,10 @@ def test_region_page_in_english():
     page = territory_page.region_layout(code="14", lang="en")
     assert page.lang == "en"
     assert "Administrative region 14" in page_text(page)
-    assert re.fullmatch(r"\d+(st|nd|rd|th) of \d+ areas with data",
-                        facts(page)["Rank per inhabitant among the 17 regions"])
+    assert re.fullmatch(r"\d+(st|nd|rd|th) of \d+ regions with data, for the known amount per inhabitant",
+                        facts(page)["Rank of the known amount per inhabitant"])
+    assert re.fullmatch(r"\d+(st|nd|rd|th) of \d+ regions with data, for the envelope per inhabitant",
+                        facts(page)["Rank of the envelope per inhabitant"])
     assert "/?region=14&lang=en" in hrefs(page)
 
 
@@ -209,15 +243,17 @@ def test_mrc_page_names_its_region_and_counts_its_projects(les_moulins, raw_proj
 
 def test_mrc_page_ranks_among_its_region_and_among_all_mrc(les_moulins, raw_projects):
     known = facts(les_moulins)
-    region_rank = known["Rang par habitant parmi les MRC de la région"]
-    all_rank = known["Rang par habitant parmi les 104 MRC/TE"]
+    region_rank = known["Rang parmi les MRC/TE de la région"]
+    all_rank = known["Rang parmi les 104 MRC/TE du Québec"]
     current = without_old_plan(raw_projects)
     single = current[current.mrc_ids.notna() & ~current.mrc_ids.fillna("").str.contains(";")]
     with_amount = single.dropna(subset=["amount_fqis"])
     region_mrc = set(layers.territories("mrc").query("region_code == '14'").index)
     n_region = with_amount.mrc_ids[with_amount.mrc_ids.isin(region_mrc)].nunique()
-    assert region_rank.endswith(f"sur {n_region} {'territoire' if n_region == 1 else 'territoires'} avec données")
-    assert all_rank.endswith(f"sur {with_amount.mrc_ids.nunique()} territoires avec données")
+    measure = ", pour le montant connu par habitant"
+    assert region_rank.endswith(f"sur {n_region} MRC/TE de la région avec données{measure}") if n_region > 1 \
+        else region_rank == f"seule MRC/TE de la région avec données{measure}"
+    assert all_rank.endswith(f"sur {with_amount.mrc_ids.nunique()} MRC/TE avec données{measure}")
 
 
 def test_mrc_page_shows_its_own_amounts_and_points_to_the_region(les_moulins, raw_envelopes):
@@ -300,7 +336,7 @@ def test_only_http_sources_become_links(small_dataset):
     (row,) = body_rows(section(page, "projets"))
     source = row.children[-1]
     assert not of_type(source, html.A)
-    assert page_text(source) == "import:tableur.xlsx, ligne 6"
+    assert page_text(source) == "votre fichier tableur.xlsx, ligne 6"  # her file, never the code « import: »
     every = [h for name, layout in (("region", territory_page.region_layout), ("mrc", territory_page.mrc_layout))
              for h in hrefs(layout("01" if name == "region" else "rimouski-neigette"))]
     assert all(h.startswith(("/", "#", "http://", "https://")) for h in every)
@@ -400,11 +436,16 @@ def test_region_page_gives_the_documented_share_of_each_cycle(lanaudiere, raw_pr
                                    & (raw_envelopes.territory_level == "region")].amount.iloc[0])
     shares = section(lanaudiere, "part-documentee-14")
     rows = {page_text(row.children[0]): [page_text(cell) for cell in row.children] for row in body_rows(shares)}
-    assert rows["PAGIEPS 2017–2023"][3] == percent(documented / envelope, "fr")
+    assert rows["PAGIEPS 2017–2023"][4] == percent(documented / envelope, "fr")
+    # The envelope per inhabitant beside it, over the region's 2021 population.
+    population = float(layers.territories("region").population_2021["14"])
+    assert rows["PAGIEPS 2017–2023"][2] == money_cents(envelope / population, "fr")
+    # No warning to give: no « À savoir » column of « — ».
+    assert "À savoir" not in page_text(shares)
     # 2024–2029: an envelope but no project amount of that cycle is known → no share, never 0 %
     plan = raw_projects[(raw_projects.region_code == "14") & (raw_projects.cycle == "plan-2024-2029")]
     if plan.amount_fqis.isna().all():
-        assert rows["Plan 2024–2029"][3] == "aucune donnée connue"
+        assert rows["Plan 2024–2029"][4] == "aucune donnée connue"
 
 
 def test_a_share_above_100_percent_is_flagged_on_the_page(monkeypatch):
@@ -418,8 +459,8 @@ def test_a_share_above_100_percent_is_flagged_on_the_page(monkeypatch):
     monkeypatch.setattr(dataset, "current", lambda: data)
     shares = section(territory_page.region_layout(code="01"), "part-documentee-01")
     (row,) = body_rows(shares)
-    assert page_text(row.children[3]) == percent(1.5, "fr")
-    assert "les sources ne concordent pas" in page_text(row.children[5])
+    assert page_text(row.children[4]) == percent(1.5, "fr")
+    assert "les sources ne concordent pas" in page_text(row.children[6])
 
 
 def test_project_lists_say_what_was_inferred(monkeypatch):
@@ -431,3 +472,9 @@ def test_project_lists_say_what_was_inferred(monkeypatch):
     rows = {page_text(row.children[0]): page_text(row) for row in body_rows(section(page, "projets"))}
     assert "lien avec le FQIS : déduit; MRC déduite; cycle déduit" in rows["Transport solidaire"]
     assert "rien : tout est lu dans la source" in rows["Cuisine collective"]
+
+
+def test_a_row_of_her_file_names_her_file_not_a_code():
+    shown = document.source_link("import:projets.xlsx", lang="fr")
+    assert page_text(shown) == "votre fichier projets.xlsx"
+    assert page_text(document.source_link("import:projets.xlsx", lang="en")) == "your file projets.xlsx"

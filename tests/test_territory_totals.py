@@ -45,7 +45,7 @@ def test_the_territory_page_gives_the_api_and_map_totals(region_with_old_plan, a
     known = facts(page)
     assert known["Montant FQIS connu des projets"] == amount_text(api_region["amount"], "fr")
     assert known["Nombre de projets connus"].startswith(f"{api_region['n_projects']} ")
-    assert known["Montant par habitant"] == money_cents(api_region["per_capita"], "fr")
+    assert known["Montant connu par habitant"] == money_cents(api_region["per_capita"], "fr")
     head = summary.compute(View(filters=Filters(regions=(region_with_old_plan,))))["headline"]
     assert (head.total, head.n_projects) == (pytest.approx(api_region["amount"]), api_region["n_projects"])
     # The old plan's projects: listed apart, under a heading that says they are not in the totals.

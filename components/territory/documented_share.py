@@ -8,10 +8,11 @@ from dash import html
 
 from components import dataset
 from components.document import table
-from components.i18n import percent, text
+from components.i18n import money_cents, percent, text
 from components.territory.facts import amount_text, reference_labels
 from components.words.page_text import with_shared
 from data import metrics
+from geo import layers
 from texts.catalogs import Messages
 
 _TEXT = with_shared(Messages("territory"))
@@ -35,15 +36,22 @@ def documented_share_section(level: str, territory_id: str, lang: str, heading=h
         return html.Section(children, className=css, id=f"part-documentee-{territory_id}")
     cycles = reference_labels("cycles", lang)
     no_data = _t("no_data_short", lang)
-    body = []
+    population = float(layers.territories(level).population_2021.astype(float).get(territory_id, float("nan")))
+    body, warned = [], False
     for cycle_id, row in shares.iterrows():
         warnings = [_t("share_over", lang)] * bool(row.share_over) + [_t("share_differs", lang)] * bool(row.territory_differs)
-        body.append([cycles.get(cycle_id, cycle_id), amount_text(row.envelope, lang), amount_text(row.documented, lang),
+        warned = warned or bool(warnings)
+        body.append([cycles.get(cycle_id, cycle_id), amount_text(row.envelope, lang),
+                     money_cents(row.envelope / population if population > 0 else None, lang),
+                     amount_text(row.documented, lang),
                      no_data if pd.isna(row.documented_share) else percent(row.documented_share, lang),
                      no_data if pd.isna(row.explicit_share) else percent(row.explicit_share, lang),
-                     html.Strong("⚠ " + " ; ".join(warnings)) if warnings else "—"])
-    headers = [_t(k, lang) for k in ("col_cycle", "col_envelope", "col_documented", "col_share", "col_explicit_share",
-                                     "col_warning")]
+                     html.Strong("⚠ " + " ; ".join(warnings)) if warnings else ""])
+    keys = ["col_cycle", "col_envelope", "col_envelope_per_capita", "col_documented", "col_share", "col_explicit_share"]
+    if warned:  # « À savoir » only when something is to be known: never a column of « — »
+        keys.append("col_warning")
+    else:
+        body = [cells[:-1] for cells in body]
     children += [html.P(_t("share_intro", lang), className="note"),
-                 table(headers, body, numeric={1, 2, 3, 4}, css="shares", lang=lang)]
+                 table([_t(k, lang) for k in keys], body, numeric={1, 2, 3, 4, 5}, css="shares", lang=lang)]
     return html.Section(children, className=css, id=f"part-documentee-{territory_id}")

@@ -28,11 +28,14 @@ def amount_text(value, lang: str) -> str:
     return money_cents(value, lang) if round(float(value) * 100) % 100 else money(value, lang)
 
 
-def ordinal(n: int, lang: str) -> str:
+def ordinal(n: int, lang: str, feminine: bool = False) -> str:
+    """« 1er », « 2e » (« 1re » for a feminine noun: « 1re région », « 1re MRC »); « 1st », « 2nd »."""
     if lang == "en":
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
         return f"{n}{suffix}"
-    return "1er" if n == 1 else f"{n}e"
+    if n == 1:
+        return "1re" if feminine else "1er"
+    return f"{n}e"
 
 
 def rank_among(values: pd.Series, territory_id: str) -> tuple[int | None, int]:

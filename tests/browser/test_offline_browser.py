@@ -13,7 +13,7 @@ import pytest
 from components import region_slides
 from components.i18n import money
 from offline import presentation as offline
-from tests.browser.conftest import wait_for_map, ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_for_map
 from tests.test_offline import HOSTILE_TITLE, hostile_upload
 
 REGION = "14"
@@ -155,7 +155,7 @@ def test_a_hostile_title_from_her_file_is_shown_as_text(offline_page, tmp_path):
     for _ in range(step):
         page.keyboard.press("ArrowRight")
     _wait_step(page, step)
-    assert HOSTILE_TITLE in page.locator(".off-project-title").all_text_contents()
+    assert HOSTILE_TITLE in page.locator(".pres-project-title").all_text_contents()
     assert page.locator("#off-panel script, #off-panel img").count() == 0
     assert page.locator(".off-mark").text_content() == "Données : votre fichier, non publiées"
     assert shown.dialogs == [] and shown.errors == [] and shown.network() == []
@@ -211,7 +211,7 @@ def test_presentation_mode_shows_her_file_and_downloads_it_offline(watch, server
     for _ in range(order.index("joliette") + 1):
         offline.keyboard.press("PageDown")
     _wait_step(offline, order.index("joliette") + 1)
-    assert offline.locator(".off-project-title").all_text_contents() == ["Cuisine collective de Joliette"]
+    assert offline.locator(".pres-project-title").all_text_contents() == ["Cuisine collective de Joliette"]
     assert shown.errors == [] and shown.network() == []
 
     # The one-page sheet and the comparison offer her file too, with the mark, on screen and on paper.
@@ -277,3 +277,42 @@ def test_without_webgl_the_file_draws_the_svg_map_and_follows_the_steps(browser_
         assert shown.errors == [] and shown.network() == []
     finally:
         shown.close()
+
+
+# ---------------------------------------------------------------- issue #23 (5): counters, names, nothing cut
+
+FITS = ("() => { const cut = []; const panel = document.getElementById('off-panel').getBoundingClientRect();"
+        " const facts = document.querySelector('#off-panel .pres-facts');"
+        " if (facts.scrollHeight > facts.clientHeight + 1) cut.push('figures: ' + facts.scrollHeight + ' > ' + facts.clientHeight);"
+        " for (const e of document.querySelectorAll('#off-panel .pres-kicker, #off-panel .pres-name, #off-panel .pres-note,"
+        " #off-panel .pres-figure, .pres-bar > *, #off-sources')) { const r = e.getBoundingClientRect();"
+        "   if (e.closest('.pres-list')) continue;"
+        "   if (r.bottom > window.innerHeight + 1 || r.right > window.innerWidth + 1) cut.push(e.textContent.slice(0, 40)); }"
+        " return cut; }")
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)])
+def test_the_offline_counter_agrees_with_the_kicker_and_no_text_is_cut(offline_page, tmp_path, width, height):
+    path = tmp_path / offline.file_name(REGION)
+    path.write_text(offline.presentation_html(REGION), encoding="utf-8")
+    shown = offline_page(width=width, height=height)
+    page = shown.open(path)
+    n_mrc = len(region_slides.region_mrcs(REGION))
+    for step in range(n_mrc + 1):
+        if step:
+            page.keyboard.press("ArrowRight")
+        _wait_step(page, step)
+        counter = page.locator("#off-step").text_content()
+        kicker = page.locator("#off-panel .pres-kicker").text_content()
+        if step:
+            assert counter == f"{step} / {n_mrc}" and kicker.endswith(f"{step} sur {n_mrc}"), (counter, kicker)
+        else:
+            assert counter == kicker == "Vue d'ensemble"
+        assert page.evaluate(FITS) == [], (width, height, step)
+        # The amounts published for the step's territory, each with its kind and a source.
+        assert page.locator("#off-panel .pres-amount").count() == len(region_slides.step_amounts(REGION, step, "fr"))
+        if step == 1:
+            page.screenshot(path=str(ARTIFACTS / f"offline-14-mrc1-{width}.png"))
+    names = page.locator(".pres-label-name").all_text_contents()
+    assert sorted(names) == sorted(region_slides.map_labels(REGION)[i][1] for i in range(n_mrc))
+    assert shown.errors == [] and shown.network() == []

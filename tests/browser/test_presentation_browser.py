@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS, PageWatch
 
+
 @pytest.fixture(scope="module")
 def app_url(server_url):
     """The session's app (app.py registers /presentation and /comparer)."""
@@ -124,14 +125,14 @@ def test_presentation_arrow_keys_step_through_lanaudiere_mrc(big_screen, app_url
     assert _px(page, ".pres-value") >= 56
     assert _px(page, ".pres-name") >= 56
     # Nothing cut off or overlapping: the panel fits without scrolling, each value fits its row
-    # beside its label, and the page has no scrollbars.
+    # under (or beside) its label, as in the offline file, and the page has no scrollbars.
     fits = page.evaluate(
         "() => { const p = document.querySelector('#pres-panel');"
         " const rows = Array.from(document.querySelectorAll('.pres-figure'));"
         " const apart = rows.every(r => { const l = r.querySelector('.pres-label').getBoundingClientRect();"
         "   const v = r.querySelector('.pres-value').getBoundingClientRect();"
         "   const box = r.getBoundingClientRect();"
-        "   return l.right <= v.left && v.right <= box.right + 1 && v.left >= box.left; });"
+        "   return (l.right <= v.left || l.bottom <= v.top + 1) && v.right <= box.right + 1 && v.left >= box.left; });"
         " return {panel: p.scrollHeight <= p.clientHeight + 1, rows: apart,"
         " page: document.documentElement.scrollWidth <= 1920"
         " && document.documentElement.scrollHeight <= 1080}; }")
@@ -222,5 +223,64 @@ def test_compare_two_regions_side_by_side(browser, app_url):
         assert "Estrie" in page.locator("#cmp-panel-b h2").inner_text()
         assert watch.errors == []
         assert _outside(watch, app_url) == []
+    finally:
+        watch.close()
+
+
+# ---------------------------------------------------------------- issue #23 (5) and (9)
+
+def test_presentation_mrc_step_shows_its_published_amounts_projects_and_names(big_screen, app_url):
+    """D'Autray: no known project, but calls for projects and a balance published for the MRC itself."""
+    import pandas as pd
+
+    from components.territory.facts import amount_text
+    envelopes = pd.read_csv("data/envelopes.csv", dtype=str)
+    mine = envelopes[(envelopes.territory_level == "mrc") & (envelopes.mrc_id == "d-autray")]
+    page = big_screen.page
+    page.goto(app_url + "/?mode=presentation&region=14&mrc=d-autray")
+    _wait_for_presentation_map(page)
+    _wait_for_name(page, "D'Autray")
+    panel = page.locator("#pres-panel .pres-amounts").inner_text()
+    for amount, url in zip(mine.amount, mine.source_url):
+        assert amount_text(float(amount), "fr") in panel
+        assert page.locator(f"#pres-panel .pres-amount-source a[href='{url}']").count() >= 1
+    assert "Appel de projets" in panel and "Solde" in panel
+    # The MRC names are written over the map.
+    names = page.locator("#pres-map-box .pres-label-name").all_text_contents()
+    assert sorted(names) == sorted(name for _, name in _lanaudiere_order())
+    page.screenshot(path=str(ARTIFACTS / "presentation-d-autray-1920.png"))
+    # An MRC with projects lists them, as the offline file does.
+    page.goto(app_url + "/?mode=presentation&region=14&mrc=les-moulins")
+    _wait_for_name(page, "Les Moulins")
+    from components import region_slides
+    step = region_slides.region_mrcs("14").index("les-moulins") + 1
+    expected = list(region_slides.step_projects("14", step).title)
+    assert expected and page.locator("#pres-panel .pres-project-title").all_inner_texts() == expected
+    page.keyboard.press("ArrowRight")  # the next step's panel comes from the callback
+    _wait_for_name(page, region_slides.slide("14", step + 1, "fr")["name"])
+    assert page.locator("#pres-panel .pres-amounts-title").count() == 1
+    assert big_screen.errors == []
+
+
+def test_compare_bars_share_one_scale_and_list_the_other_amounts(browser, app_url):
+    watch = PageWatch(browser, app_url, 1440, 900)
+    try:
+        page = watch.page
+        page.goto(app_url + "/comparer?a=05&b=06")
+        page.wait_for_selector("#cmp-panel-a [data-count]")
+        bars = page.evaluate("() => Array.from(document.querySelectorAll('.cmp-priorities li')).map(li =>"
+                             " [Number(li.dataset.count), li.querySelector('.cmp-bar').getBoundingClientRect().width,"
+                             "  li.getBoundingClientRect().width])")
+        top = max(n for n, _, _ in bars)
+        for n, width, row in bars:  # one scale: pixels per project are the same on both sides
+            assert abs(width - row * n / top) <= 2, (n, width, row, top)
+        parts = page.locator("#cmp-panel-a .cmp-parts tbody tr")
+        assert parts.count() > 0 and parts.first.is_visible()
+        assert page.locator("#cmp-panel-a .cmp-parts").inner_text().count("Projets annoncés") >= 1
+        text = page.locator("#cmp-root").inner_text()
+        assert "À savoir" not in text
+        assert "Montant connu par habitant" in text and "Enveloppe par habitant" in text
+        page.screenshot(path=str(ARTIFACTS / "compare-05-06-1440.png"), full_page=True)
+        assert watch.errors == []
     finally:
         watch.close()

@@ -193,3 +193,19 @@ def test_no_serious_or_critical_axe_violation(open_sheet, path):
     w = open_sheet(path)
     w.page.wait_for_load_state("networkidle")
     assert [v["id"] for v in axe_violations(w.page)] == []
+
+
+# ---------------------------------------------------------------- issue #23 (10): her file holds one region
+
+def test_the_sheet_of_her_file_with_one_region_says_seule_region(watch, server_url, tmp_path):
+    from tests.browser.test_offline_browser import _upload_two_mrc
+    app_page = watch(1280, 1000)
+    page = app_page.page
+    _upload_two_mrc(page, server_url, tmp_path)  # two projects, both in Lanaudière
+    page.goto(server_url + "/fiche/region/14")
+    page.wait_for_selector("#sheet-own-mark:not([hidden])")
+    page.wait_for_selector("#sheet-body >> text=Cuisine collective de Joliette")
+    figure = page.locator("[data-figure='per_capita']").inner_text()
+    assert "seule région avec données" in figure and "sur 1 " not in page.locator("#sheet-body").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "sheet-own-file-one-region.png"), full_page=True)
+    assert app_page.errors == []

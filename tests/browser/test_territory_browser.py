@@ -83,3 +83,30 @@ def test_methodology_page_in_both_languages(watch):
     assert page.locator("main h1").inner_text() == "Methodology"
     page.wait_for_timeout(300)
     assert w.errors == []
+
+
+# ---------------------------------------------------------------- issue #23 (4): one meaning per word
+
+def test_region_page_names_the_envelope_per_inhabitant_and_the_measure_of_each_rank(watch):
+    """Bas-Saint-Laurent: first on the map (envelope per inhabitant), last by known amount per inhabitant."""
+    import re
+
+    from components import dataset
+    from components.i18n import money_cents
+    from data import metrics
+    agg = metrics.aggregate(dataset.current().projects, "region", dataset.current().envelopes)
+    w = watch(1440, 900)
+    w.page.goto(w.base + "/region/01")
+    w.page.wait_for_selector("#en-bref dl")
+    facts = w.page.locator("#en-bref").inner_text()
+    assert money_cents(agg.envelope_per_capita["01"], "fr").replace("\u00a0", " ") in facts.replace("\u00a0", " ")
+    assert "Enveloppe par habitant" in facts and "Montant connu par habitant" in facts
+    # Every rank says which measure it ranks.
+    ranks = [line for line in facts.splitlines() if re.search(r"\d+(re|e|er) sur \d+", line)]
+    assert ranks and all(line.endswith(("pour le montant connu par habitant", "pour l'enveloppe par habitant"))
+                         for line in ranks), ranks
+    # No bare « par habitant » on the page: each says of what.
+    text = w.page.locator("main").inner_text()
+    assert re.findall(r"(?<!connu )(?<!nveloppe )par habitant", text) == []
+    w.page.screenshot(path=str(ARTIFACTS / "region-01-facts-1440.png"), full_page=False)
+    assert w.errors == []
