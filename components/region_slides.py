@@ -32,6 +32,7 @@ from components.urls import layer_url
 from components.words.page_text import with_shared
 from data import metrics
 from data.metrics import Filters
+from data.periods import period_text
 from geo import layers
 from geo.names import fold
 from texts.catalogs import Messages
@@ -169,7 +170,8 @@ def step_amounts(region: str, step: int, lang: str, data: Dataset | None = None)
     for row in rows.itertuples():
         url = row.source_url if is_http(row.source_url) else None
         date = row.source_date if isinstance(row.source_date, str) else None
-        details = [str(cycles.get(row.cycle, row.cycle))] + ([row.period] if isinstance(row.period, str) and row.period else [])
+        period = period_text(row.period, lang)
+        details = [str(cycles.get(row.cycle, row.cycle))] + ([period] if period else [])
         if step == 0 and isinstance(row.territory_name, str) and row.territory_name != str(
                 layers.territories("region").region_name[region]):
             details.insert(0, row.territory_name)  # « Lanaudière (volet régional) »: which part of the region

@@ -40,7 +40,8 @@ présentation source sources mandataire ligne lignes part parts selon ancien anc
 ALWAYS_ALLOWED = ("Alliances pour la solidarité", "Alliance pour la solidarité", "Fonds québécois d'initiatives sociales",
                   "Québec", "Montréal", "Français", "Statistique Canada", "Institut de la statistique du Québec",
                   "Données Québec", "Gouvernement du Québec",
-                  "Ministère de l'Emploi et de la Solidarité sociale")
+                  "Ministère de l'Emploi et de la Solidarité sociale", "Québec's",
+                  "Répertoire des municipalités du Québec")  # the MAMH's list, by its title
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]+(?:['’][A-Za-zÀ-ÖØ-öø-ÿŒœ]+)?")
 _ACCENTED = re.compile(r"[À-ÖØ-öø-ÿŒœ]")
 # Data columns that hold names or text quoted from the sources (in French, as published).
