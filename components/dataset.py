@@ -18,6 +18,7 @@ from geo import layers
 PUBLIC_KEY = "public"
 UPLOAD_KEY_PREFIX = "upload-"  # then the SHA-256 of the validated rows (components/own_file/upload.py)
 _SERIAL = itertools.count()
+_DERIVING = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,6 +30,20 @@ class Dataset:
     # hash of the content for a visitor's file; otherwise a serial number never given twice, so
     # that two different datasets never share a cached result.
     key: str = field(default_factory=lambda: f"dataset-{next(_SERIAL)}")
+    # What views derive from these data alone (a project's hover text…), built when first needed and
+    # kept as long as the data: see `derived`. Never part of the dataset's identity.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: object, build):
+        """`build()` once per dataset (per `name`), then the same object: work that depends only on
+        the data leaves the request path after the first request that needs it."""
+        try:
+            return self.memo[name]
+        except KeyError:
+            with _DERIVING:
+                if name not in self.memo:
+                    self.memo[name] = build()
+                return self.memo[name]
 
     @property
     def is_upload(self) -> bool:

@@ -11,7 +11,14 @@ import pandas as pd
 from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.i18n import money, money_cents, plural, t
-from components.map.figures import POINT_LIMIT, choropleth_data, cluster_data, measure_title, points_data
+from components.map.figures import (
+    POINT_LIMIT,
+    choropleth_data,
+    cluster_data,
+    measure_title,
+    point_hovers,
+    point_trace,
+)
 from components.state import View
 from data import metrics
 from geo import layers
@@ -35,11 +42,33 @@ def compute(view: View, data: Dataset | None = None) -> dict:
                               projects.map_lat.to_numpy()[mask],
                               projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)[mask], view.lang)
     else:
-        chosen = projects[mask]
-        positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
-        points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
+        points = _drawn_points(data, np.flatnonzero(mask), view.lang)
     return {"mask": mask, "n_projects": n_projects, "agg": agg, "no_data": no_data, "data": with_data,
             "points": points, "headline": metrics.headline(projects, filters, mask=mask)}
+
+
+_POINT_COLUMNS = ("amount_fqis", "first_theme", "map_lon", "map_lat")
+_HOVER_COLUMNS = ("title", "promoter", "amount_fqis", "counted_mrc", "fqis_link", "inferred", "map_precision")
+
+
+def _drawn_points(data: Dataset, rows: np.ndarray, lang: str) -> dict:
+    """figures.points_data for the projects at `rows` (at most POINT_LIMIT): only their columns are
+    read, and each project's hover text is written once per dataset and language, then reused."""
+    projects = data.projects
+    chosen = projects.iloc[rows, projects.columns.get_indexer(_POINT_COLUMNS)]
+    return point_trace(chosen.amount_fqis, chosen.first_theme, chosen.map_lon.to_numpy(dtype=float),
+                       chosen.map_lat.to_numpy(dtype=float), chosen.index, _point_hovers(data, rows, lang).tolist())
+
+
+def _point_hovers(data: Dataset, rows: np.ndarray, lang: str) -> np.ndarray:
+    """The hover texts of the projects at `rows`, from a per-dataset array filled as views need them."""
+    projects = data.projects
+    written = data.derived(("point_hovers", lang), lambda: np.full(len(projects), None, dtype=object))
+    missing = rows[np.equal(written[rows], None)]
+    if len(missing):
+        chosen = projects.iloc[missing, projects.columns.get_indexer(_HOVER_COLUMNS)]
+        written[missing] = point_hovers(chosen, chosen.map_precision, layers.territories("mrc").name, lang)
+    return written[rows]
 
 
 def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
