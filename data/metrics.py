@@ -87,6 +87,7 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
     several = ids.str.contains(";", regex=False)
     out["counted_mrc"] = out.mrc_ids.where((ids != "") & ~several, pd.NA)
     out["multi_mrc"] = several
+    out["region_only"] = out.counted_mrc.isna().to_numpy()  # counted in its region only (see module docstring)
     # One bit per theme, so a theme filter is a vectorised AND instead of splitting strings.
     # Computed per distinct theme list (there are few), then spread to every project.
     codes, distinct = pd.factorize(out.themes.fillna("").astype(str))
@@ -287,14 +288,9 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     pairs = pd.unique(position[stated].astype("int64") * stride + promoter[stated])
     amount_total = np.where(n_with_amount > 0, total, np.nan)[shown]
     population = every.population.to_numpy()
-    totals = _cached_envelope_totals(envelopes, level, envelope_cycle) if envelopes is not None else None
-    envelope = (totals.reindex(every.index).to_numpy(dtype=float) if totals is not None
-                else np.full(len(every), np.nan))
-    def flagged(name: str) -> np.ndarray:  # territories that envelope_totals marks in attrs[name]
-        return every.index.isin(list(totals.attrs.get(name, ()))) if totals is not None else np.zeros(len(every), bool)
+    envelope, summed, disputed, differs = _envelope_columns(envelopes, level, envelope_cycle)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(envelope > 0, documented / envelope, np.nan)
-    differs = every.index.isin(list(coverage.territory_differs(level, envelope_cycle))) & ~np.isnan(envelope)
     frame = pd.DataFrame({
         "name": every.name.to_numpy(),
         "population": population,
@@ -309,8 +305,8 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
         "documented_share": share,
         "share_over": np.nan_to_num(share, nan=0.0) > 1.0,
         "territory_differs": differs,
-        "envelope_summed": flagged("summed"),  # a region's envelope added up from each of its Alliances' own
-        "envelope_disputed": flagged("disputed"),  # the sources give different amounts for it
+        "envelope_summed": summed,  # a region's envelope added up from each of its Alliances' own
+        "envelope_disputed": disputed,  # the sources give different amounts for it
     }, index=every.index)
     frame.attrs["envelope_cycle"] = envelope_cycle
     return frame
@@ -378,13 +374,39 @@ _ENVELOPE_TOTALS: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {
 
 
 def _cached_envelope_totals(envelopes: pd.DataFrame, level: str, cycle: str) -> pd.Series:
-    key = (id(envelopes), level, cycle)
-    cached = _ENVELOPE_TOTALS.get(key)
+    return _per_envelope_table(envelopes, ("totals", level, cycle), lambda: envelope_totals(envelopes, level, cycle))
+
+
+def _per_envelope_table(envelopes: pd.DataFrame, key: tuple, build):
+    """`build()` once per envelope table and `key` (see _ENVELOPE_TOTALS)."""
+    full_key = (id(envelopes), *key)
+    cached = _ENVELOPE_TOTALS.get(full_key)
     if cached is None or cached[0] is not envelopes:
         if len(_ENVELOPE_TOTALS) >= 64:
             _ENVELOPE_TOTALS.clear()
-        cached = _ENVELOPE_TOTALS[key] = (envelopes, envelope_totals(envelopes, level, cycle))
+        cached = _ENVELOPE_TOTALS[full_key] = (envelopes, build())
     return cached[1]
+
+
+def _envelope_columns(envelopes: pd.DataFrame | None, level: str, cycle: str) -> tuple[np.ndarray, ...]:
+    """The envelope of `cycle` of every territory an aggregation of `level` lists (NaN when unknown),
+    and three flags: summed from several Alliances, disputed by the sources, and drawn otherwise than
+    the Alliance's territory of that cycle. They depend on the envelope table only: built once."""
+    every = _territory_frame(level)[0]
+    if envelopes is None:
+        nothing = np.zeros(len(every), dtype=bool)
+        return np.full(len(every), np.nan), nothing, nothing, nothing
+
+    def build() -> tuple[np.ndarray, ...]:
+        totals = _cached_envelope_totals(envelopes, level, cycle)
+        envelope = totals.reindex(every.index).to_numpy(dtype=float)
+        summed, disputed = (every.index.isin(list(totals.attrs.get(name, ()))) for name in ("summed", "disputed"))
+        differs = every.index.isin(list(coverage.territory_differs(level, cycle))) & ~np.isnan(envelope)
+        for column in (envelope, summed, disputed, differs):
+            column.flags.writeable = False  # shared by every view: never changed in place
+        return envelope, summed, disputed, differs
+
+    return _per_envelope_table(envelopes, ("columns", level, cycle), build)
 
 
 def _promoter_codes(projects: pd.DataFrame) -> np.ndarray:
@@ -432,6 +454,13 @@ def headline(projects: pd.DataFrame, filters: Filters, mask: np.ndarray | None =
 
 def view_population(filters: Filters) -> int:
     """Population of the area the geographic filters cover (all of Québec when there is none)."""
+    return _area_population(filters.regions, filters.mrcs, filters.alliances)
+
+
+@lru_cache(maxsize=1024)
+def _area_population(regions: tuple[str, ...], mrcs: tuple[str, ...], alliances: tuple[str, ...]) -> int:
+    """view_population, once per choice of territories (fixed tables: the same answer every time)."""
+    filters = Filters(regions=regions, mrcs=mrcs, alliances=alliances)
     mrc = layers.territories("mrc")
     area = np.ones(len(mrc), dtype=bool)
     for wanted, ids in ((filters.regions, mrc.region_code), (filters.mrcs, mrc.index), (filters.alliances, mrc.alliance_id)):
@@ -442,17 +471,24 @@ def view_population(filters: Filters) -> int:
 
 def unattributed_by_region(projects: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:
     """Per region, the projects counted at region level only (region-wide or multi-MRC)."""
-    regional = projects.counted_mrc.isna().to_numpy()
+    regional = _region_only(projects)
     if mask is not None:
         regional = regional & mask
     grouped = projects[regional].groupby("region_code")
     return pd.DataFrame({"n_projects": grouped.size(), "amount": grouped.amount_fqis.sum(min_count=1)})
 
 
+def _region_only(projects: pd.DataFrame) -> np.ndarray:
+    """True for the projects counted at region level only (no counted MRC): prepared once."""
+    if "region_only" in projects:
+        return projects.region_only.to_numpy(dtype=bool)
+    return projects.counted_mrc.isna().to_numpy()
+
+
 def unattributed_total(projects: pd.DataFrame, mask: np.ndarray | None = None) -> float:
     """Known amount of the projects counted at region level only (NaN when none is known)."""
     amount = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
-    regional = projects.counted_mrc.isna().to_numpy() & ~np.isnan(amount)
+    regional = _region_only(projects) & ~np.isnan(amount)
     if mask is not None:
         regional = regional & mask
     return float(amount[regional].sum()) if regional.any() else np.nan

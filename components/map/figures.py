@@ -98,8 +98,11 @@ def measure_title(agg: pd.DataFrame, measure: str, lang: str) -> str:
 def measure_values(agg: pd.DataFrame, measure: str) -> pd.Series:
     """The measure per territory; NaN (no data) where nothing is known. A count of 0 is no data too:
     it means no *known* project, not that none exists."""
-    values = agg[MEASURE_COLUMN[measure]].astype(float)
-    return values.where(values > 0) if measure == "count" else values
+    column = agg[MEASURE_COLUMN[measure]]
+    values = column.to_numpy(dtype=float, na_value=np.nan)  # plain arrays: this runs several times a view
+    if measure == "count":
+        values = np.where(values > 0, values, np.nan)
+    return pd.Series(values, index=agg.index, name=column.name, copy=False)
 
 
 def format_measure_many(values: pd.Series, measure: str, lang: str) -> pd.Series:

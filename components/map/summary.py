@@ -4,6 +4,7 @@ plain values, `view_summary` the one sentence that says them, `map_caption` the 
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -99,6 +100,11 @@ def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
     parts += [alliance_names.get(a, a) for a in view.filters.alliances]
     if view.selected and view.level != "region":
         parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
-    lines = [t("image_source", view.lang), *layers.attribution_lines()]
-    source = "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))
-    return {"title": " — ".join(parts), "source": source, "filename": "carte-alliances"}
+    return {"title": " — ".join(parts), "source": _caption_source(view.lang), "filename": "carte-alliances"}
+
+
+@lru_cache(maxsize=None)
+def _caption_source(lang: str) -> str:
+    """The source line under an exported map: the same for every view (read and wrapped once)."""
+    lines = [t("image_source", lang), *layers.attribution_lines()]
+    return "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))

@@ -111,10 +111,10 @@ def envelope_notes(view: View, agg: pd.DataFrame, envelopes: pd.DataFrame) -> li
             notes.append(t("envelope_cycle_several", lang, cycle=label))
     if view.measure == "documented_share":
         notes.append(t("share_rule", lang))
-        over = agg.name[agg.share_over.to_numpy(dtype=bool)]
+        over = agg["name"].to_numpy()[agg.share_over.to_numpy(dtype=bool)]
         if len(over):
             notes.append(plural("share_over_note", len(over), lang, names=", ".join(map(str, over))))
-    differs = agg.name[agg.territory_differs.to_numpy(dtype=bool)]
+    differs = agg["name"].to_numpy()[agg.territory_differs.to_numpy(dtype=bool)]
     if len(differs):
         notes.append(t("differs_note", lang, names=", ".join(map(str, differs))))
     return notes
