@@ -112,5 +112,6 @@ def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:
     its point joins when there are too many to draw (map_cell)."""
     prepared = metrics.prepare_projects(projects).set_index("project_id", drop=False)
     positions = project_positions(prepared, layers.territories("mrc"), layers.territories("region"))
-    return prepared.assign(map_lon=positions.lon, map_lat=positions.lat, map_precision=positions.precision,
-                           map_cell=grid_cells(positions.lon, positions.lat))
+    lon, lat = positions.lon.to_numpy(), positions.lat.to_numpy()  # arrays: no alignment on a million ids
+    return prepared.assign(map_lon=lon, map_lat=lat, map_precision=positions.precision,
+                           map_cell=grid_cells(lon, lat))

@@ -80,32 +80,62 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
 
     counted_mrc: the MRC the project counts in, or NA when it counts at region level only.
     alliance: the Alliance it counts in, from its own alliance_id or its MRC.
-    search_text: folded title + promoter, for accent-insensitive search.
+    search_title, search_promoter: folded title and promoter (categoricals: each distinct text folded
+    once), for accent-insensitive search.
+
+    Columnar: every string column is factorized and each rule applied once per distinct value (a
+    million projects repeat a few thousand titles, a few hundred MRC lists), then spread by code.
+    The validated columns are shared with `projects`, never copied.
     """
-    out = projects.copy()
-    ids = out.mrc_ids.fillna("").astype(str)
-    several = ids.str.contains(";", regex=False)
-    out["counted_mrc"] = out.mrc_ids.where((ids != "") & ~several, pd.NA)
-    out["multi_mrc"] = several
-    out["region_only"] = out.counted_mrc.isna().to_numpy()  # counted in its region only (see module docstring)
+    new: dict[str, object] = {}
+    mrc_codes, mrc_cells = pd.factorize(projects.mrc_ids)  # -1: no MRC
+    cells = pd.Series(mrc_cells, dtype=object).astype(str)
+    several = _spread(cells.str.contains(";", regex=False).to_numpy(dtype=bool), mrc_codes, False)
+    single_cells = cells.where(~cells.str.contains(";", regex=False) & (cells != ""), None).to_numpy(dtype=object)
+    counted = pd.Series(_spread(single_cells, mrc_codes, None), index=projects.index, dtype=object)
+    new["counted_mrc"] = counted.where(counted.notna(), pd.NA).astype(projects.mrc_ids.dtype)
+    new["multi_mrc"] = several
+    new["region_only"] = counted.isna().to_numpy()  # counted in its region only (see module docstring)
     # One bit per theme, so a theme filter is a vectorised AND instead of splitting strings.
-    # Computed per distinct theme list (there are few), then spread to every project.
-    codes, distinct = pd.factorize(out.themes.fillna("").astype(str))
+    codes, distinct = pd.factorize(projects.themes.fillna("").astype(str))
     bits = {theme: 1 << bit for bit, theme in enumerate(vocabulary("themes"))}
     masks = np.array([sum(bits.get(theme, 0) for theme in set(cell.split(";"))) for cell in distinct], dtype="int64")
-    out["theme_mask"] = masks[codes] if len(distinct) else 0
-    out["alliance"] = out.alliance_id.where(out.alliance_id.notna() & (out.alliance_id != ""), _derived_alliance(out))
-    # Folded once per distinct title + promoter: large lists repeat many of them.
-    combined = out.title.fillna("") + " " + out.promoter.fillna("")
-    codes, distinct = pd.factorize(combined)
-    out["search_text"] = np.array([fold(text) for text in distinct], dtype=object)[codes] if len(distinct) else ""
-    out["first_theme"] = out.themes.fillna("").str.split(";").str[0].replace("", pd.NA)
-    for column, (source, index) in _position_sources().items():
-        out[column] = _positions_of(out[source], index)
-    out["promoter_code"] = pd.factorize(out.promoter)[0].astype("int32")  # -1 where unknown
-    out["fqis_link"], out["inferred"] = certainty(out)
-    out["link_explicit"] = (out.fqis_link == "explicit").to_numpy(dtype=bool)
-    return out
+    new["theme_mask"] = masks[codes] if len(distinct) else 0
+    firsts = np.array([cell.split(";")[0] or None for cell in distinct], dtype=object)
+    new["first_theme"] = pd.Series(firsts[codes] if len(distinct) else None, index=projects.index,
+                                   dtype=object).astype(projects.themes.dtype)
+    own = projects.alliance_id
+    missing = own.isna().to_numpy() | (own == "").fillna(False).to_numpy(dtype=bool)
+    alliance = own.astype(object).to_numpy(copy=True)
+    if missing.any():  # only the projects whose record names no Alliance: the others keep theirs
+        alliance[missing] = _derived_alliance(projects[missing]).astype(object).to_numpy()
+    new["alliance"] = pd.Series(alliance, index=projects.index, dtype=object).astype(own.dtype)
+    new["search_title"] = _folded(projects.title)
+    new["search_promoter"] = _folded(projects.promoter)
+    sources = _position_sources()
+    for column, (source, index) in sources.items():
+        values = new[source] if source in new else projects[source]
+        new[column] = _positions_of(values, index)
+    new["promoter_code"] = pd.factorize(projects.promoter)[0].astype("int32")  # -1 where unknown
+    new["fqis_link"], new["inferred"] = certainty(projects)
+    new["link_explicit"] = (new["fqis_link"] == "explicit").to_numpy(dtype=bool)
+    return projects.assign(**new)
+
+
+def _spread(per_value: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """A value per distinct cell → a value per project (`missing` where the code is -1)."""
+    table = np.append(np.asarray(per_value, dtype=object if per_value.dtype == object else per_value.dtype),
+                      np.array([missing], dtype=object if per_value.dtype == object else per_value.dtype))
+    return table[codes]
+
+
+def _folded(texts: pd.Series) -> pd.Categorical:
+    """`fold` of each text, computed once per distinct text; "" where there is none."""
+    codes, distinct = pd.factorize(texts)
+    folded = pd.Index([fold(text) for text in distinct] + [""], dtype=object)
+    # Several texts may fold alike: categories must be unique, so the folded texts are factorized again.
+    folded_codes, categories = pd.factorize(folded)
+    return pd.Categorical.from_codes(folded_codes[codes], categories=pd.Index(categories, dtype=object))
 
 
 def certainty(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -113,8 +143,10 @@ def certainty(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     everything was read) of every project. Absent columns mean a table from before these columns:
     explicit, nothing inferred. An unknown word is kept as inferred: never read as certain."""
     if "fqis_link" in projects:
-        link = projects.fqis_link.fillna("").astype(str).str.strip().str.lower()
-        link = link.where(link.isin(FQIS_LINKS) | (link == ""), "inferred").replace("", "explicit")
+        codes, distinct = pd.factorize(projects.fqis_link.fillna("").astype(str), use_na_sentinel=False)
+        words = pd.Series(distinct, dtype=object).str.strip().str.lower()
+        words = words.where(words.isin(FQIS_LINKS) | (words == ""), "inferred").replace("", "explicit")
+        link = pd.Series(words.to_numpy(dtype=object)[codes], index=projects.index, dtype=object)
     else:
         link = pd.Series("explicit", index=projects.index, dtype=object)
     if "inferred" in projects:
@@ -146,8 +178,11 @@ def _position_sources() -> dict[str, tuple[str, pd.Index]]:
 
 
 def _positions_of(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position of each value in `index`; -1 for a missing or unknown value."""
-    return index.get_indexer(values.astype(object).where(values.notna(), None)).astype("int32")
+    """Position of each value in `index`; -1 for a missing or unknown value. Looked up once per
+    distinct value (a few hundred ids for a million projects)."""
+    codes, distinct = pd.factorize(values)
+    found = np.append(index.get_indexer(pd.Index(distinct, dtype=object)), -1).astype("int32")
+    return found[codes]
 
 
 def _positions(projects: pd.DataFrame, column: str) -> np.ndarray:
@@ -231,14 +266,24 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
     if filters.amount_max is not None:
         keep &= amounts <= filters.amount_max
     if filters.text.strip() and keep.any():
-        # Only the rows still in view are searched: the string scan is the costly part.
-        rows = np.flatnonzero(keep)
-        text = projects.search_text.to_numpy()[rows]
-        found = np.ones(len(rows), dtype=bool)
-        for word in fold(filters.text).split():
-            found &= pd.Series(text, dtype=object).str.contains(word, regex=False).to_numpy(dtype=bool)
-        keep[rows[~found]] = False
+        keep &= _text_found(projects, fold(filters.text).split())
     return keep
+
+
+def _text_found(projects: pd.DataFrame, words: list[str]) -> np.ndarray:
+    """True where every word is in the folded title or promoter. A word has no space, so it is in
+    « title promoter » exactly when it is in one of them: each distinct text is searched once."""
+    found = np.ones(len(projects), dtype=bool)
+    columns = [projects.search_title if "search_title" in projects else _folded(projects.title),
+               projects.search_promoter if "search_promoter" in projects else _folded(projects.promoter)]
+    for word in words:
+        anywhere = np.zeros(len(projects), dtype=bool)
+        for column in columns:
+            texts = pd.Series(column.cat.categories if isinstance(column, pd.Series) else column.categories, dtype=object)
+            codes = column.cat.codes.to_numpy() if isinstance(column, pd.Series) else column.codes
+            anywhere |= texts.str.contains(word, regex=False).to_numpy(dtype=bool)[codes]
+        found &= anywhere
+    return found
 
 
 _LEVEL_POSITION = {"mrc": "mrc_pos", "region": "region_pos", "alliance": "alliance_pos"}

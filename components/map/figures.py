@@ -209,32 +209,44 @@ def project_positions(projects: pd.DataFrame, mrc: pd.DataFrame, regions: pd.Dat
     """lon, lat and precision of every project: its own point, else its MRC's or region's centre.
 
     Computed once for the whole dataset (see components.dataset), so a project keeps its place on
-    the map whatever the filters.
+    the map whatever the filters. On arrays: a million projects take a fraction of a second.
     """
-    lon = projects.lon.astype(float).copy()
-    lat = projects.lat.astype(float).copy()
-    precision = projects.location_precision.copy()
-    need = lon.isna() | lat.isna()
-    at_mrc = need & projects.counted_mrc.notna()
-    lon[at_mrc] = projects.counted_mrc[at_mrc].map(mrc.rep_lon)
-    lat[at_mrc] = projects.counted_mrc[at_mrc].map(mrc.rep_lat)
+    lon = projects.lon.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    lat = projects.lat.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    precision = projects.location_precision.to_numpy(dtype=object, copy=True)
+    need = np.isnan(lon) | np.isnan(lat)
+    mrc_code, mrc_ids = pd.factorize(projects.counted_mrc)  # -1: counted at region level
+    region_code, region_ids = pd.factorize(projects.region_code, use_na_sentinel=False)
+    at_mrc = need & (mrc_code >= 0)
     at_region = need & ~at_mrc
-    lon[at_region] = projects.region_code[at_region].map(regions.rep_lon)
-    lat[at_region] = projects.region_code[at_region].map(regions.rep_lat)
+    for values, column in ((lon, "rep_lon"), (lat, "rep_lat")):
+        values[at_mrc] = _by_code(mrc[column], mrc_ids, mrc_code[at_mrc])
+        values[at_region] = _by_code(regions[column], region_ids, region_code[at_region])
     precision[at_region] = "region"
     precision[at_mrc & (precision == "point")] = "mrc"
-    # Projects sharing one centre are spread on a sunflower spiral so none hides another.
-    centre = pd.Series(np.where(at_mrc, "mrc-" + projects.counted_mrc.astype(str),
-                                "region-" + projects.region_code.astype(str)), index=projects.index)[need]
-    if len(centre):
-        groups = centre.groupby(centre)
-        rank = groups.cumcount().to_numpy()
-        size = groups.transform("size").to_numpy()
+    # Projects sharing one centre are spread on a sunflower spiral so none hides another: the rank of
+    # each among those of its centre (in table order), and how many share it.
+    rows = np.flatnonzero(need)
+    if len(rows):
+        centre = np.where(at_mrc, mrc_code, len(mrc_ids) + region_code)[rows]
+        order = np.argsort(centre, kind="stable")
+        _, starts, counts = np.unique(centre[order], return_index=True, return_counts=True)
+        rank, size = np.empty(len(rows), dtype="int64"), np.empty(len(rows), dtype="int64")
+        rank[order] = np.arange(len(rows)) - np.repeat(starts, counts)
+        size[order] = np.repeat(counts, counts)
         radius = SPREAD_DEGREES * np.sqrt(rank / size)
         angle = rank * math.pi * (3 - math.sqrt(5))
-        lon[centre.index] += radius * np.cos(angle)
-        lat[centre.index] += radius * np.sin(angle)
-    return pd.DataFrame({"lon": lon, "lat": lat, "precision": precision}, index=projects.index)
+        lon[rows] += radius * np.cos(angle)
+        lat[rows] += radius * np.sin(angle)
+    return pd.DataFrame({"lon": lon, "lat": lat,
+                         "precision": pd.Series(precision, dtype=projects.location_precision.dtype, copy=False)
+                         .set_axis(projects.index)}, index=projects.index)
+
+
+def _by_code(table: pd.Series, ids: pd.Index, codes: np.ndarray) -> np.ndarray:
+    """`table`'s value for each code of `ids` (NaN where `table` has none), one look-up per id."""
+    found = table.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=float, na_value=np.nan)
+    return found[codes]
 
 
 def marker_sizes(amounts: pd.Series) -> list[float]:
