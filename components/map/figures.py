@@ -98,11 +98,22 @@ def measure_title(agg: pd.DataFrame, measure: str, lang: str) -> str:
 def measure_values(agg: pd.DataFrame, measure: str) -> pd.Series:
     """The measure per territory; NaN (no data) where nothing is known. A count of 0 is no data too:
     it means no *known* project, not that none exists."""
+    last = _LAST_MEASURE[0]
+    if last is not None and last[0] is agg and last[1] == measure:  # the table, the ranking, the sentence…
+        return last[2]
     column = agg[MEASURE_COLUMN[measure]]
-    values = column.to_numpy(dtype=float, na_value=np.nan)  # plain arrays: this runs several times a view
+    values = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
     if measure == "count":
         values = np.where(values > 0, values, np.nan)
-    return pd.Series(values, index=agg.index, name=column.name, copy=False)
+    values.flags.writeable = False  # shared by the callers of one view: never changed in place
+    series = pd.Series(values, index=agg.index, name=column.name, copy=False)
+    _LAST_MEASURE[0] = (agg, measure, series)
+    return series
+
+
+# The last aggregation's measure values: every part of one view (map, hover, ranking, table, sentence)
+# asks for them in turn. One entry, replaced at once, so threads never see a half-written one.
+_LAST_MEASURE: list = [None]
 
 
 def format_measure_many(values: pd.Series, measure: str, lang: str) -> pd.Series:

@@ -48,17 +48,19 @@ def compute(view: View, data: Dataset | None = None) -> dict:
             "points": points, "headline": metrics.headline(projects, filters, mask=mask)}
 
 
-_POINT_COLUMNS = ("amount_fqis", "first_theme", "map_lon", "map_lat")
 _HOVER_COLUMNS = ("title", "promoter", "amount_fqis", "counted_mrc", "fqis_link", "inferred", "map_precision")
 
 
 def _drawn_points(data: Dataset, rows: np.ndarray, lang: str) -> dict:
-    """figures.points_data for the projects at `rows` (at most POINT_LIMIT): only their columns are
-    read, and each project's hover text is written once per dataset and language, then reused."""
+    """figures.points_data for the projects at `rows` (at most POINT_LIMIT): only their values of the
+    columns drawn are taken (no rows copied), and each project's hover text is written once per
+    dataset and language, then reused."""
     projects = data.projects
-    chosen = projects.iloc[rows, projects.columns.get_indexer(_POINT_COLUMNS)]
-    return point_trace(chosen.amount_fqis, chosen.first_theme, chosen.map_lon.to_numpy(dtype=float),
-                       chosen.map_lat.to_numpy(dtype=float), chosen.index, _point_hovers(data, rows, lang).tolist())
+    def taken(column: str) -> np.ndarray:
+        return projects[column].to_numpy()[rows]
+    return point_trace(pd.Series(taken("amount_fqis")), pd.Series(taken("first_theme"), dtype=object),
+                       taken("map_lon").astype(float), taken("map_lat").astype(float), projects.index[rows],
+                       _point_hovers(data, rows, lang).tolist())
 
 
 def _point_hovers(data: Dataset, rows: np.ndarray, lang: str) -> np.ndarray:
