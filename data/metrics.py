@@ -328,9 +328,7 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     documented = np.where(n_documented > 0, np.bincount(position[of_cycle], weights=amount[of_cycle],
                                                         minlength=size), np.nan)[shown]
     stated = counted & (promoter >= 0)
-    # Distinct (territory, promoter) pairs, then pairs per territory: promoters counted once each.
-    stride = int(promoter.max(initial=0)) + 1  # one (territory, promoter) pair ↔ one integer
-    pairs = pd.unique(position[stated].astype("int64") * stride + promoter[stated])
+    n_promoters = _promoters_per_territory(position[stated], promoter[stated], size)
     amount_total = np.where(n_with_amount > 0, total, np.nan)[shown]
     population = every.population.to_numpy()
     envelope, summed, disputed, differs = _envelope_columns(envelopes, level, envelope_cycle)
@@ -342,7 +340,7 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
         "n_projects": np.bincount(position[counted], minlength=size)[shown],
         "n_with_amount": n_with_amount[shown],
         "amount": amount_total,
-        "n_promoters": np.bincount(pairs // stride, minlength=size)[shown],
+        "n_promoters": n_promoters[shown],
         "per_capita": amount_total / population,
         "envelope": envelope,
         "envelope_per_capita": envelope / population,
@@ -355,6 +353,21 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     }, index=every.index)
     frame.attrs["envelope_cycle"] = envelope_cycle
     return frame
+
+
+# Past this many (territory, promoter) cells, distinct pairs are hashed instead of marked in a table.
+_PAIR_TABLE_LIMIT = 20_000_000
+
+
+def _promoters_per_territory(position: np.ndarray, promoter: np.ndarray, size: int) -> np.ndarray:
+    """Distinct promoters per territory position (each promoter counted once per territory)."""
+    stride = int(promoter.max(initial=0)) + 1  # one (territory, promoter) pair ↔ one integer
+    pairs = position.astype("int64") * stride + promoter
+    if size * stride <= _PAIR_TABLE_LIMIT:  # a table of every pair: one write per project, no hashing
+        seen = np.zeros(size * stride, dtype=bool)
+        seen[pairs] = True
+        return np.count_nonzero(seen.reshape(size, stride), axis=1)
+    return np.bincount(pd.unique(pairs) // stride, minlength=size)
 
 
 def _cycle_position(cycle: str) -> int:
@@ -491,7 +504,7 @@ def headline(projects: pd.DataFrame, filters: Filters, mask: np.ndarray | None =
         total=total,
         n_projects=len(amount),
         n_with_amount=len(known),
-        n_promoters=len(pd.unique(promoter[promoter >= 0])),
+        n_promoters=int(np.count_nonzero(np.bincount(promoter[promoter >= 0]))),  # no hashing of a million codes
         population=population,
         per_capita=(total / population) if total is not None and population else None,
     )
