@@ -69,6 +69,7 @@ class Options:
     click_warmup: int
     browser: bool
     out: Path
+    subjects: tuple[str, ...] = tuple(subject.name for subject in SUBJECTS)
     page_timeout_ms: float = browser_part.PAGE_TIMEOUT_MS
     redraw_timeout_ms: float = browser_part.REDRAW_TIMEOUT_MS
 
@@ -149,7 +150,7 @@ def run(opts: Options) -> dict:
         report["browser_part"] = browser_note
         for size in opts.sizes:
             per_size = report["sizes"][str(size)] = {}
-            for subject in SUBJECTS:
+            for subject in (s for s in SUBJECTS if s.name in opts.subjects):
                 print(f"… {_num(size, 0):>9} projects: {subject.name}", flush=True)
                 t = time.perf_counter()
                 try:
@@ -419,6 +420,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--requests", type=int, default=40, help="measured filter changes per server (min 30)")
     parser.add_argument("--clicks", type=int, default=24, help="measured clicks in the browser per server (min 20)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium part")
+    parser.add_argument("--subjects", default="app,naive",
+                        help="servers to measure (default: %(default)s); the naive one is the referee of the "
+                             "ratios, « app » alone repeats the app's start-up and memory quickly")
     args = parser.parse_args(argv)
     if args.smoke:
         # Short browser timeouts: a broken page must fail CI in seconds, not in minutes.
@@ -430,8 +434,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         parser.error(f"--sizes: whole numbers separated by commas, not {args.sizes!r}")
     if not sizes or min(sizes) < 1:
         parser.error("--sizes: at least one size, each ≥ 1")
+    subjects = tuple(name.strip() for name in args.subjects.split(",") if name.strip())
+    if not subjects or set(subjects) - {s.name for s in SUBJECTS}:
+        parser.error(f"--subjects: among {', '.join(s.name for s in SUBJECTS)}, not {args.subjects!r}")
     return Options(sizes=sizes, requests=max(args.requests, 30), warmup=3, clicks=max(args.clicks, 20),
-                   click_warmup=2, browser=not args.no_browser, out=args.out)
+                   click_warmup=2, browser=not args.no_browser, out=args.out, subjects=subjects)
 
 
 def _exit_on_sigterm(signum, frame):
