@@ -103,7 +103,24 @@ def current() -> Dataset:
         projects = generate_projects(demo_size(), seed=2018)
     else:
         projects = load.load_projects()
-    return Dataset(prepare_for_map(projects), envelopes, demo_enabled(), key=PUBLIC_KEY)
+    return from_frames(projects, envelopes, demo=demo_enabled(), key=PUBLIC_KEY)
+
+
+# Up to this many projects, every project's hover text is written when the data are loaded (a few
+# tens of milliseconds at today's 3 000); beyond, each is written the first time a view draws it.
+EAGER_HOVERS = 20_000
+
+
+def from_frames(projects: pd.DataFrame, envelopes: pd.DataFrame, demo: bool, key: str | None = None) -> Dataset:
+    """A Dataset from validated projects and envelopes, with what depends on the data alone computed
+    now, once per data version (a reload builds a new one): the map's columns, the envelope totals
+    of every level and cycle, and (for a dataset of usual size) the projects' hover texts."""
+    metrics.prepare_envelopes(envelopes)
+    data = Dataset(prepare_for_map(projects), envelopes, demo, **({"key": key} if key else {}))
+    if len(data.projects) <= EAGER_HOVERS:
+        from components.map.summary import prepare_hovers  # summary imports this module
+        prepare_hovers(data)
+    return data
 
 
 def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:

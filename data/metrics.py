@@ -440,10 +440,18 @@ def _per_envelope_table(envelopes: pd.DataFrame, key: tuple, build):
     full_key = (id(envelopes), *key)
     cached = _ENVELOPE_TOTALS.get(full_key)
     if cached is None or cached[0] is not envelopes:
-        if len(_ENVELOPE_TOTALS) >= 64:
+        if len(_ENVELOPE_TOTALS) >= 256:  # 30 entries per table (3 levels × 5 cycles × 2): a few tables
             _ENVELOPE_TOTALS.clear()
         cached = _ENVELOPE_TOTALS[full_key] = (envelopes, build())
     return cached[1]
+
+
+def prepare_envelopes(envelopes: pd.DataFrame) -> None:
+    """Compute, once per envelope table, what every view of it reads (totals and columns of each
+    level and cycle): done when the data are loaded, so no visitor's request pays for it."""
+    for level in LEVELS:
+        for cycle in vocabulary("cycles"):
+            _envelope_columns(envelopes, level, cycle)
 
 
 def _envelope_columns(envelopes: pd.DataFrame | None, level: str, cycle: str) -> tuple[np.ndarray, ...]:

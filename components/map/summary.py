@@ -63,6 +63,13 @@ def _drawn_points(data: Dataset, rows: np.ndarray, lang: str) -> dict:
                        _point_hovers(data, rows, lang).tolist())
 
 
+def prepare_hovers(data: Dataset) -> None:
+    """Write every project's hover text in both languages now (see dataset.from_frames)."""
+    everything = np.arange(len(data.projects))
+    for lang in ("fr", "en"):
+        _point_hovers(data, everything, lang)
+
+
 def _point_hovers(data: Dataset, rows: np.ndarray, lang: str) -> np.ndarray:
     """The hover texts of the projects at `rows`, from a per-dataset array filled as views need them."""
     projects = data.projects
