@@ -18,6 +18,7 @@ from geo import layers
 PUBLIC_KEY = "public"
 UPLOAD_KEY_PREFIX = "upload-"  # then the SHA-256 of the validated rows (components/own_file/upload.py)
 _SERIAL = itertools.count()
+_DERIVING = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,6 +30,20 @@ class Dataset:
     # hash of the content for a visitor's file; otherwise a serial number never given twice, so
     # that two different datasets never share a cached result.
     key: str = field(default_factory=lambda: f"dataset-{next(_SERIAL)}")
+    # What views derive from these data alone (a project's hover text…), built when first needed and
+    # kept as long as the data: see `derived`. Never part of the dataset's identity.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: object, build):
+        """`build()` once per dataset (per `name`), then the same object: work that depends only on
+        the data leaves the request path after the first request that needs it."""
+        try:
+            return self.memo[name]
+        except KeyError:
+            with _DERIVING:
+                if name not in self.memo:
+                    self.memo[name] = build()
+                return self.memo[name]
 
     @property
     def is_upload(self) -> bool:
@@ -107,10 +122,9 @@ def _public_watcher():
         envelopes = _curated_envelopes()
         if demo_enabled():
             from data.synthetic import generate_projects  # only ever imported behind the demo switch
-            return Dataset(prepare_for_map(generate_projects(demo_size(), seed=2018)), envelopes, True,
-                           key=PUBLIC_KEY), 0
+            return from_frames(generate_projects(demo_size(), seed=2018), envelopes, True, key=PUBLIC_KEY), 0
         projects, version = published.public_projects(_curated_projects())
-        return Dataset(prepare_for_map(projects), envelopes, False, key=f"{PUBLIC_KEY}@{version}"), version
+        return from_frames(projects, envelopes, False, key=f"{PUBLIC_KEY}@{version}"), version
 
     def new_data(data: Dataset) -> None:
         for listener in ON_NEW_DATA:
@@ -132,11 +146,29 @@ def _curated_envelopes() -> pd.DataFrame:
     return load.load_envelopes()
 
 
+# Up to this many projects, every project's hover text is written when the data are loaded (a few
+# tens of milliseconds at today's 3 000); beyond, each is written the first time a view draws it.
+EAGER_HOVERS = 20_000
+
+
+def from_frames(projects: pd.DataFrame, envelopes: pd.DataFrame, demo: bool, key: str | None = None) -> Dataset:
+    """A Dataset from validated projects and envelopes, with what depends on the data alone computed
+    now, once per data version (a reload builds a new one): the map's columns, the envelope totals
+    of every level and cycle, and (for a dataset of usual size) the projects' hover texts."""
+    metrics.prepare_envelopes(envelopes)
+    data = Dataset(prepare_for_map(projects), envelopes, demo, **({"key": key} if key else {}))
+    if len(data.projects) <= EAGER_HOVERS:
+        from components.map.summary import prepare_hovers  # summary imports this module
+        prepare_hovers(data)
+    return data
+
+
 def prepare_for_map(projects: pd.DataFrame) -> pd.DataFrame:
     """Validated projects → the columns every view needs, computed once: the metrics' derived
     columns, where each project is drawn (map_lon, map_lat, map_precision) and the cluster cell
     its point joins when there are too many to draw (map_cell)."""
     prepared = metrics.prepare_projects(projects).set_index("project_id", drop=False)
     positions = project_positions(prepared, layers.territories("mrc"), layers.territories("region"))
-    return prepared.assign(map_lon=positions.lon, map_lat=positions.lat, map_precision=positions.precision,
-                           map_cell=grid_cells(positions.lon, positions.lat))
+    lon, lat = positions.lon.to_numpy(), positions.lat.to_numpy()  # arrays: no alignment on a million ids
+    return prepared.assign(map_lon=lon, map_lat=lat, map_precision=positions.precision,
+                           map_cell=grid_cells(lon, lat))

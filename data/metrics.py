@@ -80,31 +80,62 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
 
     counted_mrc: the MRC the project counts in, or NA when it counts at region level only.
     alliance: the Alliance it counts in, from its own alliance_id or its MRC.
-    search_text: folded title + promoter, for accent-insensitive search.
+    search_title, search_promoter: folded title and promoter (categoricals: each distinct text folded
+    once), for accent-insensitive search.
+
+    Columnar: every string column is factorized and each rule applied once per distinct value (a
+    million projects repeat a few thousand titles, a few hundred MRC lists), then spread by code.
+    The validated columns are shared with `projects`, never copied.
     """
-    out = projects.copy()
-    ids = out.mrc_ids.fillna("").astype(str)
-    several = ids.str.contains(";", regex=False)
-    out["counted_mrc"] = out.mrc_ids.where((ids != "") & ~several, pd.NA)
-    out["multi_mrc"] = several
+    new: dict[str, object] = {}
+    mrc_codes, mrc_cells = pd.factorize(projects.mrc_ids)  # -1: no MRC
+    cells = pd.Series(mrc_cells, dtype=object).astype(str)
+    several = _spread(cells.str.contains(";", regex=False).to_numpy(dtype=bool), mrc_codes, False)
+    single_cells = cells.where(~cells.str.contains(";", regex=False) & (cells != ""), None).to_numpy(dtype=object)
+    counted = pd.Series(_spread(single_cells, mrc_codes, None), index=projects.index, dtype=object)
+    new["counted_mrc"] = counted.where(counted.notna(), pd.NA).astype(projects.mrc_ids.dtype)
+    new["multi_mrc"] = several
+    new["region_only"] = counted.isna().to_numpy()  # counted in its region only (see module docstring)
     # One bit per theme, so a theme filter is a vectorised AND instead of splitting strings.
-    # Computed per distinct theme list (there are few), then spread to every project.
-    codes, distinct = pd.factorize(out.themes.fillna("").astype(str))
+    codes, distinct = pd.factorize(projects.themes.fillna("").astype(str))
     bits = {theme: 1 << bit for bit, theme in enumerate(vocabulary("themes"))}
     masks = np.array([sum(bits.get(theme, 0) for theme in set(cell.split(";"))) for cell in distinct], dtype="int64")
-    out["theme_mask"] = masks[codes] if len(distinct) else 0
-    out["alliance"] = out.alliance_id.where(out.alliance_id.notna() & (out.alliance_id != ""), _derived_alliance(out))
-    # Folded once per distinct title + promoter: large lists repeat many of them.
-    combined = out.title.fillna("") + " " + out.promoter.fillna("")
-    codes, distinct = pd.factorize(combined)
-    out["search_text"] = np.array([fold(text) for text in distinct], dtype=object)[codes] if len(distinct) else ""
-    out["first_theme"] = out.themes.fillna("").str.split(";").str[0].replace("", pd.NA)
-    for column, (source, index) in _position_sources().items():
-        out[column] = _positions_of(out[source], index)
-    out["promoter_code"] = pd.factorize(out.promoter)[0].astype("int32")  # -1 where unknown
-    out["fqis_link"], out["inferred"] = certainty(out)
-    out["link_explicit"] = (out.fqis_link == "explicit").to_numpy(dtype=bool)
-    return out
+    new["theme_mask"] = masks[codes] if len(distinct) else 0
+    firsts = np.array([cell.split(";")[0] or None for cell in distinct], dtype=object)
+    new["first_theme"] = pd.Series(firsts[codes] if len(distinct) else None, index=projects.index,
+                                   dtype=object).astype(projects.themes.dtype)
+    own = projects.alliance_id
+    missing = own.isna().to_numpy() | (own == "").fillna(False).to_numpy(dtype=bool)
+    alliance = own.astype(object).to_numpy(copy=True)
+    if missing.any():  # only the projects whose record names no Alliance: the others keep theirs
+        alliance[missing] = _derived_alliance(projects[missing]).astype(object).to_numpy()
+    new["alliance"] = pd.Series(alliance, index=projects.index, dtype=object).astype(own.dtype)
+    new["search_title"] = _folded(projects.title)
+    new["search_promoter"] = _folded(projects.promoter)
+    sources = _position_sources()
+    for column, (source, index) in sources.items():
+        values = new[source] if source in new else projects[source]
+        new[column] = _positions_of(values, index)
+    new["promoter_code"] = pd.factorize(projects.promoter)[0].astype("int32")  # -1 where unknown
+    new["fqis_link"], new["inferred"] = certainty(projects)
+    new["link_explicit"] = (new["fqis_link"] == "explicit").to_numpy(dtype=bool)
+    return projects.assign(**new)
+
+
+def _spread(per_value: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """A value per distinct cell → a value per project (`missing` where the code is -1)."""
+    table = np.append(np.asarray(per_value, dtype=object if per_value.dtype == object else per_value.dtype),
+                      np.array([missing], dtype=object if per_value.dtype == object else per_value.dtype))
+    return table[codes]
+
+
+def _folded(texts: pd.Series) -> pd.Categorical:
+    """`fold` of each text, computed once per distinct text; "" where there is none."""
+    codes, distinct = pd.factorize(texts)
+    folded = pd.Index([fold(text) for text in distinct] + [""], dtype=object)
+    # Several texts may fold alike: categories must be unique, so the folded texts are factorized again.
+    folded_codes, categories = pd.factorize(folded)
+    return pd.Categorical.from_codes(folded_codes[codes], categories=pd.Index(categories, dtype=object))
 
 
 def certainty(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -112,8 +143,10 @@ def certainty(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     everything was read) of every project. Absent columns mean a table from before these columns:
     explicit, nothing inferred. An unknown word is kept as inferred: never read as certain."""
     if "fqis_link" in projects:
-        link = projects.fqis_link.fillna("").astype(str).str.strip().str.lower()
-        link = link.where(link.isin(FQIS_LINKS) | (link == ""), "inferred").replace("", "explicit")
+        codes, distinct = pd.factorize(projects.fqis_link.fillna("").astype(str), use_na_sentinel=False)
+        words = pd.Series(distinct, dtype=object).str.strip().str.lower()
+        words = words.where(words.isin(FQIS_LINKS) | (words == ""), "inferred").replace("", "explicit")
+        link = pd.Series(words.to_numpy(dtype=object)[codes], index=projects.index, dtype=object)
     else:
         link = pd.Series("explicit", index=projects.index, dtype=object)
     if "inferred" in projects:
@@ -145,8 +178,11 @@ def _position_sources() -> dict[str, tuple[str, pd.Index]]:
 
 
 def _positions_of(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position of each value in `index`; -1 for a missing or unknown value."""
-    return index.get_indexer(values.astype(object).where(values.notna(), None)).astype("int32")
+    """Position of each value in `index`; -1 for a missing or unknown value. Looked up once per
+    distinct value (a few hundred ids for a million projects)."""
+    codes, distinct = pd.factorize(values)
+    found = np.append(index.get_indexer(pd.Index(distinct, dtype=object)), -1).astype("int32")
+    return found[codes]
 
 
 def _positions(projects: pd.DataFrame, column: str) -> np.ndarray:
@@ -230,14 +266,24 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
     if filters.amount_max is not None:
         keep &= amounts <= filters.amount_max
     if filters.text.strip() and keep.any():
-        # Only the rows still in view are searched: the string scan is the costly part.
-        rows = np.flatnonzero(keep)
-        text = projects.search_text.to_numpy()[rows]
-        found = np.ones(len(rows), dtype=bool)
-        for word in fold(filters.text).split():
-            found &= pd.Series(text, dtype=object).str.contains(word, regex=False).to_numpy(dtype=bool)
-        keep[rows[~found]] = False
+        keep &= _text_found(projects, fold(filters.text).split())
     return keep
+
+
+def _text_found(projects: pd.DataFrame, words: list[str]) -> np.ndarray:
+    """True where every word is in the folded title or promoter. A word has no space, so it is in
+    « title promoter » exactly when it is in one of them: each distinct text is searched once."""
+    found = np.ones(len(projects), dtype=bool)
+    columns = [projects.search_title if "search_title" in projects else _folded(projects.title),
+               projects.search_promoter if "search_promoter" in projects else _folded(projects.promoter)]
+    for word in words:
+        anywhere = np.zeros(len(projects), dtype=bool)
+        for column in columns:
+            texts = pd.Series(column.cat.categories if isinstance(column, pd.Series) else column.categories, dtype=object)
+            codes = column.cat.codes.to_numpy() if isinstance(column, pd.Series) else column.codes
+            anywhere |= texts.str.contains(word, regex=False).to_numpy(dtype=bool)[codes]
+        found &= anywhere
+    return found
 
 
 _LEVEL_POSITION = {"mrc": "mrc_pos", "region": "region_pos", "alliance": "alliance_pos"}
@@ -282,26 +328,19 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
     documented = np.where(n_documented > 0, np.bincount(position[of_cycle], weights=amount[of_cycle],
                                                         minlength=size), np.nan)[shown]
     stated = counted & (promoter >= 0)
-    # Distinct (territory, promoter) pairs, then pairs per territory: promoters counted once each.
-    stride = int(promoter.max(initial=0)) + 1  # one (territory, promoter) pair ↔ one integer
-    pairs = pd.unique(position[stated].astype("int64") * stride + promoter[stated])
+    n_promoters = _promoters_per_territory(position[stated], promoter[stated], size)
     amount_total = np.where(n_with_amount > 0, total, np.nan)[shown]
     population = every.population.to_numpy()
-    totals = _cached_envelope_totals(envelopes, level, envelope_cycle) if envelopes is not None else None
-    envelope = (totals.reindex(every.index).to_numpy(dtype=float) if totals is not None
-                else np.full(len(every), np.nan))
-    def flagged(name: str) -> np.ndarray:  # territories that envelope_totals marks in attrs[name]
-        return every.index.isin(list(totals.attrs.get(name, ()))) if totals is not None else np.zeros(len(every), bool)
+    envelope, summed, disputed, differs = _envelope_columns(envelopes, level, envelope_cycle)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(envelope > 0, documented / envelope, np.nan)
-    differs = every.index.isin(list(coverage.territory_differs(level, envelope_cycle))) & ~np.isnan(envelope)
     frame = pd.DataFrame({
         "name": every.name.to_numpy(),
         "population": population,
         "n_projects": np.bincount(position[counted], minlength=size)[shown],
         "n_with_amount": n_with_amount[shown],
         "amount": amount_total,
-        "n_promoters": np.bincount(pairs // stride, minlength=size)[shown],
+        "n_promoters": n_promoters[shown],
         "per_capita": amount_total / population,
         "envelope": envelope,
         "envelope_per_capita": envelope / population,
@@ -309,11 +348,26 @@ def aggregate(projects: pd.DataFrame, level: str, envelopes: pd.DataFrame | None
         "documented_share": share,
         "share_over": np.nan_to_num(share, nan=0.0) > 1.0,
         "territory_differs": differs,
-        "envelope_summed": flagged("summed"),  # a region's envelope added up from each of its Alliances' own
-        "envelope_disputed": flagged("disputed"),  # the sources give different amounts for it
+        "envelope_summed": summed,  # a region's envelope added up from each of its Alliances' own
+        "envelope_disputed": disputed,  # the sources give different amounts for it
     }, index=every.index)
     frame.attrs["envelope_cycle"] = envelope_cycle
     return frame
+
+
+# Past this many (territory, promoter) cells, distinct pairs are hashed instead of marked in a table.
+_PAIR_TABLE_LIMIT = 20_000_000
+
+
+def _promoters_per_territory(position: np.ndarray, promoter: np.ndarray, size: int) -> np.ndarray:
+    """Distinct promoters per territory position (each promoter counted once per territory)."""
+    stride = int(promoter.max(initial=0)) + 1  # one (territory, promoter) pair ↔ one integer
+    pairs = position.astype("int64") * stride + promoter
+    if size * stride <= _PAIR_TABLE_LIMIT:  # a table of every pair: one write per project, no hashing
+        seen = np.zeros(size * stride, dtype=bool)
+        seen[pairs] = True
+        return np.count_nonzero(seen.reshape(size, stride), axis=1)
+    return np.bincount(pd.unique(pairs) // stride, minlength=size)
 
 
 def _cycle_position(cycle: str) -> int:
@@ -378,13 +432,47 @@ _ENVELOPE_TOTALS: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {
 
 
 def _cached_envelope_totals(envelopes: pd.DataFrame, level: str, cycle: str) -> pd.Series:
-    key = (id(envelopes), level, cycle)
-    cached = _ENVELOPE_TOTALS.get(key)
+    return _per_envelope_table(envelopes, ("totals", level, cycle), lambda: envelope_totals(envelopes, level, cycle))
+
+
+def _per_envelope_table(envelopes: pd.DataFrame, key: tuple, build):
+    """`build()` once per envelope table and `key` (see _ENVELOPE_TOTALS)."""
+    full_key = (id(envelopes), *key)
+    cached = _ENVELOPE_TOTALS.get(full_key)
     if cached is None or cached[0] is not envelopes:
-        if len(_ENVELOPE_TOTALS) >= 64:
+        if len(_ENVELOPE_TOTALS) >= 256:  # 30 entries per table (3 levels × 5 cycles × 2): a few tables
             _ENVELOPE_TOTALS.clear()
-        cached = _ENVELOPE_TOTALS[key] = (envelopes, envelope_totals(envelopes, level, cycle))
+        cached = _ENVELOPE_TOTALS[full_key] = (envelopes, build())
     return cached[1]
+
+
+def prepare_envelopes(envelopes: pd.DataFrame) -> None:
+    """Compute, once per envelope table, what every view of it reads (totals and columns of each
+    level and cycle): done when the data are loaded, so no visitor's request pays for it."""
+    for level in LEVELS:
+        for cycle in vocabulary("cycles"):
+            _envelope_columns(envelopes, level, cycle)
+
+
+def _envelope_columns(envelopes: pd.DataFrame | None, level: str, cycle: str) -> tuple[np.ndarray, ...]:
+    """The envelope of `cycle` of every territory an aggregation of `level` lists (NaN when unknown),
+    and three flags: summed from several Alliances, disputed by the sources, and drawn otherwise than
+    the Alliance's territory of that cycle. They depend on the envelope table only: built once."""
+    every = _territory_frame(level)[0]
+    if envelopes is None:
+        nothing = np.zeros(len(every), dtype=bool)
+        return np.full(len(every), np.nan), nothing, nothing, nothing
+
+    def build() -> tuple[np.ndarray, ...]:
+        totals = _cached_envelope_totals(envelopes, level, cycle)
+        envelope = totals.reindex(every.index).to_numpy(dtype=float)
+        summed, disputed = (every.index.isin(list(totals.attrs.get(name, ()))) for name in ("summed", "disputed"))
+        differs = every.index.isin(list(coverage.territory_differs(level, cycle))) & ~np.isnan(envelope)
+        for column in (envelope, summed, disputed, differs):
+            column.flags.writeable = False  # shared by every view: never changed in place
+        return envelope, summed, disputed, differs
+
+    return _per_envelope_table(envelopes, ("columns", level, cycle), build)
 
 
 def _promoter_codes(projects: pd.DataFrame) -> np.ndarray:
@@ -424,7 +512,7 @@ def headline(projects: pd.DataFrame, filters: Filters, mask: np.ndarray | None =
         total=total,
         n_projects=len(amount),
         n_with_amount=len(known),
-        n_promoters=len(pd.unique(promoter[promoter >= 0])),
+        n_promoters=int(np.count_nonzero(np.bincount(promoter[promoter >= 0]))),  # no hashing of a million codes
         population=population,
         per_capita=(total / population) if total is not None and population else None,
     )
@@ -432,6 +520,13 @@ def headline(projects: pd.DataFrame, filters: Filters, mask: np.ndarray | None =
 
 def view_population(filters: Filters) -> int:
     """Population of the area the geographic filters cover (all of Québec when there is none)."""
+    return _area_population(filters.regions, filters.mrcs, filters.alliances)
+
+
+@lru_cache(maxsize=1024)
+def _area_population(regions: tuple[str, ...], mrcs: tuple[str, ...], alliances: tuple[str, ...]) -> int:
+    """view_population, once per choice of territories (fixed tables: the same answer every time)."""
+    filters = Filters(regions=regions, mrcs=mrcs, alliances=alliances)
     mrc = layers.territories("mrc")
     area = np.ones(len(mrc), dtype=bool)
     for wanted, ids in ((filters.regions, mrc.region_code), (filters.mrcs, mrc.index), (filters.alliances, mrc.alliance_id)):
@@ -442,17 +537,24 @@ def view_population(filters: Filters) -> int:
 
 def unattributed_by_region(projects: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:
     """Per region, the projects counted at region level only (region-wide or multi-MRC)."""
-    regional = projects.counted_mrc.isna().to_numpy()
+    regional = _region_only(projects)
     if mask is not None:
         regional = regional & mask
     grouped = projects[regional].groupby("region_code")
     return pd.DataFrame({"n_projects": grouped.size(), "amount": grouped.amount_fqis.sum(min_count=1)})
 
 
+def _region_only(projects: pd.DataFrame) -> np.ndarray:
+    """True for the projects counted at region level only (no counted MRC): prepared once."""
+    if "region_only" in projects:
+        return projects.region_only.to_numpy(dtype=bool)
+    return projects.counted_mrc.isna().to_numpy()
+
+
 def unattributed_total(projects: pd.DataFrame, mask: np.ndarray | None = None) -> float:
     """Known amount of the projects counted at region level only (NaN when none is known)."""
     amount = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
-    regional = projects.counted_mrc.isna().to_numpy() & ~np.isnan(amount)
+    regional = _region_only(projects) & ~np.isnan(amount)
     if mask is not None:
         regional = regional & mask
     return float(amount[regional].sum()) if regional.any() else np.nan

@@ -55,12 +55,13 @@ def cycle_totals(envelopes: pd.DataFrame, projects: pd.DataFrame) -> list[CycleT
             continue
         row = rows.loc[rows.amount.astype(float).idxmax()]
         note = (_text(row.get("note")) or "").lower()
-        mine = projects[projects.cycle == cycle]
-        amounts = pd.to_numeric(mine.amount_fqis, errors="coerce")
+        # The amounts of the cycle's projects only: copying their rows would cost memory at every size.
+        mine = (projects.cycle == cycle).to_numpy(dtype=bool)
+        amounts = pd.to_numeric(projects.amount_fqis[mine], errors="coerce")
         known = amounts.dropna()
         out.append(CycleTotal(
             cycle=cycle, total=float(row.amount), at_least=any(word in note for word in LOWER_BOUND_WORDS),
             source_url=str(row.source_url), source_date=_text(row.get("source_date")),
             documented=float(known.sum()) if len(known) else None,
-            n_projects=len(mine), n_with_amount=len(known)))
+            n_projects=int(mine.sum()), n_with_amount=len(known)))
     return out

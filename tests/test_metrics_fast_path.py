@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from components.dataset import prepare_for_map
 from components.map.figures import cluster_data, grid_cells
@@ -131,3 +132,13 @@ def test_unattributed_total_is_the_region_only_money(level):
     mask = metrics.filter_mask(PROJECTS, Filters(regions=("06", "03")))
     expected = metrics.unattributed_by_region(PROJECTS[mask]).amount.sum(min_count=1)
     assert metrics.unattributed_total(PROJECTS, mask) == pytest.approx(expected)
+
+
+def test_promoters_are_counted_alike_by_the_pair_table_and_by_hashing(monkeypatch):
+    """Past _PAIR_TABLE_LIMIT cells the distinct (territory, promoter) pairs are hashed: same counts."""
+    mask = metrics.filter_mask(PROJECTS, Filters(themes=("logement",)))
+    by_table = {level: metrics.aggregate(PROJECTS, level, mask=mask).n_promoters for level in metrics.LEVELS}
+    monkeypatch.setattr(metrics, "_PAIR_TABLE_LIMIT", 0)
+    for level, expected in by_table.items():
+        assert metrics.aggregate(PROJECTS, level, mask=mask).n_promoters.tolist() == expected.tolist()
+    assert by_table["region"].sum() > 0

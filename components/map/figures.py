@@ -18,7 +18,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from components.i18n import inferred_phrases, money_cents_many, money_compact, money_many, number_many, percent_many, t
+from components.i18n import (
+    inferred_phrases,
+    money,
+    money_cents,
+    money_cents_many,
+    money_compact,
+    money_many,
+    number,
+    number_many,
+    percent,
+    percent_many,
+    t,
+)
 from components.urls import layer_url
 from data.metrics import ENVELOPE_MEASURES
 from data.schema import REFERENCE_DIR
@@ -96,8 +108,22 @@ def measure_title(agg: pd.DataFrame, measure: str, lang: str) -> str:
 def measure_values(agg: pd.DataFrame, measure: str) -> pd.Series:
     """The measure per territory; NaN (no data) where nothing is known. A count of 0 is no data too:
     it means no *known* project, not that none exists."""
-    values = agg[MEASURE_COLUMN[measure]].astype(float)
-    return values.where(values > 0) if measure == "count" else values
+    last = _LAST_MEASURE[0]
+    if last is not None and last[0] is agg and last[1] == measure:  # the table, the ranking, the sentence…
+        return last[2]
+    column = agg[MEASURE_COLUMN[measure]]
+    values = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    if measure == "count":
+        values = np.where(values > 0, values, np.nan)
+    values.flags.writeable = False  # shared by the callers of one view: never changed in place
+    series = pd.Series(values, index=agg.index, name=column.name, copy=False)
+    _LAST_MEASURE[0] = (agg, measure, series)
+    return series
+
+
+# The last aggregation's measure values: every part of one view (map, hover, ranking, table, sentence)
+# asks for them in turn. One entry, replaced at once, so threads never see a half-written one.
+_LAST_MEASURE: list = [None]
 
 
 def format_measure_many(values: pd.Series, measure: str, lang: str) -> pd.Series:
@@ -111,32 +137,42 @@ def format_measure_many(values: pd.Series, measure: str, lang: str) -> pd.Series
 
 
 def territory_hover(agg: pd.DataFrame, measure: str, lang: str) -> pd.Series:
-    """Hover text of each territory: name, the measure, projects, per inhabitant, population.
-    Built line by line in Python: a hundred short strings cost less than the pandas operations
-    that would build them column-wise."""
+    """Hover text of each territory: name, the measure, projects, per inhabitant, population."""
     values = measure_values(agg, measure).to_numpy()
-    shown = format_measure_many(pd.Series(values, index=agg.index), measure, lang).to_numpy()
-    projects = number_many(agg.n_projects, lang).to_numpy()
-    per_capita = money_cents_many(agg.per_capita, lang).to_numpy()
-    has_per_capita = agg.per_capita.notna().to_numpy()
-    population = number_many(agg.population, lang).to_numpy()
+    return pd.Series(_territory_hover(agg, values, measure, lang), index=agg.index, dtype=object)
+
+
+# One value's formatter per measure (format_measure_many, one value at a time).
+_FORMAT_ONE = {"per_capita": money_cents, "envelope_per_capita": money_cents, "count": number,
+               "documented_share": percent}
+
+
+def _territory_hover(agg: pd.DataFrame, values: np.ndarray, measure: str, lang: str) -> list[str]:
+    """territory_hover for the measure's `values`. Built line by line in Python from plain arrays, and
+    a number is formatted only where a line shows it: a hundred short strings cost less than the
+    pandas operations that would build them column-wise."""
+    fmt = _FORMAT_ONE.get(measure, money)
+    projects = agg.n_projects.to_numpy()
+    per_capita = agg.per_capita.to_numpy(dtype=float, na_value=np.nan)
+    population = agg.population.to_numpy()
     envelope_lines = _envelope_hover_lines(agg, measure, lang)
     measure_label, projects_label = measure_title(agg, measure, lang), t("hover_projects", lang)
     per_capita_label, population_label = t("hover_per_capita", lang), t("hover_population", lang)
+    with_per_capita = measure not in ("per_capita", *ENVELOPE_MEASURES)
     no_data = t("no_data_hover", lang)
     hover = []
-    for i, name in enumerate(agg["name"].astype(str)):
+    for i, name in enumerate(agg["name"].astype(str).tolist()):
         lines = [f"<b>{_escape(name)}</b>"]
         if values[i] == values[i]:  # not NaN: the territory has data
-            lines += [f"{measure_label} : {shown[i]}", f"{projects_label} : {projects[i]}"]
-            if measure not in ("per_capita", *ENVELOPE_MEASURES) and has_per_capita[i]:
-                lines.append(f"{per_capita_label} : {per_capita[i]}")
+            lines += [f"{measure_label} : {fmt(values[i], lang)}", f"{projects_label} : {number(projects[i], lang)}"]
+            if with_per_capita and per_capita[i] == per_capita[i]:
+                lines.append(f"{per_capita_label} : {money_cents(per_capita[i], lang)}")
         else:
             lines.append(no_data)
         lines += envelope_lines[i]
-        lines.append(f"{population_label} : {population[i]}")
+        lines.append(f"{population_label} : {number(population[i], lang)}")
         hover.append("<br>".join(lines))
-    return pd.Series(hover, index=agg.index, dtype=object)
+    return hover
 
 
 def _envelope_hover_lines(agg: pd.DataFrame, measure: str, lang: str) -> list[list[str]]:
@@ -146,12 +182,12 @@ def _envelope_hover_lines(agg: pd.DataFrame, measure: str, lang: str) -> list[li
     if measure not in ENVELOPE_MEASURES:
         return lines
     if measure == "documented_share":
-        documented = money_many(agg.documented, lang).to_numpy()
-        envelope = money_many(agg.envelope, lang).to_numpy()
+        documented = agg.documented.to_numpy(dtype=float, na_value=np.nan)
+        envelope = agg.envelope.to_numpy(dtype=float, na_value=np.nan)
         known = agg.documented_share.notna().to_numpy()
         for i in np.flatnonzero(known):
-            lines[i] += [f"{t('hover_documented', lang)} : {documented[i]}",
-                         f"{t('hover_envelope', lang)} : {envelope[i]}"]
+            lines[i] += [f"{t('hover_documented', lang)} : {money(documented[i], lang)}",
+                         f"{t('hover_envelope', lang)} : {money(envelope[i], lang)}"]
         for i in np.flatnonzero(agg.share_over.to_numpy(dtype=bool)):
             lines[i].append(f"<b>{t('hover_share_over', lang)}</b>")
     for i in np.flatnonzero(agg.envelope_summed.to_numpy(dtype=bool)):
@@ -165,19 +201,20 @@ def _envelope_hover_lines(agg: pd.DataFrame, measure: str, lang: str) -> list[li
 
 def choropleth_data(agg: pd.DataFrame, level: str, measure: str, lang: str) -> tuple[dict, dict]:
     """Properties of trace 0 (no data) and trace 1 (with data) for `agg` (output of metrics.aggregate)."""
-    values = measure_values(agg, measure)
-    hover = territory_hover(agg, measure, lang)
-    has = values.notna()
+    values = measure_values(agg, measure).to_numpy()
+    hover = np.array(_territory_hover(agg, values, measure, lang), dtype=object)
+    has = ~np.isnan(values)
+    ids = agg.index.to_numpy()
     url = layer_url(level)
-    no_data = {"geojson": url, "locations": list(agg.index[~has]), "z": [0] * int((~has).sum()),
-               "hovertext": list(hover[~has]), "name": t("no_data", lang)}
-    top = float(values.max()) if has.any() else 1.0
+    no_data = {"geojson": url, "locations": ids[~has].tolist(), "z": [0] * int((~has).sum()),
+               "hovertext": hover[~has].tolist(), "name": t("no_data", lang)}
+    top = float(values[has].max()) if has.any() else 1.0
     share = measure == "documented_share"
     if share:  # 0 to 100 %: a share above (sources that disagree) takes the darkest colour and is flagged
         top = 1.0
     suffix = "" if measure == "count" else " (%)" if share else " ($)"
-    data = {"geojson": url, "locations": list(agg.index[has]), "z": [float(v) for v in values[has]],
-            "hovertext": list(hover[has]), "zmin": 0, "zmax": top,
+    data = {"geojson": url, "locations": ids[has].tolist(), "z": values[has].tolist(),
+            "hovertext": hover[has].tolist(), "zmin": 0, "zmax": top,
             # Across the bottom right, over Maine and New Brunswick in the southern frame: a vertical
             # bar on the right covered the Côte-Nord and, on a phone, a third of the map.
             # The measure above its cycle: one line would not fit above the bar on a phone.
@@ -193,32 +230,44 @@ def project_positions(projects: pd.DataFrame, mrc: pd.DataFrame, regions: pd.Dat
     """lon, lat and precision of every project: its own point, else its MRC's or region's centre.
 
     Computed once for the whole dataset (see components.dataset), so a project keeps its place on
-    the map whatever the filters.
+    the map whatever the filters. On arrays: a million projects take a fraction of a second.
     """
-    lon = projects.lon.astype(float).copy()
-    lat = projects.lat.astype(float).copy()
-    precision = projects.location_precision.copy()
-    need = lon.isna() | lat.isna()
-    at_mrc = need & projects.counted_mrc.notna()
-    lon[at_mrc] = projects.counted_mrc[at_mrc].map(mrc.rep_lon)
-    lat[at_mrc] = projects.counted_mrc[at_mrc].map(mrc.rep_lat)
+    lon = projects.lon.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    lat = projects.lat.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    precision = projects.location_precision.to_numpy(dtype=object, copy=True)
+    need = np.isnan(lon) | np.isnan(lat)
+    mrc_code, mrc_ids = pd.factorize(projects.counted_mrc)  # -1: counted at region level
+    region_code, region_ids = pd.factorize(projects.region_code, use_na_sentinel=False)
+    at_mrc = need & (mrc_code >= 0)
     at_region = need & ~at_mrc
-    lon[at_region] = projects.region_code[at_region].map(regions.rep_lon)
-    lat[at_region] = projects.region_code[at_region].map(regions.rep_lat)
+    for values, column in ((lon, "rep_lon"), (lat, "rep_lat")):
+        values[at_mrc] = _by_code(mrc[column], mrc_ids, mrc_code[at_mrc])
+        values[at_region] = _by_code(regions[column], region_ids, region_code[at_region])
     precision[at_region] = "region"
     precision[at_mrc & (precision == "point")] = "mrc"
-    # Projects sharing one centre are spread on a sunflower spiral so none hides another.
-    centre = pd.Series(np.where(at_mrc, "mrc-" + projects.counted_mrc.astype(str),
-                                "region-" + projects.region_code.astype(str)), index=projects.index)[need]
-    if len(centre):
-        groups = centre.groupby(centre)
-        rank = groups.cumcount().to_numpy()
-        size = groups.transform("size").to_numpy()
+    # Projects sharing one centre are spread on a sunflower spiral so none hides another: the rank of
+    # each among those of its centre (in table order), and how many share it.
+    rows = np.flatnonzero(need)
+    if len(rows):
+        centre = np.where(at_mrc, mrc_code, len(mrc_ids) + region_code)[rows]
+        order = np.argsort(centre, kind="stable")
+        _, starts, counts = np.unique(centre[order], return_index=True, return_counts=True)
+        rank, size = np.empty(len(rows), dtype="int64"), np.empty(len(rows), dtype="int64")
+        rank[order] = np.arange(len(rows)) - np.repeat(starts, counts)
+        size[order] = np.repeat(counts, counts)
         radius = SPREAD_DEGREES * np.sqrt(rank / size)
         angle = rank * math.pi * (3 - math.sqrt(5))
-        lon[centre.index] += radius * np.cos(angle)
-        lat[centre.index] += radius * np.sin(angle)
-    return pd.DataFrame({"lon": lon, "lat": lat, "precision": precision}, index=projects.index)
+        lon[rows] += radius * np.cos(angle)
+        lat[rows] += radius * np.sin(angle)
+    return pd.DataFrame({"lon": lon, "lat": lat,
+                         "precision": pd.Series(precision, dtype=projects.location_precision.dtype, copy=False)
+                         .set_axis(projects.index)}, index=projects.index)
+
+
+def _by_code(table: pd.Series, ids: pd.Index, codes: np.ndarray) -> np.ndarray:
+    """`table`'s value for each code of `ids` (NaN where `table` has none), one look-up per id."""
+    found = table.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=float, na_value=np.nan)
+    return found[codes]
 
 
 def marker_sizes(amounts: pd.Series) -> list[float]:
@@ -237,6 +286,14 @@ def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.S
         return cluster_data(grid_cells(positions.lon, positions.lat), positions.lon.to_numpy(dtype=float),
                             positions.lat.to_numpy(dtype=float),
                             projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan), lang)
+    hover = point_hovers(projects, positions.precision, mrc_names, lang)
+    return point_trace(projects.amount_fqis, projects.first_theme, positions.lon.to_numpy(dtype=float),
+                       positions.lat.to_numpy(dtype=float), projects.index, hover)
+
+
+def point_hovers(projects: pd.DataFrame, precision: pd.Series, mrc_names: pd.Series, lang: str) -> list[str]:
+    """Hover text of each project (title, promoter, amount, MRC, precision, certainty, source): it
+    depends on the project only, so a dataset's can be kept once written (components.map.summary)."""
     unknown = t("hover_unknown", lang)
     amounts = [unknown if text == "—" else text for text in money_many(projects.amount_fqis, lang)]
     names = mrc_names.to_dict()
@@ -244,23 +301,29 @@ def points_data(projects: pd.DataFrame, positions: pd.DataFrame, mrc_names: pd.S
     amount_label, source_line = t("hover_amount", lang), t("hover_source", lang)
     certainty = certainty_lines(projects, lang)
     hover = []  # line by line in Python: at most POINT_LIMIT short strings
-    for title, promoter, amount, mrc, precision, sure in zip(
+    for title, promoter, amount, mrc, where, sure in zip(
             projects.title.astype(str).tolist(), projects.promoter.fillna("").astype(str).tolist(), amounts,
-            projects.counted_mrc.astype(object).tolist(), positions.precision.tolist(), certainty):
+            projects.counted_mrc.astype(object).tolist(), precision.tolist(), certainty):
         lines = [f"<b>{_escape(title)}</b>"]
         if promoter:
             lines.append(_escape(promoter))
         lines.append(f"{amount_label} : {amount}")
         if isinstance(mrc, str) and names.get(mrc):
             lines.append(str(names[mrc]))
-        lines += [str(precision_text.get(precision, precision)), *sure, source_line]
+        lines += [str(precision_text.get(where, where)), *sure, source_line]
         hover.append("<br>".join(lines))
-    colours = [THEME_COLOURS.get(theme, UNSTATED_THEME_COLOUR) for theme in projects.first_theme.astype(object).tolist()]
-    sizes = marker_sizes(projects.amount_fqis)
+    return hover
+
+
+def point_trace(amounts: pd.Series, first_themes: pd.Series, lon: np.ndarray, lat: np.ndarray, ids: pd.Index,
+                hover: list[str]) -> dict:
+    """Trace 2's properties for projects drawn one by one, from their columns and hover texts."""
+    colours = [THEME_COLOURS.get(theme, UNSTATED_THEME_COLOUR) for theme in first_themes.astype(object).tolist()]
+    sizes = marker_sizes(amounts)
     # Largest first: later markers are drawn on top, so a small dot is never hidden under a large one.
     order = np.argsort(-np.asarray(sizes, dtype=float), kind="stable")
-    lon, lat = positions.lon.round(5).to_numpy(), positions.lat.round(5).to_numpy()
-    ids = projects.index.astype(str).to_numpy()
+    lon, lat = np.round(lon, 5), np.round(lat, 5)
+    ids = ids.astype(str).to_numpy()
     return {"lon": lon[order].tolist(), "lat": lat[order].tolist(),
             "hovertext": [hover[i] for i in order],
             "marker": {"size": [sizes[i] for i in order], "color": [colours[i] for i in order]},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,8 @@ from components.map.figures import (
     measure_title,
     measure_values,
     outline_data,
-    points_data,
+    point_hovers,
+    point_trace,
 )
 from components.map.scope import in_view
 from components.state import View
@@ -46,9 +48,7 @@ def compute(view: View, data: Dataset | None = None) -> dict:
                               projects.map_lat.to_numpy()[mask],
                               projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)[mask], view.lang)
     else:
-        chosen = projects[mask]
-        positions = pd.DataFrame({"lon": chosen.map_lon, "lat": chosen.map_lat, "precision": chosen.map_precision})
-        points = points_data(chosen, positions, layers.territories("mrc").name, view.lang)
+        points = _drawn_points(data, np.flatnonzero(mask), view.lang)
     chosen = focus(view)
     shown = in_view(agg, view.level, filters)  # the territories the filters keep: what is counted and ranked
     empty = not measure_values(shown, view.measure).notna().any()
@@ -85,6 +85,39 @@ def nearest_view(view: View, agg: pd.DataFrame, data: Dataset, mask) -> View | N
     return None
 
 
+_HOVER_COLUMNS = ("title", "promoter", "amount_fqis", "counted_mrc", "fqis_link", "inferred", "map_precision")
+
+
+def _drawn_points(data: Dataset, rows: np.ndarray, lang: str) -> dict:
+    """figures.points_data for the projects at `rows` (at most POINT_LIMIT): only their values of the
+    columns drawn are taken (no rows copied), and each project's hover text is written once per
+    dataset and language, then reused."""
+    projects = data.projects
+    def taken(column: str) -> np.ndarray:
+        return projects[column].to_numpy()[rows]
+    return point_trace(pd.Series(taken("amount_fqis")), pd.Series(taken("first_theme"), dtype=object),
+                       taken("map_lon").astype(float), taken("map_lat").astype(float), projects.index[rows],
+                       _point_hovers(data, rows, lang).tolist())
+
+
+def prepare_hovers(data: Dataset) -> None:
+    """Write every project's hover text in both languages now (see dataset.from_frames)."""
+    everything = np.arange(len(data.projects))
+    for lang in ("fr", "en"):
+        _point_hovers(data, everything, lang)
+
+
+def _point_hovers(data: Dataset, rows: np.ndarray, lang: str) -> np.ndarray:
+    """The hover texts of the projects at `rows`, from a per-dataset array filled as views need them."""
+    projects = data.projects
+    written = data.derived(("point_hovers", lang), lambda: np.full(len(projects), None, dtype=object))
+    missing = rows[np.equal(written[rows], None)]
+    if len(missing):
+        chosen = projects.iloc[missing, projects.columns.get_indexer(_HOVER_COLUMNS)]
+        written[missing] = point_hovers(chosen, chosen.map_precision, layers.territories("mrc").name, lang)
+    return written[rows]
+
+
 def view_summary(view: View, head: metrics.Headline, agg: pd.DataFrame) -> str:
     """One sentence a screen reader announces after each change (and everyone can read)."""
     filters = view.effective_filters()
@@ -113,6 +146,11 @@ def map_caption(view: View, agg: pd.DataFrame | None = None) -> dict:
     parts += [alliance_names.get(a, a) for a in view.filters.alliances]
     if view.selected and view.level != "region":
         parts.append(layers.territories(view.level).get("name", pd.Series(dtype=str)).get(view.selected, view.selected))
-    lines = [t("image_source", view.lang), *layers.attribution_lines(lang=view.lang)]
-    source = "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))
-    return {"title": " — ".join(parts), "source": source, "filename": "carte-alliances"}
+    return {"title": " — ".join(parts), "source": _caption_source(view.lang), "filename": "carte-alliances"}
+
+
+@lru_cache(maxsize=None)
+def _caption_source(lang: str) -> str:
+    """The source line under an exported map: the same for every view (read and wrapped once)."""
+    lines = [t("image_source", lang), *layers.attribution_lines(lang=lang)]
+    return "<br>".join(part for line in lines for part in textwrap.wrap(line, 95))

@@ -111,10 +111,10 @@ def envelope_notes(view: View, agg: pd.DataFrame, envelopes: pd.DataFrame) -> li
             notes.append(t("envelope_cycle_several", lang, cycle=label))
     if view.measure == "documented_share":
         notes.append(t("share_rule", lang))
-        over = agg.name[agg.share_over.to_numpy(dtype=bool)]
+        over = agg["name"].to_numpy()[agg.share_over.to_numpy(dtype=bool)]
         if len(over):
             notes.append(plural("share_over_note", len(over), lang, names=", ".join(map(str, over))))
-    differs = agg.name[agg.territory_differs.to_numpy(dtype=bool)]
+    differs = agg["name"].to_numpy()[agg.territory_differs.to_numpy(dtype=bool)]
     if len(differs):
         notes.append(t("differs_note", lang, names=", ".join(map(str, differs))))
     return notes
@@ -134,15 +134,19 @@ def map_notes(view: View, result: dict, data: Dataset) -> str:
 
 def territory_table(agg: pd.DataFrame, measure: str, lang: str) -> list:
     """The ranked territories as an HTML table: the map's text equivalent, for keyboards and screen readers."""
-    values = measure_values(agg, measure)
-    ranked = agg.assign(value=values).dropna(subset=["value"]).sort_values("value", ascending=False)
+    # Arrays, not rows: iterrows() built a Series per territory and cost more than the rest of the table.
+    ranked = measure_values(agg, measure).dropna().sort_values(ascending=False)
+    at = agg.index.get_indexer(ranked.index)
     header = html.Tr([html.Th(t("col_territory", lang), scope="col"), html.Th(measure_title(agg, measure, lang), scope="col"),
                       html.Th(t("fig_projects", lang), scope="col"), html.Th(t("col_population", lang), scope="col")])
-    shown = format_measure_many(ranked.value, measure, lang) if len(ranked) else pd.Series(dtype=object)
+    shown = format_measure_many(ranked, measure, lang).tolist() if len(ranked) else []
     if measure == "documented_share":  # a share above 100 % is never shown without its warning
-        shown = shown.where(~ranked.share_over, "⚠ " + shown.astype(str) + " — " + t("hover_share_over", lang)[2:])
-    rows = [html.Tr([html.Th(row["name"], scope="row"), html.Td(shown[tid]), html.Td(number(row.n_projects, lang)),
-                     html.Td(number(row.population, lang))]) for tid, row in ranked.iterrows()]
+        warning = t("hover_share_over", lang)[2:]
+        over = agg.share_over.to_numpy(dtype=bool)[at]
+        shown = [f"⚠ {text} — {warning}" if flag else text for text, flag in zip(shown, over)]
+    names, projects, population = (agg[column].to_numpy()[at] for column in ("name", "n_projects", "population"))
+    rows = [html.Tr([html.Th(name, scope="row"), html.Td(text), html.Td(number(n, lang)), html.Td(number(people, lang))])
+            for name, text, n, people in zip(names, shown, projects, population)]
     if ranked.empty:  # no bars and no empty table: say why instead
         return [html.P(heading.tr("ranking_empty", lang), className="card-note ranking-empty")]
     missing = len(agg) - len(ranked)
