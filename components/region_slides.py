@@ -92,7 +92,12 @@ def _coordinates(geometry: dict):
 
 @lru_cache(maxsize=None)
 def region_bounds(region: str) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of `region`, from the region layer the browser also draws."""
+    """(west, south, east, north) of `region`, from the region layer the browser also draws.
+
+    The region's own box, not components.map.bounds.view_bounds (its box with room for the
+    neighbours): the presentation's map draws the region's MRC alone, so that room would be blank
+    and, at 1920 × 1080, the small southern MRC (Les Moulins, L'Assomption, Joliette) would shrink
+    under their names; an MRC's step is marked by the veil and outline, not by a new frame."""
     with open(layers.layer_path("region"), encoding="utf-8") as file:
         features = json.load(file)["features"]
     points = [point for feature in features if str(feature.get("id")) == region

@@ -18,7 +18,7 @@ from components import ids, permalink
 from components.i18n import t
 from components.map import heading, static_map, summary
 from components.map.bounds import view_bounds
-from components.map.figures import MAP_FRAMES, NO_DATA_COLOUR
+from components.map.figures import FOCUS_COLOUR, FOCUS_WIDTH, MAP_FRAMES, NO_DATA_COLOUR
 from components.map.preview_image import scale_colour
 from components.state import View
 from data import metrics
@@ -123,6 +123,42 @@ def test_the_svg_colours_each_region_as_the_map_does_and_links_its_page():
     assert {code for code, attrs in paths.items() if attrs["fill"] == NO_DATA_COLOUR} == set(result["no_data"]["locations"])
     dots = [tag for tag in _parsed(svg).tags if tag[0] == "path" and "stroke-width" in tag[1]]
     assert len(dots) == len(result["points"]["lon"])
+
+
+def _outline(svg: str) -> tuple[dict, list[str]]:
+    """The outline group's attributes and its paths' data (no group: {}, [])."""
+    tags = _parsed(svg).tags
+    group = next((a for t_, a in tags if t_ == "g" and a.get("class") == "fp-outline"), None)
+    if group is None:
+        return {}, []
+    return group, re.findall(r'<path d="([^"]+)"/>', svg.split('class="fp-outline"', 1)[1].split("</g>", 1)[0])
+
+
+def test_the_svg_outlines_the_chosen_mrc_on_the_map_of_regions_as_the_app_does():
+    result = summary.compute(View())
+    common = {"names": result["agg"].name.astype(str).to_dict(), "labels": {}, "title": "Carte"}
+    plain = static_map.svg("region", result["no_data"], result["data"], result["points"], **common)
+    assert _outline(plain) == ({}, [])  # nothing chosen: nothing outlined
+    svg = static_map.svg("region", result["no_data"], result["data"], result["points"], **common,
+                         outlines={"region": (), "mrc": ("rimouski-neigette", "no-such-mrc"), "alliance": ()})
+    group, paths = _outline(svg)
+    # The app's outline (figures.map_figure traces 3-5): same colour, same width in screen pixels, no fill.
+    assert group["stroke"] == FOCUS_COLOUR and float(group["stroke-width"]) == FOCUS_WIDTH
+    assert group["fill"] == "none" and group["aria-hidden"] == "true"
+    mrc_paths = {i: path for i, path, _box in static_map.territory_paths("mrc")}
+    assert paths == [mrc_paths["rimouski-neigette"]]  # the MRC's own shape; an unknown id draws nothing
+    # Above the territories (visible), under the dots (a dot is never hidden by it).
+    assert svg.index('class="fp-territories"') < svg.index('class="fp-outline"') < svg.index('class="fp-points"')
+
+
+def test_the_written_map_and_embed_outline_the_views_territories(client):
+    region_paths = {i: path for i, path, _box in static_map.territory_paths("region")}
+    for url in ("/?level=mrc&region=14", "/embed?level=mrc&region=14"):
+        group, paths = _outline(client.get(url).get_data(as_text=True))
+        assert group["stroke"] == FOCUS_COLOUR and paths == [region_paths["14"]], url
+    _group, paths = _outline(client.get("/?level=region&mrc=rimouski-neigette").get_data(as_text=True))
+    assert len(paths) == 1 and paths[0] in {path for _i, path, _b in static_map.territory_paths("mrc")}
+    assert _outline(client.get("/?level=mrc").get_data(as_text=True)) == ({}, [])
 
 
 # ---------------------------------------------------------------- the index
@@ -259,6 +295,22 @@ def test_a_chosen_region_frames_the_written_map_on_its_territories(client):
     bounds = view_bounds(View(level="mrc", filters=metrics.Filters(regions=("14",))))
     frame = dict(zip(("west", "south", "east", "north"), bounds))
     assert [float(v) for v in box.split()] == pytest.approx(static_map.view_box(frame), abs=1e-3)
+
+
+def test_the_embeds_first_paint_has_the_same_frame_as_the_map_and_the_live_map():
+    """fit_map.js fits both the map's view frame and the embed's data-bounds with a zoom margin of 0.05
+    (FIT_MARGIN): the embed's written map shows the same box as the page's, not a wider one."""
+    pages = application.server.test_client()
+    boxes = []
+    for url in ("/?level=mrc&region=14", "/embed?level=mrc&region=14"):
+        body = pages.get(url).get_data(as_text=True)
+        (box,) = re.findall(r'<svg class="fp-svg" viewBox="([^"]+)"', body)
+        boxes.append([float(v) for v in box.split()])
+    bounds = view_bounds(View(level="mrc", filters=metrics.Filters(regions=("14",))))
+    frame = dict(zip(("west", "south", "east", "north"), bounds))
+    assert boxes[0] == pytest.approx(boxes[1], abs=1e-3)
+    assert boxes[1] == pytest.approx(static_map.view_box(frame, static_map.FIT_MARGIN), abs=1e-3)
+    assert first_paint.EMBED_REGION_MARGIN == static_map.FIT_MARGIN
 
 
 def test_pages_are_cached_by_the_cleaned_view_and_small(client):

@@ -50,7 +50,7 @@ from components.dataset import Dataset
 from components.dataset import current as dataset
 from components.i18n import t, text
 from components.map import static_map
-from components.map.bounds import view_bounds
+from components.map.bounds import focus, view_bounds
 from components.map.figures import FRAME_ORDER, MAP_FRAMES, format_measure_many, measure_values
 from components.map.heading import tr as heading_words
 from components.map.summary import compute
@@ -67,7 +67,9 @@ APP_ID = "carte-app"
 DEFAULT_RENDERER = "var renderer = new DashRenderer();"  # what the loader runs; other renderers opt out
 # Ids the first paint keeps: in-page anchors (skip link, « À propos ») and an ARIA reference.
 KEEP_IDS = ("main", "about", "program", "program-title")
-EMBED_REGION_MARGIN = 2 ** 0.2  # fit_map.js: a little room around the box of the embed's territories
+# The embed's frame of chosen territories: fit_map.js's embedFrame fits their box with the map's own
+# margin (view_bounds already holds the room for their neighbours), so the live map's frame.
+EMBED_REGION_MARGIN = static_map.FIT_MARGIN
 LINKS, GESTURE = "links", "gesture"  # CARTE_FIRST_PAINT: today's first paint, and the one before (benchmarks)
 FRAME_KEY = "frame"  # the frame buttons' links: read by the first paint only (see the module's doc)
 DEFAULT_FRAME = FRAME_ORDER[0]
@@ -118,7 +120,7 @@ def map_markup(view: View, result: dict, *, class_name: str = "map fp-map", fram
     title = result["data"].get("colorbar", {}).get("title", {}).get("text", "")
     svg = static_map.svg(view.level, result["no_data"], result["data"], result["points"],
                          names=agg.name.astype(str).to_dict(), labels=labels, title=title, frame=frame,
-                         margin=margin, links=links)
+                         margin=margin, links=links, outlines=focus(view))
     loading = html.escape(t("loading_interactive_map", view.lang))
     named = f' data-frame="{html.escape(frame_name)}"' if frame_name else ""
     return (f'<div class="{class_name}" data-loading="{loading}"{named}>{svg}'

@@ -13,6 +13,10 @@ bottom, the rest of Québec in the room left above (a frame without anchor is ce
 
 Each territory with a page is a link to it (`/region/05`), named for screen readers with its value;
 the table of every territory's figure is the side panel's (the map's text equivalent).
+
+Outline: the territories the view is about (components.map.bounds.focus: regions, MRC, Alliances,
+whatever the level coloured) get the app's outline (figures.FOCUS_COLOUR, FOCUS_WIDTH screen pixels,
+as traces 3–5 of figures.map_figure), drawn above the territories and under the dots.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from functools import lru_cache
 
 from shapely.geometry import Polygon
 
-from components.map.figures import MAP_FRAMES, NO_DATA_COLOUR, SEQUENTIAL
+from components.map.figures import FOCUS_COLOUR, FOCUS_WIDTH, MAP_FRAMES, NO_DATA_COLOUR, OUTLINE_LEVELS, SEQUENTIAL
 from components.map.preview_image import layer_polygons, scale_colour
 
 # Zoom margin and southern offset of fit_map.js's fittingView (kept in step with it).
@@ -86,11 +90,12 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 
 def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str, str], labels: dict[str, str],
         title: str, frame: dict | None = None, margin: float = FIT_MARGIN, links: bool = True,
-        only: frozenset[str] | None = None) -> str:
+        only: frozenset[str] | None = None, outlines: dict[str, tuple[str, ...]] | None = None) -> str:
     """The SVG markup. `no_data`, `data` and `points` are the map's three traces; `names` gives each
     territory's name and `labels` its value as written on the page (for the links' names); `frame`
     defaults to the southern frame; `links` makes each territory a link to its page; `only`, when
-    given, keeps those territories and draws no other (a region's presentation shows its MRC alone)."""
+    given, keeps those territories and draws no other (a region's presentation shows its MRC alone);
+    `outlines` (components.map.bounds.focus) are the territories outlined, by level."""
     frame = frame or MAP_FRAMES["south"]
     values = dict(zip(data.get("locations", []), data.get("z", [])))
     zmax = float(data.get("zmax") or 1.0)
@@ -115,6 +120,7 @@ def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str,
         if prefix:
             shape = f'<a href="{prefix}{html.escape(territory_id)}" aria-label="{html.escape(label)}">{shape}</a>'
         shapes.append(shape)
+    outline = outline_paths(outlines or {})
     dots = []
     marker = points.get("marker", {})
     sizes, colours = marker.get("size", []), marker.get("color", [])
@@ -131,9 +137,25 @@ def svg(level: str, no_data: dict, data: dict, points: dict, *, names: dict[str,
             f'preserveAspectRatio="{align} meet" xmlns="http://www.w3.org/2000/svg" role="group" '
             f'aria-label="{html.escape(" ".join(title_lines(title)))}">'
             f'<g class="fp-territories" stroke="#fff" stroke-width="0.6">'
-            f'{"".join(shapes)}</g>'
+            f'{"".join(shapes)}</g>{outline}'
             f'<g class="fp-points" stroke-linecap="round" stroke-opacity="{POINT_OPACITY}" aria-hidden="true">'
             f'{"".join(dots)}</g></svg>')
+
+
+def outline_paths(focus: dict[str, tuple[str, ...]]) -> str:
+    """The outline of the chosen territories (by level) as the app draws it: no fill, a dark line of
+    FOCUS_WIDTH screen pixels (style.css gives every path of the SVG a stroke that ignores the
+    viewBox's scale). Ids unknown to a level's layer are not drawn."""
+    paths = []
+    for level in OUTLINE_LEVELS:
+        chosen = set(focus.get(level, ()))
+        if chosen:
+            paths += [path for territory_id, path, _box in territory_paths(level) if territory_id in chosen]
+    if not paths:
+        return ""
+    return (f'<g class="fp-outline" fill="none" stroke="{FOCUS_COLOUR}" stroke-width="{FOCUS_WIDTH:g}" '
+            f'stroke-linejoin="round" pointer-events="none" aria-hidden="true">'
+            + "".join(f'<path d="{path}"/>' for path in paths) + "</g>")
 
 
 def title_lines(plotly_title: str) -> list[str]:
