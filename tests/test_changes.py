@@ -170,3 +170,19 @@ def test_the_api_reads_the_data_version_from_the_public_datasets_key():
     assert _data_version(Dataset(None, None, False, key="public@7")) == 7
     assert _data_version(Dataset(None, None, True, key="public")) is None
     assert _data_version(Dataset(None, None, False, key="upload-abc@3")) is None
+
+
+def test_the_served_data_package_names_the_version_of_the_data_it_describes(client, people, curated):
+    from components import dataset
+    from web import api
+
+    publish(people, curated)
+    watcher = dataset._public_watcher()
+    watcher.reset()  # the public data of this test's database (version 1), not a value an earlier test built
+    try:
+        server = flask.Flask("changes-api")
+        api.register(server)
+        descriptor = server.test_client().get("/api/datapackage.json").get_json()
+        assert descriptor["dataVersion"] == db.read_data_version() == 1
+    finally:
+        watcher.reset()  # later tests read their own database
