@@ -107,11 +107,19 @@ def test_the_page_lists_each_approval_with_the_counts_of_its_difference(client, 
     assert "a publié la version 1" in first and "5 projets ajoutés · 0 projet modifié · 0 projet retiré" in first
     assert "1 projet ajouté · 1 projet modifié · 1 projet retiré" in second
     assert "Halte-garderie communautaire (15\u00a0000\u00a0$)" in second and "Aide aux devoirs" in second
+    assert "Cuisine collective du Nord : Montant FQIS" in second  # the field's words, not its stored name
     assert 'type="application/atom+xml"' in html and 'href="/changements.atom"' in html
     english = page(client, "/changements?lang=en")
     assert '<html lang="en">' in english and "published version 2" in english
     assert "1 project added · 1 project changed · 1 project withdrawn" in english
-    assert "a publié" not in english
+    assert "a publié" not in english and "Cuisine collective du Nord: FQIS amount" in english
+
+
+def test_every_compared_field_has_words_in_both_languages():
+    from publishing import difference
+
+    for name in difference.COMPARED:
+        assert changes._field_label(name, "fr") != name and changes._field_label(name, "en") != name, name
 
 
 def test_feeds_are_atom_and_carry_the_approval_in_its_region_only(client, people, curated):

@@ -28,7 +28,6 @@ from sqlalchemy import func, select
 from components import document
 from components.i18n import clean_lang, money, plural, text
 from data import load
-from data.import_messages import FIELD_LABELS
 from publishing import dataset as published
 from publishing import db, territory
 from publishing.db import Submission, Version, VersionRow, Withdrawal
@@ -109,8 +108,9 @@ def events(region_code: str | None = None, limit: int = LIMIT) -> list[Event]:
 
 
 def _field_label(name: str, lang: str) -> str:
-    labels = FIELD_LABELS.get(name)
-    return labels[0 if lang == "fr" else 1] if labels else name
+    # Every field publishing.difference compares has its words (changes.field_*); a field added there
+    # later shows its stored name until it gets them.
+    return _w(f"field_{name}", lang) if f"field_{name}" in WORDS else name
 
 
 def _counts(event: Event, lang: str) -> str:
@@ -168,10 +168,13 @@ _PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
 <link rel="stylesheet" href="{{ stylesheet }}">
 <link rel="alternate" type="application/atom+xml" title="{{ feed_title }}" href="{{ feed }}">
 <link rel="alternate" hreflang="{{ other_lang }}" href="{{ other_href }}">
+<style>.changes-page code { overflow-wrap: anywhere; } .changes-page h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; }
+.changes-list h3 { font-size: 1rem; margin: 1rem 0 .3rem; } .changes-list p { margin: .3rem 0; }
+.changes-list h4 { font-size: .95rem; margin: .6rem 0 .2rem; } .changes-list ul { margin: .2rem 0; }</style>
 </head>
 <body>
 <header class="page-header"><div><p class="site-name"><a href="{{ home }}">{{ site }}</a></p></div></header>
-<main id="main" class="changes-page">
+<main id="main" class="place-page changes-page">
 <h1>{{ heading }}</h1>
 <p>{{ intro }}</p>
 <p><a href="{{ feed }}" type="application/atom+xml">{{ feed_title }}</a> ·
