@@ -11,7 +11,13 @@ import pytest
 
 from data import datapackage, load
 from publishing import db, store
-from tests.publishing_support.fixtures import LANAUDIERE_CSV, OUTSIDE_CSV, make_user
+from tests.publishing_support.fixtures import (  # noqa: F401 (pytest fixtures)
+    LANAUDIERE_CSV,
+    OUTSIDE_CSV,
+    database_url,
+    make_user,
+    postgresql_proc,
+)
 from web import changes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -194,3 +200,15 @@ def test_the_served_data_package_names_the_version_of_the_data_it_describes(clie
         assert descriptor["dataVersion"] == db.read_data_version() == 1
     finally:
         watcher.reset()  # later tests read their own database
+
+
+def test_the_events_read_the_same_on_sqlite_and_postgresql(database_url, curated):
+    people = {"coord": make_user("coord@lanaudiere.example", "coordinator", "14"),
+              "op": make_user("operateur@example.org", "operator", None)}
+    publish(people, curated)
+    withdraw(people, publish(people, curated, LANAUDIERE_V2_CSV))
+    found = changes.events("14")
+    assert [(e.kind, e.number) for e in found] == [("withdrawal", 2), ("publication", 2), ("publication", 1)]
+    assert [found[1].count(p) for p in ("new", "changed", "removed")] == [1, 1, 1] and found[0].projects == 5
+    assert all(e.when.tzinfo is not None and e.when.utcoffset().total_seconds() == 0 for e in found)
+    assert changes.events("16") == []
