@@ -9,6 +9,7 @@ import pages
 from components.document import SITE_TITLE
 from web import (
     api,
+    changes,
     first_paint,
     health,
     layer_files,
@@ -60,6 +61,7 @@ def create_app() -> dash.Dash:
     health.register(app.server)
     security.register(app.server, app)  # `app` so its inline scripts are hashed into the CSP
     request_guard.register(app.server, app)  # malformed or unknown requests: 4xx, not 500
+    changes.register(app.server)  # /changements: every publication and withdrawal, and its Atom feeds
     publish.register(app.server)  # /publier: the Alliances publish their projects (database migrated here)
     return app
 

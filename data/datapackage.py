@@ -107,11 +107,15 @@ def resource(table: Table, lang: str = "fr") -> dict:
     return descriptor
 
 
-def descriptor(tables: list[Table], *, demo: bool = False, lang: str = "fr") -> dict:
-    """The datapackage.json of `tables`; `demo` says loudly that the amounts are synthetic."""
+def descriptor(tables: list[Table], *, demo: bool = False, lang: str = "fr", data_version: int | None = None) -> dict:
+    """The datapackage.json of `tables`; `demo` says loudly that the amounts are synthetic.
+
+    `data_version` is the publishing data version the tables are (publishing.db.DataVersion: raised by
+    every approval and withdrawal), so a reader knows whether two downloads hold the same data; None
+    (the demo, a visitor's file) leaves it out rather than write a number that names nothing."""
     date = data_date()
     warning = _words("demo_warning", lang) if demo else ""
-    return {
+    described = {
         "$schema": PROFILE,
         "name": "carte-des-alliances-demo" if demo else "carte-des-alliances",
         "title": _words("title", lang),
@@ -122,14 +126,17 @@ def descriptor(tables: list[Table], *, demo: bool = False, lang: str = "fr") -> 
         "sources": [programme_source(lang), population_source(lang)],
         "resources": [resource(t, lang) for t in tables],
     }
+    if data_version is not None:
+        described["dataVersion"] = int(data_version)  # a custom property (Frictionless allows them)
+    return described
 
 
-def zip_bytes(tables: list[Table], *, demo: bool = False, lang: str = "fr") -> bytes:
+def zip_bytes(tables: list[Table], *, demo: bool = False, lang: str = "fr", data_version: int | None = None) -> bytes:
     """datapackage.json with each table's CSV beside it (relative paths), in one zip."""
     local = [Table(t.name, t.title, t.description, t.fields, t.frame) for t in tables]  # no URL: files inside
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(descriptor(local, demo=demo, lang=lang), ensure_ascii=False, indent=1))
+        archive.writestr("datapackage.json", json.dumps(descriptor(local, demo=demo, lang=lang, data_version=data_version), ensure_ascii=False, indent=1))
         for table in local:
             archive.writestr(table.filename, export.to_csv_bytes(table.frame))
     return buffer.getvalue()

@@ -380,13 +380,20 @@ def _package_tables(online: bool, lang: str) -> list[datapackage.Table]:
     return datapackage.tables(data.projects, data.envelopes, demo=bool(data.demo), urls=urls, lang=lang)
 
 
+def _data_version(data: _dataset.Dataset) -> int | None:
+    """The publishing data version of the server's public data (its key is « public@N »); None otherwise."""
+    name, _, number = data.key.partition("@")
+    return int(number) if name == _dataset.PUBLIC_KEY and number.isdigit() else None
+
+
 @blueprint.get("/datapackage.json")
 def datapackage_descriptor() -> Response:
     query = Query(request.args, "/api/datapackage.json")
     lang = query.lang()
     query.unknown()
-    return _ignored_header(_json(datapackage.descriptor(_package_tables(True, lang), demo=bool(_dataset.current().demo),
-                                                        lang=lang)), query)
+    data = _dataset.current()
+    return _ignored_header(_json(datapackage.descriptor(_package_tables(True, lang), demo=bool(data.demo), lang=lang,
+                                                        data_version=_data_version(data))), query)
 
 
 @blueprint.get("/datapackage.zip")
@@ -394,7 +401,9 @@ def datapackage_zip() -> Response:
     query = Query(request.args, "/api/datapackage.zip")
     lang = query.lang()
     query.unknown()
-    body = datapackage.zip_bytes(_package_tables(False, lang), demo=bool(_dataset.current().demo), lang=lang)
+    data = _dataset.current()
+    body = datapackage.zip_bytes(_package_tables(False, lang), demo=bool(data.demo), lang=lang,
+                                 data_version=_data_version(data))
     response = Response(body, mimetype="application/zip")
     response.headers["Content-Disposition"] = "attachment; filename=carte-des-alliances-datapackage.zip"
     return response
