@@ -45,3 +45,4 @@ TERRITORY_TABLE = "territory-table"
 PRESENTATION_LINK = "presentation-link"
 MAP_SENTENCE = "map-sentence"
 MAP_VIEW_FRAME = "map-view-frame"  # the frame of the view's territories, fitted by assets/fit_map.js
+HISTORY_QUERY = "history-query"  # the address Back or Forward returned to (assets/history.js)

@@ -73,11 +73,13 @@ def read_upload(contents, filename, lang: str) -> tuple[dict | None, list]:
     if result.errors:
         rows = [html.Tr([html.Td("" if e.row is None else str(e.row)), html.Td(e.column or ""), html.Td(e.message)])
                 for e in result.errors[:MAX_ERRORS_SHOWN]]
-        report.append(html.Table([
+        # In a box of its own: a message quoting a long value wraps, and what still cannot fit
+        # scrolls inside the box, never the whole page on a phone.
+        report.append(html.Div(html.Table([
             html.Caption(t("upload_errors", lang)),
             html.Thead(html.Tr([html.Th(t("upload_row", lang)), html.Th(t("upload_column", lang)),
                                 html.Th(t("upload_problem", lang))])),
-            html.Tbody(rows)], className="errors"))
+            html.Tbody(rows)], className="errors"), className="errors-box"))
     if result.warnings:
         report.append(html.Ul([html.Li(w.describe(lang)) for w in result.warnings[:50]], className="warnings"))
     if not result.rows_valid:

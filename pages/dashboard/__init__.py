@@ -346,6 +346,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         dcc.Store(id=ids.PERMALINK, data=links["permalink"]),
         dcc.Store(id=ids.MAP_CAPTION, data=links["caption"]),
         dcc.Store(id=ids.MAP_VIEW_FRAME, data=initial["frame"]),
+        dcc.Store(id=ids.HISTORY_QUERY),
     ], className="page", lang=lang)
 
 
@@ -421,9 +422,11 @@ clientside_callback(
 
 
 # The URL follows the view (a new history entry per change, so Back and Forward work); the
-# share box shows the full address. Pushing history here does not reload the page.
+# share box shows the full address. Pushing history here does not reload the page; Back and
+# Forward come back through assets/history.js and restore_from_history.
 clientside_callback(
     """function (query) {
+        window.carteDashboardPath = window.location.pathname;
         var wanted = query ? '?' + query : '';
         if (window.location.search !== wanted) {
             window.history.pushState(null, '', wanted || window.location.pathname);
@@ -531,6 +534,35 @@ def reset_filters(n_clicks):
     if not n_clicks:
         return (no_update,) * 9
     return [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, []
+
+
+# Back and Forward set the controls to the view of the address returned to, so the map is patched
+# like after any filter change. Dash's router would otherwise rebuild the whole page, and the new
+# map figure arrives while MapLibre still loads the old one's style: plotly.js then reads the
+# layers of a map that has no style (« Cannot read properties of undefined (reading 'layers') »).
+@callback(Output(ids.LEVEL, "value", allow_duplicate=True), Output(ids.MEASURE, "value", allow_duplicate=True),
+          Output(ids.REGION, "value", allow_duplicate=True), Output(ids.MRC, "value", allow_duplicate=True),
+          Output(ids.THEME, "value", allow_duplicate=True), Output(ids.ALLIANCE, "value", allow_duplicate=True),
+          Output(ids.CYCLE, "value", allow_duplicate=True), Output(ids.AMOUNT, "value", allow_duplicate=True),
+          Output(ids.SEARCH, "value", allow_duplicate=True), Output(ids.SELECTED, "data", allow_duplicate=True),
+          Output(ids.EXPLICIT, "value", allow_duplicate=True),
+          Input(ids.HISTORY_QUERY, "data"), State(ids.LEVEL, "value"), prevent_initial_call=True)
+def restore_from_history(popped, level):
+    query = popped.get("query") if isinstance(popped, dict) else None
+    if not isinstance(query, str):
+        raise PreventUpdate
+    return controls_for(query, level)
+
+
+def controls_for(query: str, level) -> tuple:
+    """The filter controls' values for the view `query` describes (as view_from_query reads it:
+    bounded, and whatever it cannot understand dropped). The level is left alone when it does not
+    change: setting it would clear the clicked territory (select_territory)."""
+    view, _ = view_from_query(query)
+    f = view.filters
+    return (no_update if view.level == level else view.level, view.measure, list(f.regions), list(f.mrcs),
+            list(f.themes), list(f.alliances), list(f.cycles), slider_value(f), f.text, view.selected,
+            ["explicit"] if f.explicit_only else [])
 
 
 @callback(Output(ids.MAP, "figure", allow_duplicate=True), Input(ids.BASEMAP, "value"), prevent_initial_call=True)

@@ -56,3 +56,27 @@ def test_oversized_and_wrong_type_files_get_a_message_and_the_page_still_works(w
     page.locator("#measure-radio").get_by_label("Nombre de projets").check()
     page.wait_for_function(f"(z) => ({z_js})() !== z", arg=before)
     assert w.errors == []
+
+
+def test_at_375_px_the_error_table_stays_inside_its_box(watch, tmp_path):
+    """Long importer messages wrap, or the table scrolls inside its own box: the page itself never
+    scrolls sideways on a phone, even when a message quotes a long value without spaces."""
+    messy = (FIXTURES / "coordinator_messy.csv").read_bytes()
+    assert b"Saint-Machin-des-Bois" in messy
+    long_name = tmp_path / "long.csv"
+    long_name.write_bytes(messy.replace(b"Saint-Machin-des-Bois", b"SaintMachinDesBois" * 8))
+    w = watch(375, 812)
+    page = w.open("/")
+    _upload(page, long_name)
+    page.wait_for_selector("#upload-report table.errors")
+    page.locator("#upload-report table.errors").scroll_into_view_if_needed()
+    widths = page.evaluate(
+        "() => { const report = document.querySelector('#upload-report').getBoundingClientRect();"
+        " const table = document.querySelector('#upload-report table.errors');"
+        " const box = table.parentElement.getBoundingClientRect();"
+        " return {page: document.documentElement.scrollWidth, viewport: window.innerWidth,"
+        " box: box.right, report: report.right, scrolls: getComputedStyle(table.parentElement).overflowX}; }")
+    page.screenshot(path=str(ARTIFACTS / "upload-errors-375.png"), full_page=False)
+    assert widths["page"] <= widths["viewport"], widths
+    assert widths["box"] <= widths["viewport"] and widths["report"] <= widths["viewport"], widths
+    assert w.errors == []
