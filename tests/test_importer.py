@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import math
+import re
 import string
 import subprocess
 import sys
@@ -234,9 +235,10 @@ def _with_cached_value(data: bytes, formula: str, cached: str) -> bytes:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                before = f"<f>{formula}</f><v />".encode()
-                assert before in content
-                content = content.replace(before, f"<f>{formula}</f><v>{cached}</v>".encode())
+                # An empty value is written « <v /> », or « <v></v> » when openpyxl writes with lxml (feedgen brings it).
+                before = re.search(rb"<f>" + re.escape(formula.encode()) + rb"</f>(?:<v ?/>|<v></v>)", content)
+                assert before
+                content = content.replace(before.group(0), f"<f>{formula}</f><v>{cached}</v>".encode())
             target.writestr(item, content)
     return out.getvalue()
 

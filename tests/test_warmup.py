@@ -1,6 +1,8 @@
 """Warming the app before gunicorn forks its workers (web/warmup.py, serve.py's when_ready)."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 from dash.exceptions import PreventUpdate
 
@@ -62,6 +64,9 @@ def test_gunicorn_warms_the_app_in_the_master_before_forking(monkeypatch):
 
     warmed = []
     monkeypatch.setattr(warmup, "warm", warmed.append)
-    serve.when_ready(None)  # gunicorn calls it in the master, before it forks the workers
+    class Server:  # what serve.when_ready reads of gunicorn's arbiter: its log
+        log = logging.getLogger("gunicorn.error")
+
+    serve.when_ready(Server())  # gunicorn calls it in the master, before it forks the workers
     assert warmed == [app]
     assert serve.preload_app is True  # so what the master computed is in every worker

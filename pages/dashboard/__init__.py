@@ -294,8 +294,9 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
         dcc.Graph(id=ids.RANKING, figure=ranking_figure(initial["shown"], view.measure, lang),
                   style=ranking_style(initial["shown"], view.measure),
                   config={"displayModeBar": False}, className="ranking"),
+        # A box that scrolls must be reachable by keyboard (axe: scrollable-region-focusable).
         html.Div(territory_table(initial["shown"], view.measure, lang), id=ids.TERRITORY_TABLE,
-                 className="territory-table-box"),  # the class, not the id: the first paint drops ids
+                 className="territory-table-box", tabIndex="0"),  # the class, not the id: the first paint drops ids
     ], className="side-panel")
 
     table_panel = html.Section([

@@ -138,7 +138,7 @@ def test_the_language_switch_translates_labels_and_table(watch):
     assert page.locator("h1").inner_text() == "Map of the Alliances pour la solidarité"
     show_table(page)
     assert page.locator("#projects-table .ag-header-cell-text").first.inner_text() == "Project"
-    assert "Amount per inhabitant" in page.locator("#measure-radio").inner_text()
+    assert "Known amount per inhabitant" in page.locator("#measure-radio").inner_text()
     page.get_by_role("link", name="Français").click()
     page.wait_for_selector("text=Filtres")
 

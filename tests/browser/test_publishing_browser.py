@@ -17,11 +17,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, show_table
+from tests.browser.conftest import ARTIFACTS, show_table
 from tests.publishing_support.fixtures import LANAUDIERE_CSV, OUTSIDE_CSV
 from tests.servers import ROOT, running
 
@@ -85,10 +84,8 @@ def every_worker_serves(site, path: str, etag: str, seconds: float) -> float:
     raise AssertionError(f"after {seconds} s, the workers answer {seen}, not {etag}")
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-def test_publish_approve_see_everywhere_refuse_monteregie_withdraw(site, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_publish_approve_see_everywhere_refuse_monteregie_withdraw(site, tmp_path, browser):
+    # The session's browser (tests/browser/conftest.py): a second Playwright in the same process fails.
     operator_link = invite(site, "invite-operator", "--email", "operateur@example.org")
     coordinator_link = invite(site, "invite", "--alliance", "14", "--email", "coordination@lanaudiere.example")
     monteregie_link = invite(site, "invite", "--alliance", "16", "--email", "coordination@monteregie.example")
@@ -96,75 +93,74 @@ def test_publish_approve_see_everywhere_refuse_monteregie_withdraw(site, tmp_pat
     projects.write_bytes(LANAUDIERE_CSV)
     theirs = tmp_path / "projets-monteregie.csv"
     theirs.write_bytes(OUTSIDE_CSV.replace("Matawinie".encode(), "Longueuil".encode()))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            coordinator = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-CA").new_page()
-            operator = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-CA").new_page()
-            other = browser.new_context(viewport={"width": 375, "height": 812}, locale="fr-CA").new_page()
-            set_password(operator, operator_link)
-            set_password(coordinator, coordinator_link)
-            set_password(other, monteregie_link)
+    try:
+        coordinator = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-CA").new_page()
+        operator = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-CA").new_page()
+        other = browser.new_context(viewport={"width": 375, "height": 812}, locale="fr-CA").new_page()
+        set_password(operator, operator_link)
+        set_password(coordinator, coordinator_link)
+        set_password(other, monteregie_link)
 
-            # Montérégie's coordinator prepares a file of her own (its id is what the other one will try).
-            sign_in(other, site, "coordination@monteregie.example")
-            other.set_input_files("input[name=file]", str(theirs))
-            other.click("form.upload button[type=submit]")
-            other.wait_for_url(re.compile(r"/publier/soumission/\d+$"))
-            monteregie_draft = other.url.rsplit("/", 1)[1]
+        # Montérégie's coordinator prepares a file of her own (its id is what the other one will try).
+        sign_in(other, site, "coordination@monteregie.example")
+        other.set_input_files("input[name=file]", str(theirs))
+        other.click("form.upload button[type=submit]")
+        other.wait_for_url(re.compile(r"/publier/soumission/\d+$"))
+        monteregie_draft = other.url.rsplit("/", 1)[1]
 
-            sign_in(coordinator, site, "coordination@lanaudiere.example")
-            coordinator.set_input_files("input[name=file]", str(projects))
-            coordinator.click("form.upload button[type=submit]")
-            coordinator.wait_for_url(re.compile(r"/publier/soumission/\d+$"))
-            report = coordinator.locator("main").inner_text()
-            assert "6 lignes lues" in report and "5 valides" in report and "1 refusée" in report
-            assert coordinator.locator(".publish-map svg path[data-id]").count() > 0  # her region's map
-            assert "5 nouveaux projets" in report
-            coordinator.screenshot(path=str(ARTIFACTS / "publish-preview-1440.png"), full_page=True)
-            coordinator.fill("textarea[name=note]", "Nos projets 2024-2025")
-            coordinator.click("text=Soumettre pour publication")
-            coordinator.wait_for_selector("text=soumise, en attente d'examen")
+        sign_in(coordinator, site, "coordination@lanaudiere.example")
+        coordinator.set_input_files("input[name=file]", str(projects))
+        coordinator.click("form.upload button[type=submit]")
+        coordinator.wait_for_url(re.compile(r"/publier/soumission/\d+$"))
+        report = coordinator.locator("main").inner_text()
+        assert "6 lignes lues" in report and "5 valides" in report and "1 refusée" in report
+        assert coordinator.locator(".publish-map svg path[data-id]").count() > 0  # her region's map
+        assert "5 nouveaux projets" in report
+        coordinator.screenshot(path=str(ARTIFACTS / "publish-preview-1440.png"), full_page=True)
+        coordinator.fill("textarea[name=note]", "Nos projets 2024-2025")
+        coordinator.click("text=Soumettre pour publication")
+        coordinator.wait_for_selector("text=soumise, en attente d'examen")
 
-            # She can neither read, submit nor approve Montérégie's file.
-            answer = coordinator.request.get(f"{site['url']}/publier/soumission/{monteregie_draft}")
-            assert answer.status == 404
-            token = coordinator.locator("input[name=csrf_token]").first.get_attribute("value")
-            for action, status in (("soumettre", 404), ("approuver", 403)):
-                answer = coordinator.request.post(f"{site['url']}/publier/soumission/{monteregie_draft}/{action}",
-                                                  form={"csrf_token": token})
-                assert answer.status == status, action
+        # She can neither read, submit nor approve Montérégie's file.
+        answer = coordinator.request.get(f"{site['url']}/publier/soumission/{monteregie_draft}")
+        assert answer.status == 404
+        token = coordinator.locator("input[name=csrf_token]").first.get_attribute("value")
+        for action, status in (("soumettre", 404), ("approuver", 403)):
+            answer = coordinator.request.post(f"{site['url']}/publier/soumission/{monteregie_draft}/{action}",
+                                              form={"csrf_token": token})
+            assert answer.status == status, action
 
-            sign_in(operator, site, "operateur@example.org")
-            operator.click("text=Lanaudière — projets-lanaudiere.csv")
-            operator.screenshot(path=str(ARTIFACTS / "publish-review-1440.png"), full_page=True)
-            operator.click("text=Approuver et publier")
-            approved = time.monotonic()
-            operator.wait_for_selector("text=approuvée et publiée")
+        sign_in(operator, site, "operateur@example.org")
+        operator.click("text=Lanaudière — projets-lanaudiere.csv")
+        operator.screenshot(path=str(ARTIFACTS / "publish-review-1440.png"), full_page=True)
+        operator.click("text=Approuver et publier")
+        approved = time.monotonic()
+        operator.wait_for_selector("text=approuvée et publiée")
 
-            took = every_worker_serves(site, "/api/projects?region=14&per_page=1", '"public-1"', 5.0)
-            print(f"\nApprouvé → les {WORKERS} processus servent la version 1 en {time.monotonic() - approved:.2f} s "
-                  f"(dernière vérification : {took:.2f} s)")
-            with urllib.request.urlopen(f"{site['url']}/api/projects?region=14&per_page=500") as api:
-                import json
-                rows = [r for r in json.load(api)["results"] if r["published_by"]]
-            assert len(rows) == 5 and all(r["publication"].startswith("Publié par Table des préfets de Lanaudière, ")
-                                          for r in rows)
+        took = every_worker_serves(site, "/api/projects?region=14&per_page=1", '"public-1"', 5.0)
+        print(f"\nApprouvé → les {WORKERS} processus servent la version 1 en {time.monotonic() - approved:.2f} s "
+              f"(dernière vérification : {took:.2f} s)")
+        with urllib.request.urlopen(f"{site['url']}/api/projects?region=14&per_page=500") as api:
+            import json
+            rows = [r for r in json.load(api)["results"] if r["published_by"]]
+        assert len(rows) == 5 and all(r["publication"].startswith("Publié par Table des préfets de Lanaudière, ")
+                                      for r in rows)
 
-            visitor = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-CA").new_page()
-            visitor.goto(site["url"] + "/region/14")
-            visitor.wait_for_selector("text=Cuisine collective du Nord", timeout=60_000)
-            assert visitor.locator("text=Publié par Table des préfets de Lanaudière").count() >= 5
-            visitor.screenshot(path=str(ARTIFACTS / "publish-region-14-1440.png"), full_page=True)
-            visitor.goto(site["url"] + "/?level=mrc&region=14")
-            show_table(visitor, timeout=90_000)
-            visitor.wait_for_selector("#projects-table >> text=Publié par Table des préfets de Lanaudière", timeout=30_000)
+        visitor = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-CA").new_page()
+        visitor.goto(site["url"] + "/region/14")
+        visitor.wait_for_selector("text=Cuisine collective du Nord", timeout=60_000)
+        assert visitor.locator("text=Publié par Table des préfets de Lanaudière").count() >= 5
+        visitor.screenshot(path=str(ARTIFACTS / "publish-region-14-1440.png"), full_page=True)
+        visitor.goto(site["url"] + "/?level=mrc&region=14")
+        show_table(visitor, timeout=90_000)
+        visitor.wait_for_selector("#projects-table >> text=Publié par Table des préfets de Lanaudière", timeout=30_000)
 
-            # Withdrawing brings the previous data (none published) back, on every worker.
-            operator.goto(site["url"] + "/publier/")
-            operator.click("text=Retirer cette version")
-            every_worker_serves(site, "/api/projects?region=14&per_page=1", '"public-2"', 5.0)
-            with urllib.request.urlopen(f"{site['url']}/api/projects?region=14&per_page=500") as api:
-                assert not [r for r in json.load(api)["results"] if r["published_by"]]
-        finally:
-            browser.close()
+        # Withdrawing brings the previous data (none published) back, on every worker.
+        operator.goto(site["url"] + "/publier/")
+        operator.click("text=Retirer cette version")
+        every_worker_serves(site, "/api/projects?region=14&per_page=1", '"public-2"', 5.0)
+        with urllib.request.urlopen(f"{site['url']}/api/projects?region=14&per_page=500") as api:
+            assert not [r for r in json.load(api)["results"] if r["published_by"]]
+    finally:
+        for context in browser.contexts:
+            context.close()

@@ -30,7 +30,7 @@ def test_region_page_shows_heading_figures_and_tables_without_console_error(watc
     assert page.locator("#projets tbody tr").count() == expected > 0
     envelopes = pd.read_csv(ENVELOPES_PATH, dtype=str, keep_default_na=False)
     assert page.locator("#enveloppes tbody tr").count() == (envelopes.region_code == "14").sum()
-    assert "territoires avec données" in page.locator(".facts").inner_text()
+    assert "avec données" in page.locator(".facts").inner_text()  # each rank says among which territories
     page.wait_for_function("() => document.title === 'Lanaudière — Carte des Alliances'")
     page.screenshot(path=str(ARTIFACTS / "territory-region-14.png"), full_page=True)
     page.wait_for_timeout(500)
