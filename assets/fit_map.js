@@ -208,45 +208,6 @@
     }
   }
 
-  // A pushed dot stays on the land of a territory drawn on the map (the choropleth's own fill layers),
-  // never in the river or south of the border: a dot pushed off the land comes back toward its true
-  // place, halfway at a time, and at worst sits on it. Only pixels on screen can be asked about; a
-  // dot whose true place is off screen (or not on a drawn territory) is left as pushed.
-  function landLayers(map) {
-    return ((map.getStyle() || {}).layers || []).filter(function (layer) {
-      return layer.type === "fill" && layer.id.indexOf("plotly-trace-layer-") === 0;
-    }).map(function (layer) { return layer.id; });
-  }
-
-  function keepOnLand(map, pixels, truth) {
-    var layers = landLayers(map);
-    var canvas = map.getCanvas();
-    var width = canvas.clientWidth, height = canvas.clientHeight;
-    if (!layers.length) {
-      return;
-    }
-    function onLand(p) {
-      if (p.x < 0 || p.y < 0 || p.x > width || p.y > height) {
-        return null; // unknown
-      }
-      return map.queryRenderedFeatures([p.x, p.y], { layers: layers }).length > 0;
-    }
-    pixels.forEach(function (p, i) {
-      var t = truth[i];
-      if (onLand(t) !== true) {
-        return;
-      }
-      for (var step = 0; step < 5 && onLand(p) === false; step++) {
-        p.x = (p.x + t.x) / 2;
-        p.y = (p.y + t.y) / 2;
-      }
-      if (onLand(p) === false) {
-        p.x = t.x;
-        p.y = t.y;
-      }
-    });
-  }
-
   function spread(gd) {
     var trace = gd.data && gd.data[2];
     if (!ready(gd) || !trace || !trace.lon || !trace.customdata || !trace.customdata.length) {
@@ -267,18 +228,7 @@
       var p = map.project([lon, base.lat[i]]);
       return { x: p.x, y: p.y };
     });
-    var truth = pixels.map(function (p) { return { x: p.x, y: p.y }; });
     relax(pixels, base.lon.map(function (_, i) { return sizes[i] || MIN_GAP_PX; }));
-    if (map.areTilesLoaded()) {
-      keepOnLand(map, pixels, truth);
-    } else if (!gd._carteSpreadWaiting) {
-      // The territories are not all drawn yet: spread again once the map is still.
-      gd._carteSpreadWaiting = true;
-      map.once("idle", function () {
-        gd._carteSpreadWaiting = false;
-        spread(gd);
-      });
-    }
     var lon = [], lat = [];
     pixels.forEach(function (p) {
       var point = map.unproject([p.x, p.y]);

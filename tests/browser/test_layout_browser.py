@@ -5,17 +5,14 @@
 - on a phone, /region/01 is a page of cards and folded tables, not 12 000 px of blank table rows, and
   never scrolls sideways;
 - on a phone, the map's Plotly toolbar covers neither its legend nor its colour bar, the colour bar's
-  title is not cut by the map's edge, and the project dots pushed apart stay on the land.
+  title is not cut by the map's edge.
 
 Phones are 375 × 812, touch, with the CPU slowed 4× through CDP (as the issue tried them).
 """
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
-import shapely
 
-from geo import layers
 from tests.browser.conftest import ARTIFACTS, wait_for_map
 
 PHONE = {"width": 375, "height": 812}
@@ -167,22 +164,3 @@ def test_phone_colour_bar_title_is_not_cut(phone, server_url):
             f"the colour bar's title runs out of the map: {line} in {inside}"
     words = phone.evaluate("() => document.querySelector('#map g.colorbar .cbtitle').textContent")
     assert "habitant" in words, f"the title is whole: {words!r}"
-
-
-def test_spread_dots_stay_on_the_land(phone, server_url):
-    open_map(phone, server_url + "/")
-    # Once the dots have been pushed apart for this zoom (assets/fit_map.js) and the map is still.
-    phone.wait_for_function("() => { const gd = document.querySelector('#map .js-plotly-plot');"
-                            " return gd._carteSpreadLon && gd.data[2].lon === gd._carteSpreadLon"
-                            " && !gd._carteSpreadWaiting; }", timeout=60_000)
-    dots = phone.evaluate("() => { const gd = document.querySelector('#map .js-plotly-plot');"
-                          " return {lon: gd.data[2].lon, lat: gd.data[2].lat,"
-                          " lon0: gd._carteBase.lon, lat0: gd._carteBase.lat}; }")
-    land = shapely.union_all(gpd.read_file(layers.land_polygons_path()).geometry.to_numpy()).buffer(0.01)
-    shapely.prepare(land)  # ~1 km of slack above: the drawn outlines are simplified
-    true_on_land = shapely.contains_xy(land, dots["lon0"], dots["lat0"])
-    now_on_land = shapely.contains_xy(land, dots["lon"], dots["lat"])
-    off = [(round(x, 3), round(y, 3)) for x, y, was, now in zip(dots["lon"], dots["lat"], true_on_land, now_on_land)
-           if was and not now]
-    assert sum(true_on_land) > 20, "the map shows its projects"
-    assert not off, f"{len(off)} dot(s) pushed off the land (river, sea, south of the border): {off[:10]}"
