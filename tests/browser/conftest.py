@@ -95,6 +95,7 @@ def choose_by_typing(page, dropdown_id: str, typed: str, option: str) -> None:
 def show_table(page, timeout: float = 20_000):
     """Scroll to the project table, which loads AG Grid as it comes into view (pages/dashboard/lazy_grid.py),
     and wait until the grid holds its first block of rows (or says the view has none)."""
+    start_app(page, timeout)  # a view of the map arrives drawn by the server: the table is the app's
     # The page's own first callbacks end first: a late one would empty the grid's cache while we count.
     page.wait_for_load_state("networkidle")
     page.locator("#projects-table-slot").scroll_into_view_if_needed()
