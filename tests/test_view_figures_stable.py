@@ -5,6 +5,7 @@ Values, hover text, headline cards, sentence, ranking, territory table and notes
 gave before any optimisation; a difference names the view and the path of the value."""
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from components.dataset import current
 from tests import view_figures
 
-GOLDEN = json.loads(view_figures.GOLDEN.read_text())
+GOLDEN = json.loads(gzip.decompress(view_figures.GOLDEN.read_bytes()))
 
 
 @pytest.fixture(scope="module")
