@@ -8,6 +8,7 @@ Rules the tables keep:
 - versions and their rows are written once and never updated (a withdrawal is a row of its own);
 - nothing is deleted;
 - `journal` is append-only: who, what, when, from which address;
+- `corrections` (reports from anyone) are kept; only their status moves, new → treated;
 - `data_version` holds one number, raised by every write that changes what the public sees: each
   worker reads it (at most once a second) to know when to reload.
 """
@@ -45,6 +46,8 @@ ROLES = ("operator", "coordinator")
 # sent back to its coordinator with a message, or approved (it became a version).
 DRAFT, SUBMITTED, SENT_BACK, APPROVED = "draft", "submitted", "sent_back", "approved"
 STATUSES = (DRAFT, SUBMITTED, SENT_BACK, APPROVED)
+# A correction someone reported: new until an operator marks it treated (« nouveau », « traité »).
+CORRECTION_NEW, CORRECTION_TREATED = "new", "treated"
 
 
 def now() -> dt.datetime:
@@ -139,6 +142,30 @@ class Withdrawal(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Correction(Base):
+    """« Signaler une erreur ou un projet manquant »: what anyone wrote, without an account.
+
+    Kept as sent (text, link, contact), with where it came from (a local page of the site, a project
+    id that existed when it was sent) and the Alliance it concerns when the server could tell (so
+    that her coordinator sees it). Only its status changes, from new to treated, by an operator.
+    """
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(String(2000), default="")
+    contact: Mapped[str] = mapped_column(String(254), default="")
+    page: Mapped[str] = mapped_column(String(1000))
+    project_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    alliance_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    lang: Mapped[str] = mapped_column(String(2), default="fr")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    treated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    treated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
 class DataVersion(Base):

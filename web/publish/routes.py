@@ -15,7 +15,8 @@ from components import i18n
 from data import export
 from data.spreadsheet import MAX_FILE_BYTES, UnreadableFile
 from geo import layers
-from publishing import accounts, db, store, territory
+from publishing import accounts, corrections, db, store, territory
+from web.corrections.words import of as correction_words
 from web.publish import preview, words
 
 blueprint = Blueprint("publish", __name__, template_folder="templates", static_folder="static")
@@ -187,11 +188,18 @@ def home():
             settings = {a: store.publish_without_review(s, a) for a in territory.alliances()}
             current = {v.alliance_id: v for v, _rows in store.current_versions(s)}
             return _page("operator.html", waiting=waiting, alliances=territory.alliances(), settings=settings,
-                         current=current)
+                         current=current, **_reports(s, actor))
         alliance = territory.find_alliance(actor.user.alliance_id)
         submissions, versions = store.history(s, actor, alliance.alliance_id)
         current = store.current_version(s, alliance.alliance_id)
-    return _page("coordinator.html", alliance=alliance, submissions=submissions, versions=versions, current=current)
+        reports = _reports(s, actor)
+    return _page("coordinator.html", alliance=alliance, submissions=submissions, versions=versions, current=current,
+                 **reports)
+
+
+def _reports(s, actor: store.Actor) -> dict:
+    """The reports from anyone (web/corrections) she may read, and their words, for the queue's template."""
+    return {"reports": corrections.visible_to(s, actor), "c": correction_words(_lang()), "is_operator": actor.is_operator}
 
 
 @blueprint.post("/televerser")
@@ -276,3 +284,12 @@ def setting(alliance_id: str):
     with db.session() as s:
         store.set_publish_without_review(s, _actor(), alliance_id, request.form.get("without_review") == "1")
     return _back("publish.home")
+
+
+@blueprint.post("/signalement/<int:correction_id>/traite")
+@login_required
+def correction_treated(correction_id: int):
+    """An operator marks a report treated (publishing.corrections checks that she is one, and journals it)."""
+    with db.session() as s:
+        corrections.mark_treated(s, _actor(), correction_id)
+    return redirect(url_for("publish.home", **({"lang": "en"} if _lang() == "en" else {})) + "#signalements", 303)
