@@ -15,3 +15,19 @@ dagcomponentfuncs.SourceLink = function (props) {
   }
   return link || React.createElement("span", null, "—");
 };
+
+// « Signaler une erreur »: the public form (/signaler, written on the server) about this row's project,
+// with the page it is on. The id and the page are checked again by the server.
+dagcomponentfuncs.ReportLink = function (props) {
+  var id = props.value;
+  if (typeof id !== "string" || !id) {
+    return null;
+  }
+  var page = window.location.pathname + window.location.search;
+  if (page.length > 900) {
+    page = window.location.pathname;  // the server takes at most 1 000 characters of page address
+  }
+  var lang = document.documentElement.lang === "en" ? "en" : "fr";
+  var query = "page=" + encodeURIComponent(page) + "&projet=" + encodeURIComponent(id) + (lang === "en" ? "&lang=en" : "");
+  return React.createElement("a", { href: "/signaler?" + query, className: "report-link" }, props.label || "Signaler");
+};

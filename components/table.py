@@ -11,7 +11,7 @@ import dash_ag_grid as dag
 import pandas as pd
 
 from components import ids
-from components.i18n import inferred_phrases, t
+from components.i18n import inferred_phrases, t, text
 from data import export
 from data.schema import REFERENCE_DIR
 from geo import layers
@@ -26,6 +26,7 @@ SORTABLE = TEXT_COLUMNS + ("amount",)
 # AG Grid's own words (pager, column filters), in the page's language: AG Grid takes them as its
 # `localeText`, keyed by its own names (catalog messages « grid.<AG Grid key> »).
 GRID_TEXT = Messages("grid")
+REPORT_WORDS = Messages("correction")
 
 
 @lru_cache(maxsize=None)
@@ -210,6 +211,10 @@ def columns(lang: str) -> list[dict]:
         {"field": "certainty", "headerName": t("col_certainty", lang), "flex": 1, "minWidth": 150, **text_filter},
         {"field": "source", "headerName": t("col_source", lang), "minWidth": 100, "cellRenderer": "SourceLink",
          "sortable": False},
+        # « Signaler une erreur » on every row: a link to the public form (web/corrections) with this page and the row's id.
+        {"field": "id", "colId": "report", "headerName": text(REPORT_WORDS, "col_report", lang), "minWidth": 110,
+         "cellRenderer": "ReportLink", "cellRendererParams": {"label": text(REPORT_WORDS, "link_row", lang)},
+         "sortable": False, "filter": False},
     ]
 
 

@@ -13,6 +13,15 @@ EMBED_PATH = "/embed"
 # « Ma municipalité » written on the server (web/places_page.py), where the map's place search leads for the whole list.
 PLACES_PATH = "/lieu"
 
+# « Ce qui a changé » (web/changes.py): every publication and withdrawal; the map's about panel and
+# the methodology page link to it.
+CHANGES_PATH = "/changements"
+
+
+def changes_href(lang: str = "fr") -> str:
+    return CHANGES_PATH + ("?lang=en" if lang == "en" else "")
+
+
 # « Signaler une erreur ou un projet manquant » (web/corrections): a public form, linked from every
 # project row and territory page with the page it is on and the project's id.
 REPORT_PATH = "/signaler"

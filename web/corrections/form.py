@@ -21,7 +21,7 @@ import rfc3986
 from rfc3986 import exceptions as uri_errors
 from rfc3986 import validators
 
-from components.urls import PLACES_PATH
+from components.urls import CHANGES_PATH, PLACES_PATH
 from data.parsing import is_http_url
 from publishing.accounts import EMAIL
 from publishing.corrections import Report
@@ -36,7 +36,7 @@ MAX_PROJECT_ID = 128
 _PAGE_FORBIDDEN = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]')
 _PAGE_VALIDATOR = validators.Validator().check_validity_of("path", "query", "fragment")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and line feed
-_SERVER_PAGES = (PLACES_PATH, "/changements")  # written by web/, not Dash pages
+_SERVER_PAGES = (PLACES_PATH, CHANGES_PATH)  # written by web/, not Dash pages
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The correction form's and queue's words (catalog messages `correction.*`), in the page's language."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from components.i18n import text
 from texts.catalogs import Messages
