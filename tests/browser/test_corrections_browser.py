@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, show_table
+from tests.browser.test_accessibility_browser import axe_violations
 from tests.browser.test_publishing_browser import invite, set_password, sign_in
 from tests.servers import running
 
@@ -44,6 +45,7 @@ def test_a_report_sent_from_a_project_row_reaches_the_operators_queue(browser, s
     assert came_from.startswith("/")
     trap = page.locator("#report-trap").bounding_box()
     assert trap["x"] + trap["width"] <= 0  # the honeypot is out of sight (a person never fills it)
+    assert [(v["id"], v["impact"]) for v in axe_violations(page)] == []
     page.fill("#report-text", TEXT)
     page.fill("#report-contact", "lectrice@example.org")
     page.click("button[type=submit]")
