@@ -200,7 +200,7 @@ def test_english_form_is_in_english(client):
 
 
 def test_only_an_operator_with_the_form_token_marks_a_report_treated(client, people):
-    send(client)
+    send(client, contact="lectrice@example.org")
     [report] = stored()
     mark = f"/publier/signalement/{report.id}/traite"
     # Anonymous: sent to sign in, nothing changed.
@@ -208,7 +208,8 @@ def test_only_an_operator_with_the_form_token_marks_a_report_treated(client, peo
     assert anonymous.status_code == 302 and "/publier/connexion" in anonymous.headers["Location"]
     # Her coordinator sees it (it is about Lanaudière) but may not mark it.
     sign_in(client, "coord@lanaudiere.example")
-    assert "Le montant est de 36 000 $" in client.get("/publier/").get_data(as_text=True)
+    hers = client.get("/publier/").get_data(as_text=True)
+    assert "Le montant est de 36 000 $" in hers and "lectrice@example.org" not in hers  # the contact: operators only
     assert client.post(mark, data={"csrf_token": csrf(client)}).status_code == 403
     client.post("/publier/deconnexion", data={"csrf_token": csrf(client)})
     sign_in(client, "coord@monteregie.example")
@@ -216,6 +217,7 @@ def test_only_an_operator_with_the_form_token_marks_a_report_treated(client, peo
     client.post("/publier/deconnexion", data={"csrf_token": csrf(client)})
     # The operator: without the token, or with a forged one, refused.
     sign_in(client, "operateur@example.org")
+    assert "lectrice@example.org" in client.get("/publier/").get_data(as_text=True)
     assert client.post(mark).status_code == 400
     assert client.post(mark, data={"csrf_token": "forgé"}).status_code == 400
     assert stored()[0].status == "new"
