@@ -1,12 +1,14 @@
 """« Signaler une erreur » in Chromium: a visitor follows the link of a row of the map's project table,
-sends a report whose text holds HTML, and the operator finds it in her queue, as text, with the page
-it came from, and marks it treated. The server (app.py) has its own SQLite database and instance folder."""
+sends a report whose text holds HTML (and another visitor, without any script, one from a territory
+page's row link), and the operator finds it in her queue, as text, with the page it came from, and
+marks it treated. The server (app.py) has its own SQLite database and instance folder."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
+from components.urls import report_href
 from tests.browser.conftest import ARTIFACTS, show_table
 from tests.browser.test_accessibility_browser import axe_violations
 from tests.browser.test_publishing_browser import invite, set_password, sign_in
@@ -54,11 +56,22 @@ def test_a_report_sent_from_a_project_row_reaches_the_operators_queue(browser, s
     page.screenshot(path=str(ARTIFACTS / "corrections-thanks.png"))
     visitor.close()
 
+    # Without any script, from a territory page's row link: the form is plain HTML.
+    no_script = browser.new_context(java_script_enabled=False, locale="fr-CA")
+    page = no_script.new_page()
+    page.goto(site["url"] + report_href("/region/14", "fr", "lan-2021-apparte-social"))
+    page.fill("#report-text", "Sans script : le promoteur a changé de nom.")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/signaler/merci"))
+    no_script.close()
+
     operator = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
     page = operator.new_page()
     set_password(page, invite(site, "invite-operator", "--email", "operateur@example.org"))
     sign_in(page, site, "operateur@example.org")
-    report = page.locator("li.correction").first
+    assert page.locator("li.correction").count() == 2
+    assert "Sans script" in page.locator("li.correction").first.inner_text()  # the newest first
+    report = page.locator("li.correction", has_text="Montant")
     assert report.locator(".correction-text").inner_text() == TEXT  # the HTML shown as written
     assert report.locator(".correction-text b").count() == 0
     assert report.locator("a.correction-page").get_attribute("href") == came_from
@@ -66,5 +79,5 @@ def test_a_report_sent_from_a_project_row_reaches_the_operators_queue(browser, s
     page.screenshot(path=str(ARTIFACTS / "corrections-queue.png"), full_page=True)
     report.locator("button", has_text="Marquer comme traité").click()
     page.wait_for_url(re.compile(r"/publier/#signalements$"))
-    assert "traité" in page.locator("li.correction").first.locator(".badge").inner_text()
+    assert page.locator("li.correction").last.locator(".badge").inner_text() == "traité"  # the treated after the new
     operator.close()
