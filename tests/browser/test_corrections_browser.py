@@ -50,6 +50,7 @@ def test_a_report_sent_from_a_project_row_reaches_the_operators_queue(browser, s
     assert [(v["id"], v["impact"]) for v in axe_violations(page)] == []
     page.fill("#report-text", TEXT)
     page.fill("#report-contact", "lectrice@example.org")
+    page.screenshot(path=str(ARTIFACTS / "corrections-form.png"), full_page=True)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/signaler/merci"))
     assert "Merci" in page.locator("h1").inner_text()
