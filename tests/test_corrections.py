@@ -247,3 +247,13 @@ def test_the_map_and_the_methodology_link_to_the_change_log():
         for part in (str(about.panel(lang)), str(methodology.blocks(lang)["changelog"])):
             assert f"href='/changements{suffix}'" in part and words in part
         assert parse_qs(urlsplit(re.search(r"href='(/signaler[^']*)'", str(about.panel(lang))).group(1)).query)["page"] == ["/"]
+
+
+def test_migration_0002_makes_the_corrections_table_the_model_describes(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    with db.engine(database_url).connect() as connection:
+        assert "corrections" in inspect(connection).get_table_names()
+        assert compare_metadata(MigrationContext.configure(connection), db.Base.metadata) == []
