@@ -38,7 +38,9 @@ def rows_frame(rows: list[dict], name: str) -> pd.DataFrame:
     for column in ("lon", "lat", "amount_fqis", "total_cost"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     for column in ("start_year", "end_year", "people_reached"):  # a version stored before follow-up has None
-        frame[column] = pd.array([None if v is None else int(v) for v in frame[column].tolist()], dtype="Int64")
+        # A column mixing numbers and None comes out of from_records as floats with NaN: NaN is unknown too.
+        frame[column] = pd.array([None if v is None or pd.isna(v) else int(v) for v in frame[column].tolist()],
+                                 dtype="Int64")
     return schema.validate(frame, schema.project_schema(), name)
 
 
