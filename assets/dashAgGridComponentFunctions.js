@@ -31,3 +31,18 @@ dagcomponentfuncs.ReportLink = function (props) {
   var query = "page=" + encodeURIComponent(page) + "&projet=" + encodeURIComponent(id) + (lang === "en" ? "&lang=en" : "");
   return React.createElement("a", { href: "/signaler?" + query, className: "report-link" }, props.label || "Signaler");
 };
+
+// « Suivi »: the project's status, actual end date and people reached (text), and its report when http(s).
+dagcomponentfuncs.FollowUp = function (props) {
+  var text = typeof props.value === "string" && props.value ? props.value : null;
+  var url = props.data && typeof props.data.report === "string" ? props.data.report : "";
+  var link = null;
+  if (/^https?:\/\//i.test(url)) {
+    link = React.createElement("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: url },
+                               typeof props.report === "string" ? props.report : "report");
+  }
+  if (!text && !link) {
+    return React.createElement("span", null, "—");
+  }
+  return React.createElement("span", null, text, text && link ? " · " : null, link);
+};

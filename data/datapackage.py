@@ -16,14 +16,15 @@ from functools import lru_cache
 
 import pandas as pd
 
-from data import export
+from data import export, follow_up
 from data.schema import REFERENCE_DIR
-from texts.catalogs import gettext
+from texts.catalogs import Messages, gettext
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 CHANGELOG = REFERENCE_DIR.parent / "CHANGELOG.csv"
 MISSING = [""]  # an unknown value is an empty cell, never 0
 
+_FIELD_NOTES = Messages("datapackage_field")  # a field's own sentence, after its headers (the follow-up)
 _TYPES = {"text": "string", "money": "number", "percent": "number", "integer": "integer", "year": "integer",
           "flag": "boolean"}
 POPULATION_URL = "https://www150.statcan.gc.ca/t1/tbl1/fr/tv.action?pid=9810000701"
@@ -75,6 +76,12 @@ def data_date() -> str:
 def field_descriptor(f: export.Field, lang: str = "fr") -> dict:
     descriptor = {"name": f.header(lang), "type": _TYPES[f.kind],
                   "description": _words("field_description", lang, fr=f.fr, en=f.en, key=f.key)}
+    if f.key in _FIELD_NOTES:  # what the header alone cannot say (the follow-up: who reports it, empty = unknown)
+        descriptor["description"] += " — " + _FIELD_NOTES[f.key][1 if lang == "en" else 0]
+    if f.key == "status" and f in export.PROJECT_FIELDS:
+        descriptor["constraints"] = {"enum": list(follow_up.status_labels(lang).values())}
+    elif f.key == "people_reached":
+        descriptor["constraints"] = {"minimum": 0}
     if f.kind == "money":
         descriptor["unit"] = "CAD"  # dollars canadiens ; point décimal
         descriptor["bareNumber"] = True

@@ -35,7 +35,7 @@ from components.permalink import view_to_query
 from components.report_link import report_link
 from components.state import View
 from components.table import certainty_text
-from components.territory import municipalities
+from components.territory import follow_up, municipalities
 from components.territory.documented_share import documented_share_section
 from components.territory.facts import (
     LEVEL_ORDER,
@@ -146,18 +146,20 @@ def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool, page: str
     headers = [_t("col_title", lang), _t("col_promoter", lang)]
     if with_mrc:
         headers.append(_t("col_mrc", lang))
-    headers += [_t("col_fqis", lang), _t("col_years", lang), t("col_certainty", lang), _t("col_source", lang)]
+    headers += [_t("col_fqis", lang), _t("col_years", lang), t("col_certainty", lang), t("col_follow_up", lang),
+                _t("col_source", lang)]
     rows = []
     # « Publié par <mandataire>, <date> (version N) » for an Alliance's own rows, beside a public source if any.
     publications = export.publication_phrases(ordered, lang)
-    for row, certainty, published in zip(ordered.itertuples(), certainty_text(ordered, lang), publications):
+    for row, certainty, followed, published in zip(ordered.itertuples(), certainty_text(ordered, lang),
+                                                   follow_up.cells(ordered, lang), publications):
         cells = [row.title, row.promoter if isinstance(row.promoter, str) else "—"]
         if with_mrc:
             cells.append(mrc_names(row.mrc_ids, lang))
         source = source_link(row.source_url, row.source_date, lang)
         if published:
             source = html.Span([source, " · ", published]) if is_http(row.source_url) else html.Span(published)
-        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year), certainty,
+        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year), certainty, followed,
                   [source, " · ", report_link(page, lang, row.Index)]]
         rows.append(cells)
     amount_column = 3 if with_mrc else 2
@@ -317,9 +319,11 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
         _envelopes_section(in_region, lang),
         documented_share_section("region", region_id, lang),
         _priorities_section(alliance_ids, lang),
-        html.Section([html.H2(_t("projects_title", lang)),
-                      _projects_table(region_projects, lang, with_mrc=True, page=path) if len(region_projects)
-                      else html.P(_t("projects_none_old_plan" if len(old_plan) else "projects_none", lang))],
+        html.Section([html.H2(_t("projects_title", lang))]
+                     + ([follow_up.note(region_projects, lang),
+                         _projects_table(region_projects, lang, with_mrc=True, page=path)]
+                        if len(region_projects)
+                        else [html.P(_t("projects_none_old_plan" if len(old_plan) else "projects_none", lang))]),
                      className="doc-section", id="projets"),
         _old_plan_section(old_plan, lang, path),
         html.Section([html.H2(_t("mrc_list", lang)),
@@ -411,8 +415,9 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     region_name = str(territory.region_name)
     region_link = html.A(region_name, href=f"/region/{region_id}{_lang_suffix(lang)}")
     project_children: list = [html.H2(_t("projects_title", lang))]
-    project_children.append(_projects_table(counted, lang, with_mrc=False, page=path) if len(counted)
-                            else html.P(_t("projects_none_old_plan" if len(old_counted) else "projects_none", lang)))
+    project_children += ([follow_up.note(counted, lang), _projects_table(counted, lang, with_mrc=False, page=path)]
+                         if len(counted)
+                         else [html.P(_t("projects_none_old_plan" if len(old_counted) else "projects_none", lang))])
     if len(shared):
         project_children += [html.H3(_t("shared_projects", lang)), html.P(_t("shared_rule", lang), className="note"),
                              _projects_table(shared, lang, with_mrc=True, page=path)]
