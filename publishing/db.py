@@ -169,14 +169,21 @@ _engines: dict[tuple[int, str], Engine] = {}
 _lock = threading.Lock()
 
 
-def database_url() -> str:
-    """CARTE_DATABASE_URL, or the SQLite file under instance/ (its folder created when missing)."""
-    url = config.get("database_url").strip()
-    if url:
-        return url
-    path = Path(config.get("instance_dir")) / "carte.db"
+def configured_or_instance_file(setting: str, file_name: str) -> tuple[str, Path | None]:
+    """(the setting's value, None) when it is set; else ("", the file of that name in the instance
+    folder, the folder created when missing): what the app keeps by itself when nobody configured it."""
+    configured = config.get(setting).strip()
+    if configured:
+        return configured, None
+    path = Path(config.get("instance_dir")) / file_name
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return "", path
+
+
+def database_url() -> str:
+    """CARTE_DATABASE_URL, or the SQLite file under instance/."""
+    url, path = configured_or_instance_file("database_url", "carte.db")
+    return url or f"sqlite:///{path}"
 
 
 def _sqlite_pragmas(connection, _record) -> None:
