@@ -3,23 +3,11 @@ data's key (« public@N ») with the view, so a picture drawn from older data is
 — even one whose drawing ended after the new data's arrival had cleared the caches."""
 from __future__ import annotations
 
-import pytest
-
 from components import dataset
 from components.state import View
 from data import load
+from tests.test_preview_flood import fresh_images  # noqa: F401  (fresh caches, drawing replaced by a counter)
 from web import previews
-
-
-@pytest.fixture()
-def fresh_images(monkeypatch):
-    monkeypatch.setattr(previews, "IMAGES", previews.ByteLRU(previews.IMAGE_CACHE_ENTRIES, previews.IMAGE_CACHE_BYTES))
-    monkeypatch.setattr(previews, "_KEYS", previews.cachetools.LRUCache(64))
-    monkeypatch.setattr(previews, "_DRAWN_BY", previews.cachetools.TTLCache(maxsize=64, ttl=60))
-    drawn = []
-    # The drawing itself (0,4 s of CPU) is not what is tested: a picture's bytes name what it shows.
-    monkeypatch.setattr(previews, "_draw", lambda picture: drawn.append(picture) or previews._key(picture).encode())
-    return drawn
 
 
 def test_a_new_data_version_draws_the_view_again_from_the_new_data(fresh_images, monkeypatch):
