@@ -230,7 +230,8 @@ def submission(submission_id: int):
     headers = {f.key: f.header(_lang()) for f in export.PROJECT_FIELDS}
     # A changed field named as the downloads name it (« Montant FQIS »), not by its code name.
     field_label = lambda field: headers.get(_EXPORT_KEY.get(field, field), field)  # noqa: E731
-    return _page("submission.html", submission=found, alliance=alliance, places=places, field_label=field_label,
+    return _page("submission.html", submission=found, report=store.report_in(found.report, _lang()), alliance=alliance,
+                 places=places, field_label=field_label,
                  shown=lambda value: "∅" if value is None else i18n.number(value, _lang()) if isinstance(value, float) else value,
                  map_html=preview.map_html(found.rows, alliance, _lang()), is_operator=actor.is_operator)
 
