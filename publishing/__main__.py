@@ -37,6 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     restore = commands.add_parser("import-archive", help="réimporter une archive écrite par export dans une base vide")
     restore.add_argument("directory", type=Path)
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except db.UNREACHABLE as error:
+        print(f"Refusé : {db.unreachable(error)}", file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace) -> int:
     db.migrate()
     if args.command == "migrate":
         print(f"Base à jour : {db.engine().url.render_as_string(hide_password=True)}")

@@ -34,7 +34,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 import config
@@ -186,6 +187,31 @@ def database_url() -> str:
     return url or f"sqlite:///{path}"
 
 
+# What the driver raises when the database cannot be reached (down, wrong host or port, refused
+# password, missing database): the app then says so in one line instead of a traceback.
+UNREACHABLE = (OperationalError, InterfaceError)
+# Seconds PostgreSQL gets to answer a new connection: a host that drops packets fails fast instead
+# of holding a request (or the start) for the system's TCP timeout, about two minutes.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The configured database does not answer; the message names the setting and the host, never the password."""
+
+
+def unreachable(error: Exception, url: str | None = None) -> DatabaseUnreachable:
+    """`error` (one of UNREACHABLE) as one line: the setting, the address without its password, the driver's reason."""
+    url = url or database_url()
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    setting = "CARTE_DATABASE_URL" if config.get("database_url").strip() else "CARTE_INSTANCE_DIR (SQLite)"
+    where = f"{parsed.host}:{parsed.port or 5432}" if parsed.host else (parsed.database or "?")
+    reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line, whatever the driver wrote
+    if parsed.password:
+        reason = reason.replace(str(parsed.password), "***")
+    return DatabaseUnreachable(f"{setting} = {shown} : base de données injoignable sur {where} ({reason[:300]})")
+
+
 def _sqlite_pragmas(connection, _record) -> None:
     # WAL: readers (every worker's once-a-second look at data_version) never wait for a writer;
     # busy_timeout: two writers queue instead of failing at once.
@@ -206,7 +232,8 @@ def engine(url: str | None = None) -> Engine:
     key = (os.getpid(), url)
     with _lock:
         if key not in _engines:
-            made = create_engine(url, pool_pre_ping=True)
+            options = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}} if url.startswith("postgresql") else {}
+            made = create_engine(url, pool_pre_ping=True, **options)
             if made.dialect.name == "sqlite":
                 event.listen(made, "connect", _sqlite_pragmas)
             _engines[key] = made

@@ -16,6 +16,8 @@ whatever the database holds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -33,6 +35,8 @@ from publishing.db import Submission, Version, VersionRow, Withdrawal
 from texts.catalogs import Messages, gettext
 from web import public_url
 from web.page_frame import frame_template
+
+log = logging.getLogger(__name__)
 
 PATH = "/changements"
 FEED_PATH = "/changements.atom"
@@ -271,20 +275,51 @@ def _atom(body: bytes) -> Response:
     return response
 
 
+_UNAVAILABLE = frame_template("""{% block main %}<h1>{{ heading }}</h1>
+<p>{{ sentence }}</p>
+<p><a href="{{ home }}">{{ back }}</a></p>{% endblock %}""")
+
+
+def _unavailable(lang: str, error: Exception) -> Response:
+    """503 while the publications database does not answer (the map itself serves from memory)."""
+    log.error("changements : %s", db.unreachable(error))
+    lang = clean_lang(lang)
+    body = _UNAVAILABLE.render(lang=lang, title=_w("page_title", lang), stylesheet=STYLESHEET, home="/" + _suffix(lang),
+                               site=gettext("ui.title", lang), heading=_w("page_title", lang),
+                               sentence=_w("database_unreachable", lang), back=_w("back", lang))
+    response = Response(body, 503, mimetype="text/html")
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _while_the_database_answers(view):
+    """`view`, or the 503 page when the publications database does not answer."""
+    @functools.wraps(view)
+    def answered(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except db.UNREACHABLE as error:
+            return _unavailable(request.args.get("lang", ""), error)
+    return answered
+
+
 def register(server: Flask) -> None:
     """Attach /changements and its feeds to the Flask server."""
-
     @server.get(PATH)
+    @_while_the_database_answers
     def changes_page() -> Response:
         response = Response(page(request.args.get("lang", "")), mimetype="text/html")
         response.headers["Cache-Control"] = "public, max-age=60"
         return response
 
     @server.get(FEED_PATH)
+    @_while_the_database_answers
     def changes_feed() -> Response:
         return _atom(feed(public_url.root(), request.args.get("lang", "")))
 
     @server.get(REGION_FEED_PATH)
+    @_while_the_database_answers
     def changes_region_feed(code: str) -> Response:
         if code not in _regions():
             abort(404)

@@ -110,6 +110,19 @@ def refused(error: store.Refused):
     return _page("message.html", error.status, title=w(f"{key}_title"), text=w(f"{key}_text", detail=w(f"refused_{error.code}")))
 
 
+def database_unreachable(error):
+    # The public map keeps its data in memory; only what reads or writes the database waits.
+    flask.current_app.logger.error("publication : %s", db.unreachable(error))
+    w = words.of(_lang())
+    response = _page("message.html", 503, title=w("database_title"), text=w("database_text"))
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+for _unreachable in db.UNREACHABLE:
+    blueprint.register_error_handler(_unreachable, database_unreachable)
+
+
 @blueprint.errorhandler(413)
 def too_large(_error):
     w = words.of(_lang())
