@@ -167,7 +167,8 @@ _PAGE = frame_template("""{% block head %}<link rel="alternate" type="applicatio
 <link rel="alternate" hreflang="{{ other_lang }}" href="{{ other_href }}">
 <style>.changes-page code { overflow-wrap: anywhere; } .changes-page h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; }
 .changes-list h3 { font-size: 1rem; margin: 1rem 0 .3rem; } .changes-list p { margin: .3rem 0; }
-.changes-list h4 { font-size: .95rem; margin: .6rem 0 .2rem; } .changes-list ul { margin: .2rem 0; }</style>{% endblock %}
+.changes-list h4 { font-size: .95rem; margin: .6rem 0 .2rem; } .changes-list ul { margin: .2rem 0; }</style>
+{% endblock %}
 {% block main_class %} changes-page{% endblock %}
 {% block main %}<h1>{{ heading }}</h1>
 <p>{{ intro }}</p>

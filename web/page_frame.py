@@ -15,8 +15,7 @@ _FRAME = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title>
 <link rel="stylesheet" href="{{ stylesheet }}">
-{% block head %}{% endblock %}
-</head>
+{% block head %}{% endblock %}</head>
 <body>
 <header class="page-header"><div><p class="site-name"><a href="{{ home }}">{{ site }}</a></p></div></header>
 <main id="main" class="place-page{% block main_class %}{% endblock %}">
