@@ -51,15 +51,14 @@ def _empty_twin(url: str, tmp_path) -> str:
     if url.startswith("sqlite"):
         return f"sqlite:///{tmp_path / 'twin.db'}"
     import psycopg
+    from sqlalchemy.engine import make_url
 
-    base, _name = url.rsplit("/", 1)
-    name = f"carte_twin_{next(_twins)}"
-    user, host_port = base.removeprefix("postgresql+psycopg://").split("@")
-    host, port = host_port.rsplit(":", 1)
-    with psycopg.connect(host=host, port=int(port), user=user, dbname="postgres", autocommit=True) as connection:
+    parsed, name = make_url(url), f"carte_twin_{next(_twins)}"
+    with psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password,
+                         dbname="postgres", autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name}")
         connection.execute(f"CREATE DATABASE {name}")
-    return f"{base}/{name}"
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def _tree(directory) -> dict[str, bytes]:
