@@ -35,7 +35,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 import config
@@ -196,14 +197,46 @@ _engines: dict[tuple[int, str], Engine] = {}
 _lock = threading.Lock()
 
 
-def database_url() -> str:
-    """CARTE_DATABASE_URL, or the SQLite file under instance/ (its folder created when missing)."""
-    url = config.get("database_url").strip()
-    if url:
-        return url
-    path = Path(config.get("instance_dir")) / "carte.db"
+def configured_or_instance_file(setting: str, file_name: str) -> tuple[str, Path | None]:
+    """(the setting's value, None) when it is set; else ("", the file of that name in the instance
+    folder, the folder created when missing): what the app keeps by itself when nobody configured it."""
+    configured = config.get(setting).strip()
+    if configured:
+        return configured, None
+    path = Path(config.get("instance_dir")) / file_name
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return "", path
+
+
+def database_url() -> str:
+    """CARTE_DATABASE_URL, or the SQLite file under instance/."""
+    url, path = configured_or_instance_file("database_url", "carte.db")
+    return url or f"sqlite:///{path}"
+
+
+# What the driver raises when the database cannot be reached (down, wrong host or port, refused
+# password, missing database): the app then says so in one line instead of a traceback.
+UNREACHABLE = (OperationalError, InterfaceError)
+# Seconds PostgreSQL gets to answer a new connection: a host that drops packets fails fast instead
+# of holding a request (or the start) for the system's TCP timeout, about two minutes.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The configured database does not answer; the message names the setting and the host, never the password."""
+
+
+def unreachable(error: Exception, url: str | None = None) -> DatabaseUnreachable:
+    """`error` (one of UNREACHABLE) as one line: the setting, the address without its password, the driver's reason."""
+    url = url or database_url()
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    setting = "CARTE_DATABASE_URL" if config.get("database_url").strip() else "CARTE_INSTANCE_DIR (SQLite)"
+    where = f"{parsed.host}:{parsed.port or 5432}" if parsed.host else (parsed.database or "?")
+    reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line, whatever the driver wrote
+    if parsed.password:
+        reason = reason.replace(str(parsed.password), "***")
+    return DatabaseUnreachable(f"{setting} = {shown} : base de données injoignable sur {where} ({reason[:300]})")
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -226,7 +259,8 @@ def engine(url: str | None = None) -> Engine:
     key = (os.getpid(), url)
     with _lock:
         if key not in _engines:
-            made = create_engine(url, pool_pre_ping=True)
+            options = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}} if url.startswith("postgresql") else {}
+            made = create_engine(url, pool_pre_ping=True, **options)
             if made.dialect.name == "sqlite":
                 event.listen(made, "connect", _sqlite_pragmas)
             _engines[key] = made
