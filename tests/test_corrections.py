@@ -23,7 +23,7 @@ PROJECT_TITLE = "L'apparte social"
 
 
 @pytest.fixture
-def client(database_url):
+def client(database_url):  # noqa: F811 (the fixture imported above)
     server = flask.Flask("corrections-test")
     publish.register(server)
     corrections.register(server)
@@ -249,7 +249,7 @@ def test_the_map_and_the_methodology_link_to_the_change_log():
         assert parse_qs(urlsplit(re.search(r"href='(/signaler[^']*)'", str(about.panel(lang))).group(1)).query)["page"] == ["/"]
 
 
-def test_migration_0002_makes_the_corrections_table_the_model_describes(database_url):
+def test_migration_0002_makes_the_corrections_table_the_model_describes(database_url):  # noqa: F811
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlalchemy import inspect
@@ -257,3 +257,12 @@ def test_migration_0002_makes_the_corrections_table_the_model_describes(database
     with db.engine(database_url).connect() as connection:
         assert "corrections" in inspect(connection).get_table_names()
         assert compare_metadata(MigrationContext.configure(connection), db.Base.metadata) == []
+
+
+def test_a_report_sent_while_the_database_is_away_keeps_the_text_and_says_so(client, monkeypatch):
+    fields = form_fields(client.get(report_href("/region/14", "fr", PROJECT)).get_data(as_text=True))
+    monkeypatch.setenv("CARTE_DATABASE_URL", "postgresql+psycopg://carte@127.0.0.1:1/absente")
+    answer = client.post("/signaler", data={**fields, "texte": "Mon texte à ne pas perdre"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "60"
+    body = answer.get_data(as_text=True)
+    assert "ne répond pas pour le moment" in body and "Mon texte à ne pas perdre" in body

@@ -166,8 +166,15 @@ def send():
     if checked.problems:
         shown_project = checked.values["projet"] if "projet" not in checked.problems else None
         return _form(checked.values, checked.problems, 400, shown_project or None)
-    with db.session() as s:
-        corrections.record(s, checked.report, request.remote_addr or "")
+    try:
+        with db.session() as s:
+            corrections.record(s, checked.report, request.remote_addr or "")
+    except db.UNREACHABLE as error:
+        # The map keeps serving from memory; the report waits for the database, in the visitor's own form.
+        log.error("signalement : %s", db.unreachable(error))
+        response = _form(checked.values, {"base": "database"}, 503, checked.report.project_id)
+        response.headers["Retry-After"] = "60"
+        return response
     return redirect(_query(THANKS_PATH, page=checked.report.page, lang=lang), 303)
 
 
