@@ -129,6 +129,12 @@ def _many(values, lang: str, decimals: int | None, currency: bool):
     import pandas as pd
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype="float64")
     numbers = series.to_numpy(dtype="float64", na_value=float("nan"))
+    if decimals is AS_GIVEN:  # which amounts have cents, for all at once (as _format decides for one)
+        import numpy as np
+        with np.errstate(invalid="ignore"):
+            places = np.where(np.round(numbers * 100) % 100 != 0, 2, 0).tolist()
+        return pd.Series([_format(v, lang, d, currency) for v, d in zip(numbers, places)], index=series.index,
+                         dtype=object)
     return pd.Series([_format(v, lang, decimals, currency) for v in numbers], index=series.index, dtype=object)
 
 
