@@ -92,7 +92,7 @@ def test_places_are_suggested_as_a_phone_types_with_one_request_per_pause(phone)
     assert len(for_places) == 1, for_places  # one for the word, none per key
     assert "q" not in _query(page)  # the map and the address still wait for Enter
     box.press("Enter")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'Rimouski'", timeout=30_000)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'Rimouski'", timeout=90_000)
     button.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "places-map-typed-375.png"))
     assert not errors
