@@ -4,7 +4,8 @@
   at 1440 px (a figure column's header kept on one line), the comparison's documented share at 1920 px,
   the map's territory table on a phone (its population column);
 - the comparison's « Régions » / « MRC » links stretched to the height of the data switch beside them;
-- the comparison's documented share drawn in a larger type than the tables around it.
+- the comparison's documented share drawn in a larger type than the tables around it;
+- the embed's written legend over a third of a 320 px map.
 """
 from __future__ import annotations
 
@@ -72,3 +73,16 @@ def test_the_comparisons_documented_share_reads_like_its_other_tables(watch):
     sizes = w.page.evaluate("""() => ['.cmp-envelopes', '.cmp .doc-table']
         .map((css) => getComputedStyle(document.querySelector(css)).fontSize)""")
     assert sizes[0] == sizes[1], f"envelope table {sizes[0]}, documented share {sizes[1]}"
+
+
+def test_the_embeds_legend_leaves_a_320_px_map_visible(watch):
+    """In a 320 × 480 frame the written map's legend hid a third of the map (Lanaudière's MRC under it)."""
+    w = watch(320, 480)
+    w.page.goto(w.base + "/embed?level=mrc&region=14")
+    w.page.wait_for_selector(".fp-legend", timeout=60_000)
+    share, height = w.page.evaluate("""() => { const l = document.querySelector('.fp-legend').getBoundingClientRect();
+        const m = document.querySelector('.fp-map').getBoundingClientRect();
+        return [l.width * l.height / (m.width * m.height), document.documentElement.scrollHeight]; }""")
+    w.page.screenshot(path=str(ARTIFACTS / "walk-embed-320.png"))
+    assert share <= 0.25, f"the legend covers {share:.0%} of the map"
+    assert height <= 480  # the source line stays inside the frame
