@@ -12,6 +12,7 @@ CYCLE = "filter-cycle"
 AMOUNT = "filter-amount"
 SEARCH = "filter-search"
 PLACE_RESULTS = "place-results"  # the places named by the search box's text (pages/dashboard/place_search.py)
+PLACE_TYPED = "place-typed"  # the search box's text as it is typed, after a pause (assets/place_suggest.js)
 EXPLICIT = "filter-explicit"
 STATUS = "filter-status"  # the follow-up's status (data.schema.PROJECT_STATUSES); none chosen: « tous »
 RESET = "reset-button"

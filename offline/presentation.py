@@ -38,6 +38,7 @@ from components import region_slides as slides
 from components.dataset import Dataset, current, prepare_for_map
 from components.document import data_as_of, is_http, source_label
 from components.i18n import LANGS, clean_lang, t, text
+from components.map.figures import FOCUS_COLOUR
 from components.own_file import own_data
 from components.territory.facts import amount_text
 from components.urls import layer_url
@@ -252,7 +253,8 @@ def render(values: dict, plotly: str | None = None) -> str:
         csp=html.escape(content_policy(scripts), quote=False).replace('"', "&quot;"),
         title=html.escape(words["document_title"]),
         app_css=(ASSETS / "presentation.css").read_text(encoding="utf-8"),
-        own_css=(HERE / "page.css").read_text(encoding="utf-8"),
+        # The outline of the current MRC: the map's one colour (figures.FOCUS_COLOUR), also on the SVG map.
+        own_css=f":root {{ --focus-colour: {FOCUS_COLOUR}; }}\n" + (HERE / "page.css").read_text(encoding="utf-8"),
         banners="\n".join(banners),
         **{f"w_{key}": html.escape(ui[key]) for key in _BAR_WORDS},
         data=script_json(values),

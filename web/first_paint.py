@@ -236,6 +236,31 @@ def map_frame(view: View, frame: str | None) -> tuple[dict, str | None]:
     return MAP_FRAMES[DEFAULT_FRAME], DEFAULT_FRAME
 
 
+BAR_ROOM = 75  # % of a row's right part the longest bar takes: its label fits after it
+
+
+def ranking_bars(figure: dict | None) -> str:
+    """The ranking's bars written in HTML, in the room the chart will take: its title, then a row per
+    territory (name, bar to scale, the chart's own label and colour). Without it the visitor saw an
+    empty box until the app loaded, which on a written page may be never; the chart replaces it in the
+    same box, so nothing moves."""
+    bars = (figure or {}).get("data") or [{}]
+    values = bars[0].get("x") or []
+    if not values:
+        return ""
+    top = max(values) or 1
+    colours = bars[0]["marker"]["color"]
+    title, _, subtitle = figure["layout"]["title"]["text"].partition("<br><sup>")
+    rows = []
+    for i, (name, value, label) in enumerate(zip(bars[0]["y"], values, bars[0]["text"])):
+        colour = colours[i] if isinstance(colours, list) else colours
+        rows.append(f'<div class="fp-rank-row"><span class="fp-rank-name">{html.escape(str(name))}</span>'
+                    f'<span class="fp-rank-bar"><span style="width:{max(value, 0) / top * BAR_ROOM:.1f}%;'
+                    f'background:{html.escape(colour)}"></span>{html.escape(str(label))}</span></div>')
+    return (f'<p class="fp-rank-title">{html.escape(title)}<br><small>{html.escape(subtitle.removesuffix("</sup>"))}'
+            f'</small></p>' + "".join(rows))
+
+
 @lru_cache(maxsize=PAGES_CACHED)
 def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignored: tuple[str, ...] = (),
                 how: str = LINKS) -> str:
@@ -262,7 +287,8 @@ def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignore
             # A ranking the page hides (nothing to rank: its style says display none) takes no room either.
             style = static_html.style_text({"height": f"{int(height or 0)}px",
                                             **(getattr(component, "style", None) or {})})
-            return f'<div class="ranking fp-ranking" style="{html.escape(style)}" aria-hidden="true"></div>'
+            return (f'<div class="ranking fp-ranking" style="{html.escape(style)}" aria-hidden="true">'
+                    f'{ranking_bars(component.figure)}</div>')
         if how != LINKS or not isinstance(component_id, str):
             return None
         if component_id in (ids.LEVEL, ids.MEASURE):
