@@ -87,7 +87,9 @@ def _envelope_facts(agg: pd.DataFrame, territory_id: str, peers: str, lang: str,
             (measure_text("envelope_per_capita_cycle", lang, cycle=env.cycle), env.per_capita),
             (measure_text("rank_label_envelope_per_capita", lang), env.rank),
             (measure_text("share_cycle", lang, cycle=env.cycle),
-             html.A(env.share, href=f"#part-documentee-{territory_id}"))]
+             # An unknown share is said in words (a linked « — » reads as a broken link).
+             html.A(env.share if env.share_known else measure_text("share_unknown", lang),
+                    href=f"#part-documentee-{territory_id}"))]
 
 
 def _population(row: pd.Series, lang: str) -> str:

@@ -58,6 +58,7 @@ class EnvelopeFacts(NamedTuple):
     rank: str             # rank_phrase of the envelope per inhabitant
     share: str            # documented share of that envelope, « 0,5 % »
     known: bool           # an envelope of that cycle is known for this territory
+    share_known: bool     # the documented share is known (an envelope and projects' amounts of the cycle)
 
 
 def envelope_facts(agg: pd.DataFrame, territory_id: str, peers: str, lang: str,
@@ -74,4 +75,5 @@ def envelope_facts(agg: pd.DataFrame, territory_id: str, peers: str, lang: str,
         per_capita=money_cents(row.envelope_per_capita, lang),
         rank=rank_phrase(values, territory_id, peers, "envelope_per_capita", lang, short),
         share=percent(row.documented_share, lang),
-        known=not pd.isna(row.envelope))
+        known=not pd.isna(row.envelope),
+        share_known=not pd.isna(row.documented_share))
