@@ -32,6 +32,7 @@ from components.urls import layer_url
 from components.words.page_text import with_shared
 from data import metrics
 from data.metrics import Filters
+from data.english_lines import territory_name_text
 from data.periods import period_text
 from geo import layers
 from geo.names import fold
@@ -178,7 +179,7 @@ def step_amounts(region: str, step: int, lang: str, data: Dataset | None = None)
         details = [str(cycles.get(row.cycle, row.cycle))] + ([period] if period else [])
         if step == 0 and isinstance(row.territory_name, str) and row.territory_name != str(
                 layers.territories("region").region_name[region]):
-            details.insert(0, row.territory_name)  # « Lanaudière (volet régional) »: which part of the region
+            details.insert(0, territory_name_text(row.territory_name, lang))  # « Lanaudière (volet régional) »: which part of the region
         shown.append({"kind": kind_label(row.kind, lang), "amount": amount_text(row.amount, lang),
                       "details": " · ".join(details), "source": url,
                       "source_label": source_label(url, date) if url else None})

@@ -46,6 +46,7 @@ from components.territory.projects import counted_mask, territory_projects, them
 from components.words.dropdowns import dropdown_labels
 from components.words.page_text import with_shared
 from data import metrics
+from data.english_lines import territory_name_text
 from data.periods import period_text
 from data.schema import REFERENCE_DIR
 from geo import layers
@@ -230,7 +231,7 @@ def _envelope_table(rows: pd.DataFrame, lang: str):
     for row in rows.itertuples():
         kind = kind_label(row.kind, lang)
         if row.territory_level == "alliance" and isinstance(row.territory_name, str) and row.territory_name:
-            kind = f"{kind} — {row.territory_name}"
+            kind = f"{kind} — {territory_name_text(row.territory_name, lang)}"
         url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
         values = [cycles.get(row.cycle, row.cycle), kind, period_text(row.period, lang) or "", amount_text(row.amount, lang),
                   html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"]
@@ -251,7 +252,7 @@ def _parts(rows: pd.DataFrame, lang: str):
     for row in rows.itertuples():
         url = row.source_url if _is_web(row.source_url) else None  # never a javascript: link
         body.append(html.Tr([
-            html.Td(cycles.get(row.cycle, row.cycle)), html.Td(str(row.territory_name)),
+            html.Td(cycles.get(row.cycle, row.cycle)), html.Td(territory_name_text(row.territory_name, lang)),
             html.Td(kind_label(row.kind, lang)), html.Td(amount_text(row.amount, lang), className="cmp-amount"),
             html.Td(html.A(tr("source", lang), href=url, rel="noopener noreferrer", target="_blank") if url else "—"),
         ]))

@@ -62,6 +62,7 @@ from components.territory.projects import counted_mask, split_old_plan, territor
 from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
 from data import metrics
+from data.english_lines import territory_name_text
 from data.periods import period_text
 from geo import layers
 from geo.lookup import find_mrc, find_region
@@ -505,8 +506,8 @@ def _envelopes(rows: pd.DataFrame, lang: str, page_path: str, empty: str, own_le
         own = (own_level, "alliance") if own_level == "region" else (own_level,)
         level = "" if row.territory_level in own else " · " + level_label(row.territory_level, lang)
         period = period_text(row.period, lang) or "—"
-        cells = [Cell(row.territory_name + level,
-                      [row.territory_name, html.Span(level, className="sheet-level") if level else None]),
+        name = territory_name_text(row.territory_name, lang)
+        cells = [Cell(name + level, [name, html.Span(level, className="sheet-level") if level else None]),
                  Cell(kind_label(row.kind, lang), kind_label(row.kind, lang)),
                  Cell(amount_text(row.amount, lang), amount_text(row.amount, lang)),
                  Cell(period, period), _source(row.source_url, row.source_date, lang)]

@@ -56,6 +56,7 @@ from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
 from data import export, load, metrics
 from data.metrics import Filters
+from data.english_lines import territory_name_text
 from data.periods import period_text
 from geo import layers
 from geo.lookup import find_mrc, find_region
@@ -90,6 +91,18 @@ def _envelope_facts(agg: pd.DataFrame, territory_id: str, peers: str, lang: str,
              # An unknown share is said in words (a linked « — » reads as a broken link).
              html.A(env.share if env.share_known else measure_text("share_unknown", lang),
                     href=f"#part-documentee-{territory_id}"))]
+
+
+def _quoted_source_text(description, note, lang: str) -> html.Span:
+    """An envelope row's description and note, written in French by whoever curated them from French
+    sources (quotations, figures as printed, discrepancies between sources). An English page quotes them
+    as they are, marked `lang="fr"` and « (in French) »: a translation of 160 such notes could drift
+    from the sources they quote, and a reader checking a figure needs the source's own words."""
+    parts = [description] + ([html.Br(), html.Small(note, className="row-note")]
+                             if isinstance(note, str) and note else [])
+    if lang != "en":
+        return html.Span(parts)
+    return html.Span([html.Span(parts, lang="fr"), " ", html.Small(_t("in_french", lang))])
 
 
 def _population(row: pd.Series, lang: str) -> str:
@@ -186,11 +199,11 @@ def _envelopes_section(rows: pd.DataFrame, lang: str, extra: list | None = None)
                                          "col_description", "col_source")]
         for _, group in ordered.groupby("_cycle", sort=True):
             cycle_id = group.cycle.iloc[0]
-            body = [[html.Span([row.territory_name, html.Br(), html.Small(level_label(row.territory_level, lang))]),
+            body = [[html.Span([territory_name_text(row.territory_name, lang), html.Br(),
+                                html.Small(level_label(row.territory_level, lang))]),
                      kind_label(row.kind, lang), amount_text(row.amount, lang),
                      period_text(row.period, lang) or "—",
-                     html.Span([row.description] + ([html.Br(), html.Small(row.note, className="row-note")]
-                                                    if isinstance(row.note, str) and row.note else [])),
+                     _quoted_source_text(row.description, row.note, lang),
                      source_link(row.source_url, row.source_date, lang)]
                     for row in group.itertuples()]
             children += [html.H3(cycles.get(cycle_id, cycle_id)), table(headers, body, numeric={2}, css="envelopes", lang=lang)]

@@ -46,16 +46,23 @@ _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]+(?:['’][A-Za-zÀ-ÖØ-öø-ÿ
 _ACCENTED = re.compile(r"[À-ÖØ-öø-ÿŒœ]")
 # Data columns that hold names or text quoted from the sources (in French, as published).
 PROJECT_TEXT = ("title", "promoter", "municipality", "priorities_original", "note")
-ENVELOPE_TEXT = ("territory_name", "mandataire", "description", "note")
+# A download gives the columns as the data writes them; a page writes a territory's name in English
+# (data/reference/territory_names.csv) and quotes a description or a note marked lang="fr" (skipped).
+ENVELOPE_TEXT = {"download": ("territory_name", "mandataire", "description", "note"), "page": ("mandataire",)}
 
 
-@lru_cache(maxsize=1)
-def allowed_names() -> dict[str, list[str]]:
-    """Every allowed name or quoted text, indexed by each of its words (lower-cased)."""
+@lru_cache(maxsize=2)
+def allowed_names(where: str = "page") -> dict[str, list[str]]:
+    """Every allowed name or quoted text on a `where` ("page" or "download"), indexed by each of its
+    words (lower-cased)."""
+    from data.english_lines import territory_name_text
+
     names: set[str] = set(ALWAYS_ALLOWED)
     projects = pd.read_csv(PROJECTS_PATH, dtype=str, keep_default_na=False)
     envelopes = pd.read_csv(ENVELOPES_PATH, dtype=str, keep_default_na=False)
-    for table, columns in ((projects, PROJECT_TEXT), (envelopes, ENVELOPE_TEXT)):
+    if where == "page":
+        names.update(territory_name_text(v, "en") for v in envelopes.territory_name if v)
+    for table, columns in ((projects, PROJECT_TEXT), (envelopes, ENVELOPE_TEXT[where])):
         for column in columns:
             names.update(v for v in table[column] if v)
             # A list cell (« a ; b ») is shown item by item.
@@ -76,9 +83,9 @@ def allowed_names() -> dict[str, list[str]]:
     return index
 
 
-def _is_allowed(text: str, start: int, end: int, word: str) -> bool:
+def _is_allowed(text: str, start: int, end: int, word: str, where: str = "page") -> bool:
     """Whether the word at text[start:end] is inside a proper name or quoted data text present there."""
-    for name in allowed_names().get(word.lower(), ()):
+    for name in allowed_names(where).get(word.lower(), ()):
         at = text.find(name)
         while at != -1:
             if at <= start and end <= at + len(name):
@@ -92,7 +99,7 @@ _NOT_PROSE = re.compile(r"\S*/\S*|\b[\w-]+(?:\.[a-z][\w-]*)+\.(?:com|org|net|ca|
                         r"|“[a-z_]+”|^[a-z0-9]+(?:-[a-z0-9]+)+$|\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b")
 
 
-def french_words(text: str) -> list[str]:
+def french_words(text: str, where: str = "page") -> list[str]:
     """The French words and accented words of `text` outside proper names and quoted data."""
     found = []
     # Same length, so a word's place in `prose` is its place in `text` (where names are looked up).
@@ -102,14 +109,14 @@ def french_words(text: str) -> list[str]:
         lower = word.lower().replace("’", "'")
         french = lower in FRENCH_WORDS or lower.split("'")[0] in {"d", "l", "qu", "jusqu"} and "'" in lower \
             or _ACCENTED.search(word)
-        if french and not _is_allowed(text, match.start(), match.end(), word):
+        if french and not _is_allowed(text, match.start(), match.end(), word, where):
             found.append(word)
     return found
 
 
-def leaks(texts) -> list[str]:
+def leaks(texts, where: str = "page") -> list[str]:
     return [f"{t.where}: {t.text[:160]!r} → {sorted(set(words))}"
-            for t in texts if (words := french_words(t.text))]
+            for t in texts if (words := french_words(t.text, where))]
 
 
 def test_the_checker_finds_french_and_allows_names():
@@ -195,7 +202,7 @@ def download_texts(url: str) -> list[page_walk.Text]:
 
 @pytest.mark.parametrize("url", DOWNLOADS)
 def test_english_download_has_no_french(url):
-    found = leaks(download_texts(url))
+    found = leaks(download_texts(url), "download")
     assert not found, f"{len(found)} French text(s) in {url}:\n" + "\n".join(found[:30])
 
 
@@ -206,3 +213,13 @@ def test_every_period_has_its_english():
     periods = set(pd.read_csv(ENVELOPES_PATH, dtype=str, keep_default_na=False).period) - {""}
     missing = sorted(periods - set(english_periods()))
     assert not missing, f"{PERIODS_PATH} has no English for: {missing}"
+
+
+def test_every_french_territory_name_has_its_english():
+    # An envelope row's territory is sometimes named in words of ours (« Lanaudière (volet régional) »,
+    # « Chicoutimi et environs »): each such name needs its English line, or English pages show French.
+    from data.english_lines import TERRITORY_NAMES_PATH, territory_name_text
+
+    names = set(pd.read_csv(ENVELOPES_PATH, dtype=str, keep_default_na=False).territory_name) - {""}
+    missing = sorted(n for n in names if french_words(territory_name_text(n, "en")))
+    assert not missing, f"{TERRITORY_NAMES_PATH} has no English for: {missing}"
