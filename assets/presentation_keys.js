@@ -141,8 +141,22 @@
     place(map, layer, labels);
   }
 
+  // The layout for the window's width (presentation_screen.js) before fitting: it changes the map's area.
+  function screen() {
+    var gd = document.querySelector("#pres-map-box .js-plotly-plot");
+    var changed = gd && window.carteScreenLayout ? window.carteScreenLayout.onGraph(gd) : null;
+    if (changed) {
+      changed.then(function () {
+        fit(true);
+      });
+    }
+    return Boolean(changed);
+  }
+
   new MutationObserver(function () {
-    fit(false);
+    if (!screen()) {
+      fit(false);
+    }
     label();
   }).observe(document.documentElement, { childList: true, subtree: true });
 
@@ -152,7 +166,9 @@
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
-      fit(true);
+      if (!screen()) {
+        fit(true);
+      }
     }, 300);
   });
 

@@ -46,6 +46,22 @@ PROJECTOR_FONT = 22  # colour bar and legend of the map, readable on a projector
 # « no data » legend one along the top, so neither covers the region.
 MAP_WIDTH = 0.85
 MAP_HEIGHT = 0.93
+# Below this width (a phone) projector-sized type covers the region and cuts the legend: the colour
+# bar lies under the map, in smaller type (assets/presentation_screen.js applies it, live and offline).
+NARROW_SCREEN = 600
+NARROW_FONT = 14
+SCREEN_LAYOUTS = {
+    "wide": {"colorbar": {"orientation": "v", "x": 1.0, "xanchor": "right", "y": 0.5, "yanchor": "middle",
+                          "len": 0.7, "thickness": 26, "title": {"side": "right", "font": {"size": PROJECTOR_FONT}},
+                          "tickfont": {"size": PROJECTOR_FONT}},
+             "layout": {"map": {"domain": {"x": [0, MAP_WIDTH], "y": [0, MAP_HEIGHT]}},
+                        "legend": {"font": {"size": PROJECTOR_FONT}}}},
+    "narrow": {"colorbar": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "bottom",
+                            "len": 0.95, "thickness": 12, "title": {"side": "top", "font": {"size": NARROW_FONT}},
+                            "tickfont": {"size": NARROW_FONT}},
+               "layout": {"map": {"domain": {"x": [0, 1], "y": [0.22, 0.9]}},
+                          "legend": {"font": {"size": NARROW_FONT}}}},
+}
 
 TEXT = with_shared(Messages("slides"))
 
@@ -299,10 +315,8 @@ def presentation_figure(region: str, step: int, lang: str, data: Dataset | None 
     no_data, with_data = region_map_data(region, lang, data)
     # A vertical bar in its own strip on the right: a region fills the projected map, with no empty
     # corner for the dashboard's horizontal bar.
-    bar = with_data["colorbar"]
-    with_data = {**with_data, "colorbar": {**bar, "orientation": "v", "title": {**bar["title"], "side": "right"},
-                                           "y": 0.5, "yanchor": "middle", "thickness": 26, "len": 0.7, "x": 1.0,
-                                           "xanchor": "right", "tickfont": {"size": PROJECTOR_FONT}}}
+    bar, wide = with_data["colorbar"], SCREEN_LAYOUTS["wide"]
+    with_data = {**with_data, "colorbar": {**bar, **wide["colorbar"], "title": {**bar["title"], **wide["colorbar"]["title"]}}}
     points = {"lon": [], "lat": [], "hovertext": [], "marker": {"size": [], "color": []}, "customdata": []}
     fig = map_figure(no_data, with_data, points, lang)
     # Projectors wash out pale colours: dark borders keep every MRC visible on a white map.
@@ -315,12 +329,12 @@ def presentation_figure(region: str, step: int, lang: str, data: Dataset | None 
     fig.add_trace(go.Choroplethmap(colorscale=[[0, CLEAR], [1, CLEAR]], marker_line_color=FOCUS_COLOUR,
                                    marker_line_width=6, **common, **focus))
     west, south, east, north = region_bounds(region)
+    fig.update_layout(wide["layout"])  # the colour bar gets its own strip on the right instead of covering the region
     fig.update_layout(
         font={"size": PROJECTOR_FONT},
-        legend={"font": {"size": PROJECTOR_FONT}},
-        # The colour bar gets its own strip on the right instead of covering the region.
-        map={"center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
-             "domain": {"x": [0, MAP_WIDTH], "y": [0, MAP_HEIGHT]}},
+        map={"center": {"lon": (west + east) / 2, "lat": (south + north) / 2}},
         uirevision=f"presentation-{region}",
+        # Both layouts travel with the figure; the browser picks one by its width (presentation_screen.js).
+        meta={"screens": {"max_narrow": NARROW_SCREEN, "trace": 1, **SCREEN_LAYOUTS}},
     )
     return fig

@@ -254,7 +254,8 @@
     if (!webgl) {
       return drawStaticMap();
     }
-    var figure = withFocus(figureOf(state.lang));
+    // The colour bar under the map on a phone (assets/presentation_screen.js, inlined before this file).
+    var figure = window.carteScreenLayout.onFigure(withFocus(figureOf(state.lang)));
     var config = { displayModeBar: false, scrollZoom: true, responsive: true };
     if (state.fitted) {
       // Keep the view the presenter has (the figure's uirevision keeps it across Plotly.react).
@@ -378,7 +379,11 @@
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(fit, 300);
+    resizeTimer = setTimeout(function () {
+      // Across the phone width the colour bar moves (under or beside the map): then fit the new map area.
+      var changed = webgl ? window.carteScreenLayout.onGraph(mapBox) : null;
+      return changed ? changed.then(fit) : fit();
+    }, 300);
   });
 
   setWords();

@@ -241,7 +241,9 @@ def render(values: dict, plotly: str | None = None) -> str:
     words = values["langs"][lang]
     ui = words["ui"]
     scripts = [_inline_script(plotly if plotly is not None else plotly_js()),
-               _inline_script((HERE / "page.js").read_text(encoding="utf-8"))]
+               # The map's layout for the screen's width, shared with the live presentation, then the page.
+               _inline_script((ASSETS / "presentation_screen.js").read_text(encoding="utf-8") + "\n"
+                              + (HERE / "page.js").read_text(encoding="utf-8"))]
     banners = []
     if values["own_file"]:
         banners.append('<p class="off-mark" data-word="own_file">' + html.escape(ui["own_file"]) + "</p>")
