@@ -336,3 +336,33 @@ def test_the_previous_first_paint_stays_behind_a_setting_for_the_benchmark(clien
     assert 'id="first-paint"' not in client.get("/?measure=count").get_data(as_text=True)
     body = client.get("/").get_data(as_text=True)
     assert 'data-start="gesture"' in body and "fp-choice" not in body and "<select" not in body
+
+
+# ---------------------------------------------------------------- the share boxes
+
+def _share_boxes(body: str) -> dict[str, str]:
+    return {attrs["id"]: attrs.get("value", "") for tag, attrs in _parsed(body).tags
+            if tag == "input" and attrs.get("id") in ("fp-" + ids.SHARE, "fp-" + ids.EMBED_SNIPPET)}
+
+
+@pytest.mark.parametrize("public", ["", "https://carte.exemple.org/fqis"])
+def test_the_share_boxes_are_written_with_the_views_link_and_embed_code(client, monkeypatch, public):
+    # « Lien vers cette vue » and « Intégrer cette carte » were empty until the app loaded (a clientside
+    # callback filled them from window.location): now the server writes them, from the requested view,
+    # at CARTE_PUBLIC_URL when it is set (else the request's own address, as the browser's would be).
+    if public:
+        monkeypatch.setenv("CARTE_PUBLIC_URL", public)
+    first_paint.page_markup.cache_clear()
+    body = client.get("/?region=14&level=mrc&lang=en", headers={"Host": "carte.local"}).get_data(as_text=True)
+    first_paint.page_markup.cache_clear()
+    root = public or "http://carte.local"
+    view, _ = permalink.view_from_query({"region": "14", "level": "mrc", "lang": "en"})
+    query = permalink.view_to_query(view)
+    boxes = _share_boxes(body)
+    assert boxes["fp-" + ids.SHARE] == f"{root}/?{query}"
+    code = boxes["fp-" + ids.EMBED_SNIPPET]
+    assert code.startswith(f'<iframe src="{root}/embed?{query.replace("&", "&amp;")}" width="600" height="450"')
+    assert 'title="' in code and 'title=""' not in code and "Lanaudière" in code
+    # Each box is its label's target, as in the app.
+    labels = [attrs.get("for") for tag, attrs in _parsed(body).tags if tag == "label"]
+    assert "fp-" + ids.SHARE in labels and "fp-" + ids.EMBED_SNIPPET in labels

@@ -58,6 +58,7 @@ from components.permalink import SAFE, view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
 from texts.catalogs import Messages
+from web import public_url
 from web import static_html
 
 TEXT = Messages("first_paint")
@@ -261,12 +262,34 @@ def ranking_bars(figure: dict | None) -> str:
             f'</small></p>' + "".join(rows))
 
 
+def share_values(query: str, root: str, title: str) -> dict[str, str]:
+    """What the share boxes hold for the view of `query` (`view_to_query`): its address and the
+    <iframe> code of its embed, at `root` (public_url.root). The app's clientside callbacks
+    (pages/dashboard) write the same once it runs, from the browser's own address."""
+    def escape(value: str) -> str:  # as the app's callback escapes: &, ", < and >
+        return html.escape(value, quote=False).replace('"', "&quot;")
+
+    address = root + "/" + ("?" + query if query else "")
+    src = root + EMBED_PATH + ("?" + query if query else "")
+    code = (f'<iframe src="{escape(src)}" width="600" height="450" style="border:0;max-width:100%" '
+            f'title="{escape(title)}" loading="lazy"></iframe>')
+    return {ids.SHARE: address, ids.EMBED_SNIPPET: code}
+
+
+def _share_box(component, value: str) -> str:
+    """A share box written with its value (read-only, selectable, its label's target): without it the
+    boxes stayed empty until the app loaded, which on a written page may be never."""
+    return (f'<input id="fp-{html.escape(component.id)}" class="{html.escape(component.className or "")}" '
+            f'readonly value="{html.escape(value)}">')
+
+
 @lru_cache(maxsize=PAGES_CACHED)
 def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignored: tuple[str, ...] = (),
-                how: str = LINKS) -> str:
+                how: str = LINKS, root: str = "") -> str:
     """A view's page as HTML, for one cleaned query (`view_to_query`) and frame: equivalent addresses
     share it, and the data change only with a new dataset (a new key). `ignored` are the parameters the
-    page says it did not understand; `how` is the first paint's kind (LINKS, or GESTURE as before)."""
+    page says it did not understand; `how` is the first paint's kind (LINKS, or GESTURE as before);
+    `root` the address the share boxes give (CARTE_PUBLIC_URL when set, else the request's)."""
     from pages import dashboard  # the page module registers itself with Dash: imported once the app exists
 
     arguments = dict(parse_qsl(query))
@@ -275,7 +298,8 @@ def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignore
     # The page's own notice of what it ignored: the same words as the app's once it takes over.
     layout = dashboard.layout(**arguments, **{name: "" for name in ignored if name not in arguments})
     box, frame_name = map_frame(view, frame if how == LINKS else None)
-    label_targets = {control: f"fp-{control}" for control in (*FORM_LISTS, ids.SEARCH)} if how == LINKS else {}
+    shares = share_values(query, root, dashboard.page_links(view, result["agg"])["caption"].get("title", ""))
+    label_targets = {control: f"fp-{control}" for control in (*FORM_LISTS, ids.SEARCH, *shares)} if how == LINKS else {}
 
     def replace(component) -> str | None:
         component_id = getattr(component, "id", None)
@@ -297,6 +321,8 @@ def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignore
             return _select(component, FORM_LISTS[component_id], view.lang)
         if component_id == ids.SEARCH:
             return _search(component, view.lang)
+        if component_id in shares:
+            return _share_box(component, shares[component_id])
         if component_id == ids.EXPLICIT:
             return _explicit(component, view)
         if component_id == ids.RESET:
@@ -416,7 +442,7 @@ def register(app) -> None:
         try:
             if kind == "map":
                 query, frame, ignored = map_request(request.args)
-                body = page_markup(dataset(), query, frame, ignored, how)
+                body = page_markup(dataset(), query, frame, ignored, how, public_url.root(request))
                 start = how
             else:
                 view, _ignored = view_from_query({k: request.args.get(k, "") for k in request.args.keys()})
