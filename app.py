@@ -11,6 +11,7 @@ from web import (
     api,
     changes,
     corrections,
+    favicon,
     first_paint,
     health,
     layer_files,
@@ -60,6 +61,7 @@ def create_app() -> dash.Dash:
     first_paint.register(app)  # `/` written on the server, Dash's scripts loaded at the first gesture
     loading_words.register(app)  # Dash's « Loading... » in the page's language
     health.register(app.server)
+    favicon.register(app)  # /favicon.ico for the pages Dash does not write
     security.register(app.server, app)  # `app` so its inline scripts are hashed into the CSP
     request_guard.register(app.server, app)  # malformed or unknown requests: 4xx, not 500
     changes.register(app.server)  # /changements: every publication and withdrawal, and its Atom feeds

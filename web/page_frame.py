@@ -15,6 +15,7 @@ _FRAME = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title>
 <link rel="stylesheet" href="{{ stylesheet }}">
+<link rel="icon" type="image/x-icon" href="/favicon.ico">
 {% block head %}{% endblock %}</head>
 <body>
 <header class="page-header"><div><p class="site-name"><a href="{{ home }}">{{ site }}</a></p></div></header>
