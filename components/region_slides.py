@@ -31,8 +31,8 @@ from components.territory.facts import LEVEL_ORDER, amount_text, reference_label
 from components.urls import layer_url
 from components.words.page_text import with_shared
 from data import metrics
-from data.metrics import Filters
 from data.english_lines import territory_name_text
+from data.metrics import Filters
 from data.periods import period_text
 from geo import layers
 from geo.names import fold

@@ -55,8 +55,8 @@ from components.territory.projects import counted_mask, split_old_plan
 from components.territory.unknown import unknown_territory
 from components.words.page_text import with_shared
 from data import export, load, metrics
-from data.metrics import Filters
 from data.english_lines import territory_name_text
+from data.metrics import Filters
 from data.periods import period_text
 from geo import layers
 from geo.lookup import find_mrc, find_region

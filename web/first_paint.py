@@ -58,8 +58,7 @@ from components.permalink import SAFE, view_from_query, view_to_query
 from components.state import View
 from components.urls import EMBED_PATH
 from texts.catalogs import Messages
-from web import public_url
-from web import static_html
+from web import public_url, static_html
 
 TEXT = Messages("first_paint")
 LOADER = "first_paint.js"  # assets/first_paint.js, loaded at once (everything else waits)
