@@ -19,7 +19,7 @@ PLACED_JS = ("() => { const gd = " + GRAPH + "; const m = gd._fullLayout.map._su
              " return gd._carteSpreadLon === gd.data[2].lon && !gd._carteSpreadWaiting && !m.isMoving(); }")
 DOTS_JS = """() => { const gd = %s; const map = gd._fullLayout.map._subplot.map; const t = gd.data[2];
   return {layer: gd.data[1].geojson, ids: t.customdata, sizes: t.marker.size, hover: t.hovertext,
-          sent: gd._carteBase ? gd._carteBase.customdata : t.customdata,
+          sent: (gd._carteBase && gd._carteBase.customdata) || t.customdata,
           pixels: t.lon.map((lon, i) => { const p = map.project([lon, t.lat[i]]); return [p.x, p.y]; })}; }""" % GRAPH
 PROJECT_JS = """(rings) => { const map = %s._fullLayout.map._subplot.map;
   return rings.map(ring => ring.map(([lon, lat]) => { const p = map.project([lon, lat]); return [p.x, p.y]; })); }""" % GRAPH
