@@ -291,7 +291,7 @@
     for (var i = 0; i < dots.length; i++) {
       for (var j = i + 1; j < dots.length; j++) {
         var a = dots[i], b = dots[j], apart = Math.hypot(a.x - b.x, a.y - b.y);
-        if (apart < a.r + b.r) {
+        if (apart < a.r + b.r && a.r + b.r > 0) {
           var ratio = apart / (a.r + b.r);
           a.r *= ratio; b.r *= ratio;
         }
@@ -320,9 +320,10 @@
     var x = 0, y = 0;
     members.forEach(function (d) { x += d.tx; y += d.ty; });
     x /= members.length; y /= members.length;
-    var wanted = Math.min(MAX_GROUP_RADIUS, Math.sqrt(members.reduce(function (sum, d) {
-      return sum + d.wantedR * d.wantedR;
-    }, 0)), Math.sqrt((FREE_SHARE * shape.area) / Math.PI));
+    // Sized by its number of projects (as the server's grouped points), never over FREE_SHARE of the
+    // territory: summing its dots' areas drew dark discs that hid whole regions.
+    var wanted = Math.min(MAX_GROUP_RADIUS, 5 + 2 * Math.sqrt(members.length),
+                          Math.sqrt((FREE_SHARE * shape.area) / Math.PI));
     var room = clearance(shape.rings, x, y);
     if (room < wanted) {
       var best = shape.roomiest();
@@ -333,7 +334,7 @@
     var r = Math.max(MIN_RADIUS, Math.min(wanted, room));
     return { x: x, y: y, r: r, inset: Math.min(r, 0.9 * Math.max(0, shape.roomiest().room)),
              territory: members[0].territory, group: true, colour: GROUP_COLOUR,
-             hover: groupHover(members, words), ids: members.map(function (d) { return d.ids; }), order: members[0].order };
+             hover: groupHover(members, words), members: members, order: members[0].order };
   }
 
   // `base`: the points as the server sent them ({lon, lat, size, hovertext, color, customdata});
@@ -410,9 +411,23 @@
       again.forEach(function (t) { grouped[t] = true; });
     }
     shrinkOverlaps(drawn);
-    drawn.sort(function (a, b) { return a.order - b.order; }); // the server's order: largest drawn first
-    var out = { lon: [], lat: [], size: [], color: [], hovertext: [], customdata: [] };
+    // One entry per project still, in the server's order (largest drawn first): a group is drawn by
+    // its first project's entry; the others sit under it, drawn 0 px wide, with the group's hover. So
+    // the trace keeps its length and its ids (what counts the points, what reads a point's id).
+    var entries = [];
     drawn.forEach(function (d) {
+      if (!d.group) {
+        entries.push(d);
+        return;
+      }
+      d.members.forEach(function (member, k) {
+        entries.push({ x: d.x, y: d.y, r: k === 0 ? d.r : 0, colour: d.colour, hover: d.hover, ids: member.ids,
+                       order: member.order });
+      });
+    });
+    entries.sort(function (a, b) { return a.order - b.order; });
+    var out = { lon: [], lat: [], size: [], color: [], hovertext: [], customdata: [] };
+    entries.forEach(function (d) {
       var point = map.unproject([d.x, d.y]);
       out.lon.push(Math.round(point.lng * 1e5) / 1e5);
       out.lat.push(Math.round(point.lat * 1e5) / 1e5);
