@@ -17,6 +17,7 @@
   var FREE_SHARE = 0.35; // at most this share of a territory's area on screen is covered by its dots
   var GAP_PX = 2; // between the edges of two dots of one territory
   var MIN_RADIUS = 1.5; // px: a dot squeezed into a territory a few pixels wide (zoomed far out)
+  var BORDER_SLACK = 0.5; // px: how far the simplified outline on screen may stray from the true one
   var MAX_GROUP_RADIUS = 15; // px: as the largest single dot (30 px across)
   var GROUP_COLOUR = "#4a4a4a"; // the server's grouped points' colour (components/map/figures.py CLUSTER_COLOUR)
   var GROUP_LISTED = 12; // titles listed in a grouped dot's hover; the others are counted
@@ -63,14 +64,15 @@
   // Even–odd rule over every ring (outer rings and holes alike): a point in a lake is outside.
   function inside(rings, x, y) {
     var within = false;
-    rings.forEach(function (ring) {
+    for (var r = 0; r < rings.length; r++) {
+      var ring = rings[r];
       for (var i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {
         var yi = ring[i + 1], yj = ring[j + 1];
         if ((yi > y) !== (yj > y) && x < ((ring[j] - ring[i]) * (y - yi)) / (yj - yi) + ring[i]) {
           within = !within;
         }
       }
-    });
+    }
     return within;
   }
 
@@ -106,16 +108,26 @@
     };
   }
 
+  // A territory's rings on the screen, without the vertices closer than BORDER_SLACK to the last one
+  // kept: a region's thousands of vertices are a few hundred at the zoom it is seen whole, and every
+  // step of the placing measures distances to them. Dots keep BORDER_SLACK more from the border.
   function toScreen(territory, transform) {
-    return territory.rings.map(function (ring) {
-      var out = new Float64Array(ring.length);
+    var rings = [];
+    territory.rings.forEach(function (ring) {
+      var kept = [];
+      var lastX = Infinity, lastY = Infinity;
       for (var i = 0; i < ring.length; i += 2) {
         var q = transform(ring[i], ring[i + 1]);
-        out[i] = q[0];
-        out[i + 1] = q[1];
+        if (Math.abs(q[0] - lastX) + Math.abs(q[1] - lastY) >= BORDER_SLACK || i === ring.length - 2) {
+          kept.push(q[0], q[1]);
+          lastX = q[0]; lastY = q[1];
+        }
       }
-      return out;
+      if (kept.length >= 8) { // a ring narrower than a pixel holds no dot
+        rings.push(Float64Array.from(kept));
+      }
     });
+    return rings;
   }
 
   function area(rings) {
@@ -136,22 +148,45 @@
     return Math.max(total, 0);
   }
 
-  // The point of the border nearest (x, y), and how far it is.
+  // The point of the border nearest (x, y), and how far it is. Squared distances (Math.hypot is slow),
+  // and a ring whose box is farther than the best so far is not looked at (islands, lakes).
   function nearestBorder(rings, x, y) {
-    var best = { d: Infinity, x: x, y: y };
-    rings.forEach(function (ring) {
+    var best = Infinity, bx = x, by = y, nx = 0, ny = 0;
+    var boxes = ringBoxes(rings);
+    for (var r = 0; r < rings.length; r++) {
+      var box = boxes[r];
+      var ox = Math.max(box[0] - x, 0, x - box[2]), oy = Math.max(box[1] - y, 0, y - box[3]);
+      if (ox * ox + oy * oy > best) {
+        continue;
+      }
+      var ring = rings[r];
       for (var i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {
         var ax = ring[j], ay = ring[j + 1], dx = ring[i] - ax, dy = ring[i + 1] - ay;
         var length = dx * dx + dy * dy;
-        var s = length > 0 ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / length)) : 0;
+        var s = length > 0 ? ((x - ax) * dx + (y - ay) * dy) / length : 0;
+        s = s < 0 ? 0 : s > 1 ? 1 : s;
         var px = ax + s * dx, py = ay + s * dy;
-        var d = Math.hypot(x - px, y - py);
-        if (d < best.d) {
-          best = { d: d, x: px, y: py, nx: -dy, ny: dx };
+        var d = (x - px) * (x - px) + (y - py) * (y - py);
+        if (d < best) {
+          best = d; bx = px; by = py; nx = -dy; ny = dx;
         }
       }
-    });
-    return best;
+    }
+    return { d: Math.sqrt(best), x: bx, y: by, nx: nx, ny: ny };
+  }
+
+  function ringBoxes(rings) {
+    if (!rings.boxes) {
+      rings.boxes = rings.map(function (ring) {
+        var box = [Infinity, Infinity, -Infinity, -Infinity];
+        for (var i = 0; i < ring.length; i += 2) {
+          box[0] = Math.min(box[0], ring[i]); box[1] = Math.min(box[1], ring[i + 1]);
+          box[2] = Math.max(box[2], ring[i]); box[3] = Math.max(box[3], ring[i + 1]);
+        }
+        return box;
+      });
+    }
+    return rings.boxes;
   }
 
   // How far inside the territory (x, y) is: its distance to the border, negative outside.
@@ -163,13 +198,9 @@
   // The point of the territory farthest from its border (where the largest dot fits), on a grid
   // refined twice around the best cell.
   function roomiest(rings) {
-    var box = [Infinity, Infinity, -Infinity, -Infinity];
-    rings.forEach(function (ring) {
-      for (var i = 0; i < ring.length; i += 2) {
-        box[0] = Math.min(box[0], ring[i]); box[1] = Math.min(box[1], ring[i + 1]);
-        box[2] = Math.max(box[2], ring[i]); box[3] = Math.max(box[3], ring[i + 1]);
-      }
-    });
+    var box = ringBoxes(rings).reduce(function (all, b) {
+      return [Math.min(all[0], b[0]), Math.min(all[1], b[1]), Math.max(all[2], b[2]), Math.max(all[3], b[3])];
+    }, [Infinity, Infinity, -Infinity, -Infinity]);
     var best = { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2, room: -Infinity };
     var cx = best.x, cy = best.y, half = Math.max(box[2] - box[0], box[3] - box[1]) / 2;
     for (var round = 0; round < 3; round++) {
@@ -177,7 +208,7 @@
       for (var i = 0; i <= n; i++) {
         for (var j = 0; j <= n; j++) {
           var x = cx - half + (2 * half * i) / n, y = cy - half + (2 * half * j) / n;
-          var room = clearance(rings, x, y);
+          var room = inside(rings, x, y) ? nearestBorder(rings, x, y).d : -Infinity;
           if (room > best.room) {
             best = { x: x, y: y, room: room };
           }
@@ -331,10 +362,23 @@
         x = best.x; y = best.y; room = best.room;
       }
     }
-    var r = Math.max(MIN_RADIUS, Math.min(wanted, room));
-    return { x: x, y: y, r: r, inset: Math.min(r, 0.9 * Math.max(0, shape.roomiest().room)),
+    var r = Math.max(MIN_RADIUS, Math.min(wanted, room - BORDER_SLACK));
+    return { x: x, y: y, r: r, inset: Math.min(r + BORDER_SLACK, 0.9 * Math.max(0, room)),
              territory: members[0].territory, group: true, colour: GROUP_COLOUR,
              hover: groupHover(members, words), members: members, order: members[0].order };
+  }
+
+  // The room (px from the border) the territory's dots may count on: where some of them truly are,
+  // when their largest fits there (most territories, cheaply); else the territory's roomiest point.
+  function roomFor(members, shape) {
+    var largest = 0, room = 0;
+    members.forEach(function (d, k) {
+      largest = Math.max(largest, d.wantedR);
+      if (k < 6) {
+        room = Math.max(room, clearance(shape.rings, d.tx, d.ty));
+      }
+    });
+    return room >= largest + BORDER_SLACK ? room : Math.max(room, shape.roomiest().room, 0);
   }
 
   // `base`: the points as the server sent them ({lon, lat, size, hovertext, color, customdata});
@@ -378,11 +422,11 @@
     });
     var grouped = {};
     Object.keys(byTerritory).forEach(function (t) {
-      var members = byTerritory[t], s = shape(t), room = Math.max(0, s.roomiest().room);
+      var members = byTerritory[t], s = shape(t), room = roomFor(members, s);
       var needed = 0;
       members.forEach(function (d) {
-        d.r = Math.max(MIN_RADIUS, Math.min(d.wantedR, room));
-        d.inset = Math.min(d.r, 0.9 * room);
+        d.r = Math.max(MIN_RADIUS, Math.min(d.wantedR, room - BORDER_SLACK));
+        d.inset = Math.min(d.r + BORDER_SLACK, 0.9 * room);
         needed += Math.pow(2 * d.r + GAP_PX, 2) * 0.87; // a disc's share of a hexagonal packing
       });
       if (members.length > 1 && needed > FREE_SHARE * s.area) {
