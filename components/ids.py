@@ -13,6 +13,7 @@ AMOUNT = "filter-amount"
 SEARCH = "filter-search"
 PLACE_RESULTS = "place-results"  # the places named by the search box's text (pages/dashboard/place_search.py)
 EXPLICIT = "filter-explicit"
+STATUS = "filter-status"  # the follow-up's status (data.schema.PROJECT_STATUSES); none chosen: « tous »
 RESET = "reset-button"
 BASEMAP = "basemap-toggle"
 MAP = "map"

@@ -41,6 +41,7 @@ from components.i18n import LANGS, clean_lang, t, text
 from components.own_file import own_data
 from components.territory.facts import amount_text
 from components.urls import layer_url
+from data import follow_up
 from geo import layers
 from texts.catalogs import Messages
 
@@ -94,6 +95,9 @@ def project_records(projects: pd.DataFrame) -> list[dict]:
             "known": bool(pd.notna(row.amount_fqis)),
             "amount": {lang: (amount_text(row.amount_fqis, lang) if pd.notna(row.amount_fqis)
                               else tr("amount_unknown", lang)) for lang in LANGS},
+            # How it is doing (status · actual end · people reached), « » when its Alliance said nothing.
+            "status": {lang: follow_up.summary(getattr(row, "status", None), getattr(row, "actual_end_date", None),
+                                               getattr(row, "people_reached", None), lang) for lang in LANGS},
             "source": url,
             "source_label": source_label(url, row.source_date if isinstance(row.source_date, str) else None)
             if url else None,

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from data.append import _key
+from data.schema import FOLLOW_UP_COLUMNS
 
 # Fields compared one by one (the match key's own fields can still differ by case or accents).
 COMPARED = ("title", "promoter", "mrc_ids", "municipality", "location_precision", "lon", "lat", "amount_fqis",
-            "total_cost", "start_year", "end_year", "cycle", "priorities_original", "themes", "source_url", "note")
+            "total_cost", "start_year", "end_year", "cycle", "priorities_original", "themes", "source_url", "note",
+            *FOLLOW_UP_COLUMNS)
 
 
 def key_of(record: dict[str, Any]) -> tuple[str, str, str]:

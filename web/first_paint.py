@@ -8,7 +8,7 @@ permalink of `components.permalink`) is answered with its page already written �
 app renders (`web.static_html`), the map as an inline SVG with the same colours
 (`components.map.static_map`), its legend, the figures, the summary and the table of territories — in
 which the controls are plain HTML: the level, the measure and the frame buttons are links to the
-permalink of the view they show, the region, MRC, priority, mandataire and cycle lists a GET form to
+permalink of the view they show, the region, MRC, priority, mandataire, cycle and status lists a GET form to
 `/`, the search a GET form to `/lieu` (the municipality search). A tap costs one small page (tens of
 kB, cached here by the cleaned view) and no script; without any script at all, the map still works.
 
@@ -78,7 +78,7 @@ FORM_ID = "fp-view"
 PAGES_CACHED = 96  # views kept written (~130 kB each); the most visited ones stay, a forged query cannot fill memory
 # The lists of the view's form: the app's control id → the permalink's key.
 FORM_LISTS = {ids.REGION: "region", ids.MRC: "mrc", ids.THEME: "theme", ids.ALLIANCE: "mandataire",
-              ids.CYCLE: "cycle"}
+              ids.CYCLE: "cycle", ids.STATUS: "status"}
 FORM_FIELDS = (*FORM_LISTS.values(), "q", "link")  # what the visible fields send; the rest goes hidden
 # Controls a written page cannot work (the app's id): a tap there loads the app, which then takes it over.
 NEEDS_APP = (ids.MAP_IMAGE, ids.TABLE_SLOT)
@@ -155,7 +155,9 @@ def _select(component, name: str, lang: str) -> str:
     chosen = [str(v) for v in (component.value or [])]
     options = [(str(o["value"]), str(o["label"])) for o in component.options]
     labels = dict(options)
-    written = [f'<option value="">{html.escape(t("all", lang))}</option>']
+    from pages.dashboard import ALL_WORDS  # « Tous » (les statuts) where « Toutes » does not fit
+
+    written = [f'<option value="">{html.escape(t(ALL_WORDS.get(component.id, "all"), lang))}</option>']
     if len(chosen) > 1:  # a permalink may choose several: kept as one choice of this list
         both = ", ".join(labels.get(v, v) for v in chosen)
         written.append(f'<option value="{html.escape(",".join(chosen))}" selected>{html.escape(both)}</option>')
