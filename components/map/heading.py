@@ -110,5 +110,8 @@ def frame_buttons(lang: str, view_frame: dict | None = None) -> html.Div:
                            **{"data-frame": name, "aria-pressed": "true" if name == pressed else "false"})
                for name in FRAME_ORDER]
     view_attribute = {"data-view-frame": json.dumps(view_frame)} if view_frame else {}
+    # The words of a dot that groups a territory's projects (assets/map_dots.js draws it in the page).
+    dot_words = {"title": tr("dots_group_title", lang), "hint": tr("dots_group_hint", lang)}
     return html.Div(buttons, className="map-frames", role="group", id="map-frames",
-                    **{"aria-label": tr("frames", lang), "data-frames": json.dumps(MAP_FRAMES)}, **view_attribute)
+                    **{"aria-label": tr("frames", lang), "data-frames": json.dumps(MAP_FRAMES),
+                       "data-dot-words": json.dumps(dot_words, ensure_ascii=False)}, **view_attribute)
