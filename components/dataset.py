@@ -124,7 +124,8 @@ def _public_watcher():
             from data.synthetic import generate_projects  # only ever imported behind the demo switch
             return from_frames(generate_projects(demo_size(), seed=2018), envelopes, True, key=PUBLIC_KEY), 0
         projects, version = published.public_projects(_curated_projects())
-        return from_frames(projects, envelopes, False, key=f"{PUBLIC_KEY}@{version}"), version
+        with published.phase("préparation"):  # named in the reload's log line (publishing.dataset.Phases)
+            return from_frames(projects, envelopes, False, key=f"{PUBLIC_KEY}@{version}"), version
 
     def new_data(data: Dataset) -> None:
         for listener in ON_NEW_DATA:
