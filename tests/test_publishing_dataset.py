@@ -258,3 +258,24 @@ def test_bad_rows_in_the_database_keep_the_public_data_and_name_the_version_and_
     message = next(r for r in caplog.records if r.levelname == "ERROR").getMessage()
     assert "(version 2)" in message and "la version 1 reste servie" in message
     assert "publication lanaudiere version 2, ligne 2, colonne « region_code »" in message
+
+
+def test_a_new_version_is_served_with_its_first_pages_computed_and_the_old_data_let_go(fresh_watcher):
+    """The reload's thread computes the bare address's page for the new data before serving them,
+    and the pages' cache no longer keeps the previous datasets alive (7 MB each at 3 000 projects)."""
+    import gc
+    import weakref
+
+    from pages import dashboard
+
+    old = weakref.ref(dataset.current())
+    dashboard.layout()  # the old version's page, cached
+    _publish(LANAUDIERE_CSV)
+    assert _wait_for(lambda: dataset.current().key == "public@1")
+    before = dashboard._page.cache_info()
+    dashboard.layout()
+    dashboard.layout(lang="en")
+    after = dashboard._page.cache_info()
+    assert after.hits - before.hits == 2 and after.misses == before.misses  # both were ready
+    gc.collect()
+    assert old() is None
