@@ -109,19 +109,17 @@ def is_public(data: Dataset) -> bool:
     return data.key.split("@")[0] == PUBLIC_KEY
 
 
-# Called with the new Dataset when a publication changed the public data (web/previews.py clears
-# its per-view caches): caches keyed by the Dataset object or by its key need nothing.
+# Called with the new Dataset, in the reload's thread, once a publication changed the public data
+# and the new data are served: web/previews.py clears its per-view caches, pages/dashboard computes
+# the first pages of the new data. Caches keyed by the Dataset's key need nothing.
 ON_NEW_DATA: list = []
-# Called with a rebuilt Dataset before it is served, in the reload's thread (pages/dashboard computes
-# its first pages there, so the first visitors after a publication do not wait for them).
-BEFORE_SERVING: list = []
 
 
 def forget_on_new_data(cached):
-    """Decorate a functools cache keyed on the Dataset object: emptied when a new data version is about
-    to be served (before the warm-ups of BEFORE_SERVING), so that its entries do not keep every earlier
-    version's Dataset alive (7 MB at 3 000 projects) until they are pushed out."""
-    BEFORE_SERVING.insert(0, lambda _data: cached.cache_clear())
+    """Decorate a functools cache keyed on the Dataset object: emptied when a new data version is
+    served (before the other listeners warm it), so that its entries do not keep every earlier
+    version's Dataset alive (7 MB at 3 000 projects) until newer entries push them out."""
+    ON_NEW_DATA.insert(0, lambda _data: cached.cache_clear())
     return cached
 
 
@@ -142,13 +140,9 @@ def _public_watcher():
         for listener in ON_NEW_DATA:
             listener(data)
 
-    def before_serving(data: Dataset) -> None:
-        for prepare in BEFORE_SERVING:
-            prepare(data)
-
     # The demo never changes: no database is read for it.
     read_version = (lambda: 0) if demo_enabled() else published.read_version
-    return published.Watcher(build, read_version, on_new=new_data, prepare=before_serving)
+    return published.Watcher(build, read_version, on_new=new_data)
 
 
 # The curated files do not change while the server runs: read once, whatever the publications do.

@@ -209,8 +209,8 @@ def _real_thread(target: Callable[[], None]) -> None:
 class Watcher(Generic[T]):
     """A value built from the database, rebuilt beside the requests when the data version moves.
 
-    `build()` returns (value, data version); `prepare(value)` warms a rebuilt value's caches before it
-    is served. `current()` never waits for a rebuild once a first value exists; it reads the version (`read_version()`) at most once every `every` seconds, and
+    `build()` returns (value, data version); `on_new(value)` is called once a rebuilt value is served.
+    `current()` never waits for a rebuild once a first value exists; it reads the version (`read_version()`) at most once every `every` seconds, and
     at most one rebuild runs at a time in a process (the requests' threads race for the check).
     The new value replaces the old in one assignment, once complete: a request gets the old value
     or the new one, never a half-built one. A rebuild that fails keeps the old value, logs why, and
@@ -221,12 +221,10 @@ class Watcher(Generic[T]):
     RETRY_SECONDS = 30.0
 
     def __init__(self, build: Callable[[], tuple[T, int]], read_version: Callable[[], int],
-                 every: float | None = None, on_new: Callable[[T], None] | None = None,
-                 prepare: Callable[[T], None] | None = None):
+                 every: float | None = None, on_new: Callable[[T], None] | None = None):
         self._build, self._read_version = build, read_version
         self._every = check_seconds() if every is None else every
-        self._on_new = on_new  # after the new value is served
-        self._prepare = prepare  # on a rebuilt value, before it is served (warm its caches)
+        self._on_new = on_new
         self._value: T | None = None
         self._version = -1
         self._checked = 0.0
@@ -270,13 +268,10 @@ class Watcher(Generic[T]):
         _real_thread(lambda: self._reload(target))
         return True
 
-    def _timed_build(self, what: str, prepare: Callable[[T], None] | None = None) -> tuple[T, int]:
+    def _timed_build(self, what: str) -> tuple[T, int]:
         _building.phases = phases = Phases()
         try:
             value, version = self._build()
-            if prepare:
-                with phases.step("préchauffage"):
-                    prepare(value)
         finally:
             _building.phases = None
         log.warning("données publiques, %s de la version %s : %.2f s, CPU %.2f s (CPU/durée par étape : %s)",
@@ -285,11 +280,15 @@ class Watcher(Generic[T]):
 
     def _reload(self, target: int) -> None:
         try:
-            value, version = self._timed_build("rechargement", self._prepare)
+            value, version = self._timed_build("rechargement")
             self._value, self._version = value, version  # one assignment each; readers see old or new
             self._failed = None
-            if self._on_new:
-                self._on_new(value)
+            if self._on_new:  # once served: warming the new version's caches must not delay it
+                phases = Phases()
+                with phases.step("préchauffage"):
+                    self._on_new(value)
+                log.warning("données publiques, version %s servie ; %s : %.2f s, CPU %.2f s",
+                            version, phases.steps[0][0], phases.wall, phases.cpu)
         except Exception as error:
             self._failed = (target, time.monotonic() + self.RETRY_SECONDS)
             log.error("rechargement des données publiques impossible (version %s) : la version %s reste servie ; "

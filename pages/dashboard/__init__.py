@@ -21,7 +21,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 from dash.exceptions import PreventUpdate
 
 from components import ids, table
-from components.dataset import BEFORE_SERVING, Dataset, forget_on_new_data, per_dataset
+from components.dataset import ON_NEW_DATA, Dataset, forget_on_new_data, per_dataset
 from components.dataset import current as dataset
 from components.document import site_title
 from components.i18n import money, money_cents, number, plural, t
@@ -353,14 +353,14 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
 
 
 def _first_pages(data: Dataset) -> None:
-    """A new data version (a publication), before it is served, in the reload's thread: the bare
-    address's page and view in each language are computed now, not by the first visitors."""
+    """A new data version (a publication), in the reload's thread once it is served: the bare
+    address's page and view in each language are computed now rather than by its first visitors."""
     for query in ((), (("lang", "en"),)):
         _page(data, query)
         view_outputs(data, view_from_query(dict(query))[0])
 
 
-BEFORE_SERVING.append(_first_pages)
+ON_NEW_DATA.append(_first_pages)
 
 
 # ---------------------------------------------------------------- callbacks
