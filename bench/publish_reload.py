@@ -43,6 +43,8 @@ MRC = ("Matawinie", "Joliette", "D'Autray", "L'Assomption", "Les Moulins", "Mont
 PROBE = "/api/projects?region=14&per_page=1"
 # The log line of a reload (publishing.dataset.Watcher._timed_build).
 RELOAD_LINE = re.compile(r"rechargement de la version (\d+) : ([\d.]+) s, CPU ([\d.]+) s \(CPU/durée par étape : (.*)\)")
+# Then, once the new data are served, their first pages computed (pages.dashboard._first_pages).
+WARM_LINE = re.compile(r"version (\d+) servie ; (préchauffage) : ([\d.]+) s, CPU ([\d.]+) s")
 
 
 def generated_csv(rows: int) -> bytes:
@@ -159,7 +161,7 @@ def reload_rounds(bench: Bench, workers: int, repeat: int) -> dict:
                   f"{approval + last:.2f} s", flush=True)
             bench.withdraw(version)
             wait_every_worker(url, log, f'"public-{bench.db.read_data_version()}"', workers, time.monotonic())
-    phases = reload_phases(log.read_text(errors="replace"), bench.rows)
+    phases = reload_phases(log.read_text(errors="replace"))
     totals = [r["approval_to_last_worker_s"] for r in rounds]
     print(f"approbation commencée → tous les processus : médiane {statistics.median(totals):.2f} s, "
           f"pire {max(totals):.2f} s (objectif : 5 s)")
@@ -168,9 +170,10 @@ def reload_rounds(bench: Bench, workers: int, repeat: int) -> dict:
     return {"rounds": rounds, "reload_phases": phases}
 
 
-def reload_phases(log: str, rows: int) -> dict:
+def reload_phases(log: str) -> dict:
     """Median CPU and wall seconds of each step of the reloads that brought the publication in
-    (the odd data versions: the even ones are the withdrawals, back to the curated rows)."""
+    (the odd data versions: the even ones are the withdrawals, back to the curated rows), and of the
+    warming of their first pages once served."""
     steps: dict[str, list[tuple[float, float]]] = {}
     for match in RELOAD_LINE.finditer(log):
         if int(match.group(1)) % 2 == 0:
@@ -180,6 +183,9 @@ def reload_phases(log: str, rows: int) -> dict:
             name, figures = part.rsplit(" ", 1)
             cpu, wall = figures.split("/")
             steps.setdefault(name, []).append((float(cpu), float(wall)))
+    for match in WARM_LINE.finditer(log):
+        if int(match.group(1)) % 2:
+            steps.setdefault("après : " + match.group(2), []).append((float(match.group(4)), float(match.group(3))))
     return {name: {"cpu_s": statistics.median(c for c, _ in values), "wall_s": statistics.median(w for _, w in values),
                    "n": len(values)} for name, values in steps.items()}
 
