@@ -205,8 +205,9 @@ class Watcher(Generic[T]):
     """A value built from the database, rebuilt beside the requests when the data version moves.
 
     `build()` returns (value, data version); `on_new(value)` is called once a rebuilt value is served.
-    `current()` never waits for a rebuild once a first value exists; it reads the version (`read_version()`) at most once every `every` seconds, and
-    at most one rebuild runs at a time in a process (the requests' threads race for the check).
+    `current()` never waits for a rebuild once a first value exists; it reads the version
+    (`read_version()`) at most once every `every` seconds, and at most one rebuild runs at a time in
+    a process (the requests' threads race for the check).
     The new value replaces the old in one assignment, once complete: a request gets the old value
     or the new one, never a half-built one. A rebuild that fails keeps the old value, logs why, and
     is tried again for that same version only after RETRY_SECONDS (bad rows in the database must
@@ -278,19 +279,32 @@ class Watcher(Generic[T]):
             value, version = self._timed_build("rechargement")
             self._value, self._version = value, version  # one assignment each; readers see old or new
             self._failed = None
-            if self._on_new:  # once served: warming the new version's caches must not delay it
-                phases = Phases()
-                with phases.step("préchauffage"):
-                    self._on_new(value)
-                log.warning("données publiques, version %s servie ; %s : %.2f s, CPU %.2f s",
-                            version, phases.steps[0][0], phases.wall, phases.cpu)
         except Exception as error:
             self._failed = (target, time.monotonic() + self.RETRY_SECONDS)
             log.error("rechargement des données publiques impossible (version %s) : la version %s reste servie ; "
                       "nouvel essai dans %.0f s, ou dès qu'une autre version est publiée.\n%s",
                       target, self._version, self.RETRY_SECONDS, error, exc_info=error)
+            self._check.release()
+            return
+        try:
+            self._served(value, version)
         finally:
             self._check.release()
+
+    def _served(self, value: T, version: int) -> None:
+        """The listeners of a new value, once it is served: warming its caches must not delay it, and
+        a listener that fails leaves the new value served (its caches fill on demand)."""
+        if not self._on_new:
+            return
+        phases = Phases()
+        try:
+            with phases.step("préchauffage"):
+                self._on_new(value)
+        except Exception:
+            log.exception("version %s servie, mais son préchauffage a échoué", version)
+            return
+        log.warning("données publiques, version %s servie ; %s : %.2f s, CPU %.2f s",
+                    version, phases.steps[0][0], phases.wall, phases.cpu)
 
     def reset(self) -> None:
         """Forget the value (tests)."""

@@ -281,3 +281,24 @@ def test_a_new_version_gets_its_first_pages_computed_and_the_old_data_let_go(fre
     assert after.hits - before.hits == 2 and after.misses == before.misses  # both were ready
     gc.collect()
     assert old() is None
+
+
+def test_a_listener_that_fails_leaves_the_new_data_served(caplog):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return f"data {len(builds)}", len(builds) - 1
+
+    def on_new(_value):
+        raise RuntimeError("préchauffage cassé")
+
+    watcher = published.Watcher(build, lambda: 1, every=0, on_new=on_new)
+    watcher.current()
+    caplog.set_level("WARNING", logger="publishing.dataset")
+    assert _wait_for(lambda: watcher.current() == "data 2")
+    assert _wait_for(lambda: any("préchauffage a échoué" in r.getMessage() for r in caplog.records))
+    time.sleep(0.1)
+    watcher.current()
+    assert len(builds) == 2 and watcher.version == 1  # served, and not rebuilt again
+    assert not any("rechargement des données publiques impossible" in r.getMessage() for r in caplog.records)
