@@ -10,6 +10,7 @@ from components.document import SITE_TITLE
 from web import (
     api,
     changes,
+    corrections,
     first_paint,
     health,
     layer_files,
@@ -63,6 +64,7 @@ def create_app() -> dash.Dash:
     request_guard.register(app.server, app)  # malformed or unknown requests: 4xx, not 500
     changes.register(app.server)  # /changements: every publication and withdrawal, and its Atom feeds
     publish.register(app.server)  # /publier: the Alliances publish their projects (database migrated here)
+    corrections.register(app.server)  # /signaler: anyone reports an error or a missing project (after publish)
     return app
 
 

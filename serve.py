@@ -7,7 +7,8 @@ HOST, PORT and WORKERS here, anything else with gunicorn's own GUNICORN_CMD_ARGS
 
 The app is loaded once in the master process before any worker is forked (`preload_app`):
 - a missing or invalid data file stops the master before it binds its port (`app.create_app()`
-  calls `web.startup.check_ready()`), with a one-paragraph message and exit status 78;
+  calls `web.startup.check_ready()`), with a one-paragraph message and exit status 78 (69 when the
+  database does not answer: one line naming CARTE_DATABASE_URL and its host, never its password);
 - the validated tables and layers are shared by the workers (copy-on-write), not loaded N times.
 """
 from __future__ import annotations

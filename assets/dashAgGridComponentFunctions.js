@@ -15,3 +15,34 @@ dagcomponentfuncs.SourceLink = function (props) {
   }
   return link || React.createElement("span", null, "—");
 };
+
+// « Signaler une erreur »: the public form (/signaler, written on the server) about this row's project,
+// with the page it is on. The id and the page are checked again by the server.
+dagcomponentfuncs.ReportLink = function (props) {
+  var id = props.value;
+  if (typeof id !== "string" || !id) {
+    return null;
+  }
+  var page = window.location.pathname + window.location.search;
+  if (page.length > 900) {
+    page = window.location.pathname;  // the server takes at most 1 000 characters of page address
+  }
+  var lang = document.documentElement.lang === "en" ? "en" : "fr";
+  var query = "page=" + encodeURIComponent(page) + "&projet=" + encodeURIComponent(id) + (lang === "en" ? "&lang=en" : "");
+  return React.createElement("a", { href: "/signaler?" + query, className: "report-link" }, props.label || "Signaler");
+};
+
+// « Suivi »: the project's status, actual end date and people reached (text), and its report when http(s).
+dagcomponentfuncs.FollowUp = function (props) {
+  var text = typeof props.value === "string" && props.value ? props.value : null;
+  var url = props.data && typeof props.data.report === "string" ? props.data.report : "";
+  var link = null;
+  if (/^https?:\/\//i.test(url)) {
+    link = React.createElement("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: url },
+                               typeof props.report === "string" ? props.report : "report");
+  }
+  if (!text && !link) {
+    return React.createElement("span", null, "—");
+  }
+  return React.createElement("span", null, text, text && link ? " · " : null, link);
+};

@@ -68,8 +68,12 @@ def _missing(value) -> bool:
 
 
 def money(value: float | None, lang: str) -> str:
-    """1234567 → « 1 234 567 $ » (fr) or « $1,234,567 » (en); unknown → « — »."""
-    return _format(value, lang, 0, currency=True)
+    """1234567 → « 1 234 567 $ » (fr) or « $1,234,567 » (en); 187800.5 → « 187 800,50 $ »; unknown → « — ».
+
+    An amount is written as its source gives it: cents only when it has cents. One rule for every page,
+    table, hover text and sentence, so one total never reads « 187 800,50 $ » here and « 187 800 $ » there.
+    """
+    return _format(value, lang, AS_GIVEN, currency=True)
 
 
 def money_compact(value: float | None, lang: str) -> str:
@@ -103,29 +107,40 @@ def _translation(lang: str) -> dict:
     return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
 
 
-def _format(value, lang: str, decimals: int, currency: bool) -> str:
+AS_GIVEN = None  # `decimals` of an amount: two when it has cents, none when it is whole dollars
+
+
+def _format(value, lang: str, decimals: int | None, currency: bool) -> str:
     try:
         number = float(value)
     except (TypeError, ValueError):  # None, pd.NA, NaT and other non-numbers: unknown
         return "—"
     if math.isnan(number):
         return "—"
+    if decimals is AS_GIVEN:
+        decimals = 2 if round(number * 100) % 100 else 0
     text = f"{number:,.{decimals}f}".translate(_translation(lang))
     if not currency:
         return text
     return "$" + text if lang == "en" else text + "\u00a0$"
 
 
-def _many(values, lang: str, decimals: int, currency: bool):
+def _many(values, lang: str, decimals: int | None, currency: bool):
     import pandas as pd
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype="float64")
     numbers = series.to_numpy(dtype="float64", na_value=float("nan"))
+    if decimals is AS_GIVEN:  # which amounts have cents, for all at once (as _format decides for one)
+        import numpy as np
+        with np.errstate(invalid="ignore"):
+            places = np.where(np.round(numbers * 100) % 100 != 0, 2, 0).tolist()
+        return pd.Series([_format(v, lang, d, currency) for v, d in zip(numbers, places)], index=series.index,
+                         dtype=object)
     return pd.Series([_format(v, lang, decimals, currency) for v in numbers], index=series.index, dtype=object)
 
 
 def money_many(values, lang: str):
     """money() for a whole Series (same output, element by element)."""
-    return _many(values, lang, 0, currency=True)
+    return _many(values, lang, AS_GIVEN, currency=True)
 
 
 def money_cents_many(values, lang: str):

@@ -1,6 +1,6 @@
 """The whole view in the URL query, and back: short, readable, and safe to open.
 
-Keys are those of the read-only API (`region`, `mrc`, `theme`, `mandataire`, `cycle`, `amount_min`,
+Keys are those of the read-only API (`region`, `mrc`, `theme`, `mandataire`, `cycle`, `status`, `amount_min`,
 `amount_max`, `q`, `link`, `lang`), plus `level`, `measure` and `sel` (the territory clicked on the map).
 Defaults are left out, so the plain page has a plain URL. Lists are comma-separated.
 
@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 from components.state import AMOUNT_STEPS, View, view_from_inputs
 from data.metrics import Filters
 
-LIST_KEYS = {"region": "regions", "mrc": "mrcs", "theme": "themes", "mandataire": "alliances", "cycle": "cycles"}
+LIST_KEYS = {"region": "regions", "mrc": "mrcs", "theme": "themes", "mandataire": "alliances", "cycle": "cycles",
+             "status": "statuses"}
 KNOWN_KEYS = (*LIST_KEYS, "level", "measure", "amount_min", "amount_max", "q", "link", "lang", "sel")
 EXPLICIT_LINKS = "explicit"  # link=explicit: only the projects whose source states their tie to the FQIS
 MAX_QUERY = 4_000  # longer than any real view; anything longer is not read at all
@@ -98,7 +99,7 @@ def view_from_query(query: str | dict) -> tuple[View, list[str]]:
     view = view_from_inputs(values.get("level"), values.get("measure"), lists["regions"], lists["mrcs"],
                             lists["themes"], lists["alliances"], lists["cycles"], [low, high],
                             values.get("q"), values.get("sel"), values.get("lang"),
-                            explicit=values.get("link") == EXPLICIT_LINKS)
+                            explicit=values.get("link") == EXPLICIT_LINKS, statuses=lists["statuses"])
     # Whatever the cleaning dropped is reported too, so a shared link never fails silently.
     for key, attribute in LIST_KEYS.items():
         kept = set(getattr(view.filters, attribute))

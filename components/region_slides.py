@@ -26,7 +26,7 @@ from components.dataset import current as dataset
 from components.document import is_http, kind_label, source_label
 from components.i18n import money_cents, number, plural, text
 from components.map import static_map
-from components.map.figures import choropleth_data, format_measure_many, map_figure, measure_values
+from components.map.figures import FOCUS_COLOUR, choropleth_data, format_measure_many, map_figure, measure_values
 from components.territory.facts import LEVEL_ORDER, amount_text, reference_labels
 from components.urls import layer_url
 from components.words.page_text import with_shared
@@ -38,7 +38,6 @@ from geo.names import fold
 from texts.catalogs import Messages
 
 MEASURE = "per_capita"  # fair across MRC of very different sizes
-FOCUS_COLOUR = "#111111"
 VEIL = "rgba(255,255,255,0.62)"
 CLEAR = "rgba(0,0,0,0)"
 PROJECTOR_FONT = 22  # colour bar and legend of the map, readable on a projector
@@ -311,6 +310,7 @@ def presentation_figure(region: str, step: int, lang: str, data: Dataset | None 
     url = layer_url("mrc")
     common = {"geojson": url, "featureidkey": "id", "showscale": False, "showlegend": False, "hoverinfo": "skip"}
     fig.add_trace(go.Choroplethmap(colorscale=[[0, VEIL], [1, VEIL]], marker_line_width=0, **common, **veil))
+    # The map's own outline colour (figures.FOCUS_COLOUR), wider: read from the back of a room.
     fig.add_trace(go.Choroplethmap(colorscale=[[0, CLEAR], [1, CLEAR]], marker_line_color=FOCUS_COLOUR,
                                    marker_line_width=6, **common, **focus))
     west, south, east, north = region_bounds(region)

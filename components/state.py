@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from data import metrics
 from data.metrics import Filters
-from data.schema import vocabulary
+from data.schema import PROJECT_STATUSES, vocabulary
 from geo import layers
 
 MAX_CHOICES = 120  # more than the 104 MRC; anything longer is forged
@@ -46,6 +46,7 @@ def known_ids() -> dict[str, frozenset[str]]:
         "mapped_alliance": frozenset(alliances.index[alliances.mapped.astype(str).str.lower() == "true"]),
         "theme": frozenset(vocabulary("themes")),
         "cycle": frozenset(vocabulary("cycles")),
+        "status": frozenset(PROJECT_STATUSES),
     }
 
 
@@ -90,7 +91,8 @@ def clean_explicit(value) -> bool:
 
 
 def view_from_inputs(level=None, measure=None, regions=None, mrcs=None, themes=None, alliances=None,
-                     cycles=None, amount=None, text=None, selected=None, lang=None, explicit=None) -> View:
+                     cycles=None, amount=None, text=None, selected=None, lang=None, explicit=None,
+                     statuses=None) -> View:
     level = clean_choice(level, metrics.LEVELS, View.level)
     amount_min, amount_max = clean_amount_range(amount)
     filters = Filters(
@@ -103,6 +105,7 @@ def view_from_inputs(level=None, measure=None, regions=None, mrcs=None, themes=N
         amount_max=amount_max,
         text=clean_text(text),
         explicit_only=clean_explicit(explicit),
+        statuses=clean_choices(statuses, "status"),
     )
     selectable = known_ids()["mapped_alliance" if level == "alliance" else level]
     return View(

@@ -11,21 +11,22 @@ import dash_ag_grid as dag
 import pandas as pd
 
 from components import ids
-from components.i18n import inferred_phrases, t
-from data import export
+from components.i18n import inferred_phrases, t, text
+from data import export, follow_up
 from data.schema import REFERENCE_DIR
 from geo import layers
 from texts.catalogs import Messages
 
 BLOCK_SIZE = 100
 MAX_BLOCK = 500  # a forged request cannot ask for more rows at once
-TEXT_COLUMNS = ("title", "promoter", "mrc", "region", "years", "priorities", "certainty")
+TEXT_COLUMNS = ("title", "promoter", "mrc", "region", "years", "priorities", "certainty", "follow_up")
 SORTABLE = TEXT_COLUMNS + ("amount",)
 
 # AG Grid speaks English by default; these are the strings a visitor sees in our table.
 # AG Grid's own words (pager, column filters), in the page's language: AG Grid takes them as its
 # `localeText`, keyed by its own names (catalog messages « grid.<AG Grid key> »).
 GRID_TEXT = Messages("grid")
+REPORT_WORDS = Messages("correction")
 
 
 @lru_cache(maxsize=None)
@@ -91,6 +92,9 @@ def table_frame(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "years": _years(projects.start_year, projects.end_year),
         "priorities": _join_labels(projects.themes, _theme_labels(lang)),
         "certainty": certainty_text(projects, lang),
+        # « Suivi »: status, actual end date, people reached (data.follow_up), and the report (FollowUp renderer).
+        "follow_up": follow_up.summaries(projects, lang),
+        "report": follow_up.report_links(projects),
         "source": [url if url.startswith(("http://", "https://")) else "" for url in sources],
         # « Publié par <mandataire>, <date> (version N) » beside the source (SourceLink), for an Alliance's rows.
         "publication": export.publication_phrases(projects, lang),
@@ -208,8 +212,14 @@ def columns(lang: str) -> list[dict]:
         {"field": "years", "headerName": t("col_years", lang), "minWidth": 90},
         {"field": "priorities", "headerName": t("col_priorities", lang), "flex": 2, "minWidth": 150, **text_filter},
         {"field": "certainty", "headerName": t("col_certainty", lang), "flex": 1, "minWidth": 150, **text_filter},
+        {"field": "follow_up", "headerName": t("col_follow_up", lang), "flex": 1, "minWidth": 150,
+         "cellRenderer": "FollowUp", "cellRendererParams": {"report": follow_up.report_word(lang)}, **text_filter},
         {"field": "source", "headerName": t("col_source", lang), "minWidth": 100, "cellRenderer": "SourceLink",
          "sortable": False},
+        # « Signaler une erreur » on every row: a link to the public form (web/corrections) with this page and the row's id.
+        {"field": "id", "colId": "report", "headerName": text(REPORT_WORDS, "col_report", lang), "minWidth": 110,
+         "cellRenderer": "ReportLink", "cellRendererParams": {"label": text(REPORT_WORDS, "link_row", lang)},
+         "sortable": False, "filter": False},
     ]
 
 

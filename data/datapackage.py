@@ -11,19 +11,20 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
 
-from data import export
+from data import export, follow_up
 from data.schema import REFERENCE_DIR
-from texts.catalogs import gettext
+from texts.catalogs import Messages, gettext
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 CHANGELOG = REFERENCE_DIR.parent / "CHANGELOG.csv"
 MISSING = [""]  # an unknown value is an empty cell, never 0
 
+_FIELD_NOTES = Messages("datapackage_field")  # a field's own sentence, after its headers (the follow-up)
 _TYPES = {"text": "string", "money": "number", "percent": "number", "integer": "integer", "year": "integer",
           "flag": "boolean"}
 POPULATION_URL = "https://www150.statcan.gc.ca/t1/tbl1/fr/tv.action?pid=9810000701"
@@ -59,6 +60,7 @@ class Table:
     fields: tuple[export.Field, ...]
     frame: pd.DataFrame  # as `export.*_table` returns it: headers in `lang`
     url: str | None = None  # where the API serves the same file; None in the zip (the file is beside it)
+    last_modified: str | None = None  # AAAA-MM-JJ of the table's last change; None when unknown (the demo)
 
     @property
     def filename(self) -> str:
@@ -72,9 +74,49 @@ def data_date() -> str:
     return max(dates)
 
 
+@lru_cache(maxsize=1)
+def _curated_changes() -> dict[str, str]:
+    """Each curated file's last change in data/CHANGELOG.csv (« data/projects.csv » → AAAA-MM-JJ); a line may
+    name several files (« a; b »)."""
+    table = pd.read_csv(CHANGELOG, dtype=str, usecols=["date", "target_file"], keep_default_na=False)
+    last: dict[str, str] = {}
+    for date, targets in zip(table.date, table.target_file):
+        for target in (t.strip() for t in targets.split(";")):
+            if target and date:
+                last[target] = max(last.get(target, date), date)
+    return last
+
+
+def _projects_changed(projects: pd.DataFrame) -> str | None:
+    """The projects' last change: data/projects.csv's in the changelog, or the newest approved publication
+    among the projects (`published_on`), whichever is later."""
+    dates = [_curated_changes().get("data/projects.csv")]
+    if "published_on" in projects.columns:
+        published = projects["published_on"].dropna()
+        dates.append(str(published.max()) if len(published) else None)
+    known = [d for d in dates if d]
+    return max(known) if known else None
+
+
+def _last_changes(projects: pd.DataFrame) -> dict[str, str | None]:
+    """Per table kind: projects, envelopes, and the territories (made of both and of the reference files)."""
+    curated = _curated_changes()
+    projects_day = _projects_changed(projects)
+    envelopes_day = curated.get("data/envelopes.csv")
+    references = [d for f, d in curated.items() if f.startswith("data/reference/")]
+    everything = [d for d in (projects_day, envelopes_day, *references) if d]
+    return {"projects": projects_day, "envelopes": envelopes_day, "territories": max(everything) if everything else None}
+
+
 def field_descriptor(f: export.Field, lang: str = "fr") -> dict:
     descriptor = {"name": f.header(lang), "type": _TYPES[f.kind],
                   "description": _words("field_description", lang, fr=f.fr, en=f.en, key=f.key)}
+    if f.key in _FIELD_NOTES:  # what the header alone cannot say (the follow-up: who reports it, empty = unknown)
+        descriptor["description"] += " — " + _FIELD_NOTES[f.key][1 if lang == "en" else 0]
+    if f.key == "status" and f in export.PROJECT_FIELDS:
+        descriptor["constraints"] = {"enum": list(follow_up.status_labels(lang).values())}
+    elif f.key == "people_reached":
+        descriptor["constraints"] = {"minimum": 0}
     if f.kind == "money":
         descriptor["unit"] = "CAD"  # dollars canadiens ; point décimal
         descriptor["bareNumber"] = True
@@ -101,6 +143,8 @@ def resource(table: Table, lang: str = "fr") -> dict:
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "header": True},
         "schema": {"fields": [field_descriptor(f, lang) for f in table.fields], "missingValues": MISSING},
     }
+    if table.last_modified:
+        descriptor["lastModified"] = table.last_modified  # a custom property (Frictionless allows them)
     if table.name.startswith("territoires"):
         descriptor["sources"] = [population_source(lang)]
         descriptor["licenses"] = [ogl_canada(lang)]  # the population column
@@ -133,7 +177,7 @@ def descriptor(tables: list[Table], *, demo: bool = False, lang: str = "fr", dat
 
 def zip_bytes(tables: list[Table], *, demo: bool = False, lang: str = "fr", data_version: int | None = None) -> bytes:
     """datapackage.json with each table's CSV beside it (relative paths), in one zip."""
-    local = [Table(t.name, t.title, t.description, t.fields, t.frame) for t in tables]  # no URL: files inside
+    local = [replace(t, url=None) for t in tables]  # no URL: the files are inside
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json", json.dumps(descriptor(local, demo=demo, lang=lang, data_version=data_version), ensure_ascii=False, indent=1))
@@ -151,15 +195,17 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
     from data import metrics  # heavy; only needed here
 
     urls = urls or {}
+    # Synthetic demo amounts have no last change to name.
+    changed = {} if demo else _last_changes(projects)
     # Two project tables, as the map shows them: the 2010–2015 plan is never added to the later cycles.
     old_plan = metrics.Filters(cycles=metrics.SEPARATE_CYCLES)
     result = [Table("projets", _words("projects_title", lang), _words("projects_description", lang),
                     export.PROJECT_FIELDS, export.project_table(metrics.filter_projects(projects, metrics.Filters()), lang),
-                    urls.get("projets")),
+                    urls.get("projets"), changed.get("projects")),
               Table("projets-pagsis-2010-2015", _words("old_plan_title", lang), _words("old_plan_description", lang),
                     export.PROJECT_FIELDS,
                     export.project_table(metrics.filter_projects(projects, old_plan), lang),
-                    urls.get("projets-pagsis-2010-2015"))]
+                    urls.get("projets-pagsis-2010-2015"), changed.get("projects"))]
     for level in metrics.LEVELS:
         # The envelope cycle the API's unfiltered CSV shows: the one with the most territories known.
         cycle = metrics.choose_envelope_cycle(envelopes, level)
@@ -169,7 +215,9 @@ def tables(projects: pd.DataFrame, envelopes: pd.DataFrame, *, demo: bool = Fals
             name, _words("territories_title", lang, level=level),
             _words("territories_description", lang, territories=_words(f"territories_{level}", lang)),
             export.territory_fields(level, cycle),
-            export.territory_table(agg, level, lang, demo=demo, envelope_cycle=cycle), urls.get(name)))
+            export.territory_table(agg, level, lang, demo=demo, envelope_cycle=cycle), urls.get(name),
+            changed.get("territories")))
     result.append(Table("enveloppes", _words("envelopes_title", lang), _words("envelopes_description", lang),
-                        export.ENVELOPE_FIELDS, export.envelope_table(envelopes, lang), urls.get("enveloppes")))
+                        export.ENVELOPE_FIELDS, export.envelope_table(envelopes, lang), urls.get("enveloppes"),
+                        changed.get("envelopes")))
     return result

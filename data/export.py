@@ -29,7 +29,8 @@ from openpyxl.utils import get_column_letter
 
 from data.metrics import DEFAULT_ENVELOPE_CYCLE, LEVELS, certainty
 from data.periods import period_text
-from data.schema import REFERENCE_DIR, vocabulary
+from data import follow_up
+from data.schema import FOLLOW_UP_COLUMNS, REFERENCE_DIR, vocabulary
 from geo import layers
 from texts.catalogs import Messages
 
@@ -77,6 +78,8 @@ PROJECT_FIELDS: tuple[Field, ...] = _fields(Messages("export_project"), {
     "inferred": "text", "amount_fqis": "money", "total_cost": "money", "start_year": "year",
     "end_year": "year", "cycle_label": "text", "priorities_original": "text", "theme_labels": "text",
     "source_url": "text", "source_date": "text", "note": "text",
+    # How the project is doing (data.follow_up), empty unless a file or a publication said so.
+    "status": "text", "actual_end_date": "text", "people_reached": "integer", "report_url": "text",
     # Empty unless an Alliance published the project (publishing/): who, when, which version, in words.
     "published_by": "text", "published_on": "text", "publication_version": "integer", "publication": "text",
 })
@@ -256,6 +259,7 @@ def project_records(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "source_url": projects.source_url.map(_text),
         "source_date": projects.source_date.map(_text),
         "note": projects.note.map(_text),
+        **_follow_up(projects, lang),
         **_publication(projects, lang),
     }, columns=[f.key for f in PROJECT_FIELDS])
     return records.reset_index(drop=True)
@@ -272,6 +276,18 @@ def _publication(projects: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
     return {"published_by": by.map(_text), "published_on": on.map(_text),
             "publication_version": pd.to_numeric(number, errors="coerce").astype("Int64"),
             "publication": pd.Series(phrases, index=projects.index, dtype=object)}
+
+
+def _follow_up(projects: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
+    """Status (in `lang`), actual end date, people reached and report link; empty where unknown and for a
+    table without these columns."""
+    empty = pd.Series(None, index=projects.index, dtype=object)
+    column = {c: projects[c] if c in projects.columns else empty for c in FOLLOW_UP_COLUMNS}
+    labels = follow_up.status_labels(lang)
+    return {"status": column["status"].map(lambda v: _label(v, labels)),
+            "actual_end_date": column["actual_end_date"].map(_text),
+            "people_reached": pd.to_numeric(column["people_reached"], errors="coerce").astype("Int64"),
+            "report_url": column["report_url"].map(_text)}
 
 
 def publication_phrases(projects: pd.DataFrame, lang: str) -> list[str | None]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 
+from data.schema import PROJECT_STATUSES
 from texts.catalogs import Messages
 
 LANGS = ("fr", "en")
@@ -26,6 +27,7 @@ COUNTED: dict[str, tuple[str, str, str, str]] = {
     "row_rejected": ("ligne rejetée", "lignes rejetées", "row rejected", "rows rejected"),
 }
 FIELD_LABELS = Messages("fields")
+STATUS_LABELS = Messages("status")  # data.schema.PROJECT_STATUSES → (« terminé », "completed")
 
 
 def message(code: str, lang: str = "fr", **params: Any) -> str:
@@ -59,6 +61,12 @@ def money_text(amount: float, lang: str) -> str:
     locale, pattern = ("fr_CA", "#,##0\u00a0¤") if lang == "fr" else ("en_CA", "¤#,##0")
     return format_currency(amount, "CAD", locale=locale, format=pattern, currency_digits=False)
 
+
+
+def status_words(lang: str) -> tuple[str, ...]:
+    """The status words a file may use, in the reader's language first (« prévu, en cours… »)."""
+    first = LANGS.index(lang)
+    return tuple(STATUS_LABELS[s][i] for i in (first, 1 - first) for s in PROJECT_STATUSES)
 
 
 def add_word(key: str, lang: str, **params: Any) -> str:

@@ -28,10 +28,11 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from data import append, schema, spreadsheet
 from data.gazetteer import place_municipality
-from data.import_messages import LANGS, add_word, counted, message, size_text
+from data.import_messages import LANGS, add_word, count_text, counted, message, size_text, status_words
 from data.import_messages import label as _label
 from data.import_messages import money_text as _money
 from data.import_messages import word as _word
@@ -44,6 +45,9 @@ from data.parsing import (
     looks_like_formula,
     parse_amount,
     parse_coordinate,
+    parse_count,
+    parse_date,
+    parse_status,
     parse_year,
 )
 from data.spreadsheet import Table, UnreadableFile, read_spreadsheet
@@ -60,12 +64,14 @@ MAX_TEXT_LENGTH = 500  # data.schema's limit on a title or a promoter
 # Fields read as free text (the others are numbers, years or coordinates, where « - » is a sign).
 TEXT_FIELDS = frozenset({"title", "promoter", "mrc", "municipality", "region", "priority", "source"})
 FORMULA_SHOWN = 30  # characters of a formula-like cell quoted in its message
+STATUS_NEAR_SCORE = 70  # rapidfuzz ratio above which a mistyped status gets « vouliez-vous dire »
 
 # Schema column → the spreadsheet field it comes from, to point a schema failure at a header.
 _FIELD_OF_COLUMN = {"title": "title", "promoter": "promoter", "mrc_ids": "mrc", "municipality": "municipality",
                     "region_code": "region", "amount_fqis": "amount", "total_cost": "total_cost",
                     "start_year": "start_year", "end_year": "end_year", "lon": "lon", "lat": "lat",
-                    "priorities_original": "priority", "themes": "priority", "source_url": "source"}
+                    "priorities_original": "priority", "themes": "priority", "source_url": "source",
+                    **{column: column for column in schema.FOLLOW_UP_COLUMNS}}
 
 # Words in the MRC column that mean "the whole region", not an MRC.
 _REGION_WIDE = {"regional", "regionale", "region", "toute la region", "toutes les mrc", "toutes",
@@ -367,7 +373,37 @@ class _Reader:
         row.values["priority"] = text("priority")
         source = text("source")
         row.values["source"] = source
+        self._read_follow_up(row, raw, text)
         return row
+
+    def _read_follow_up(self, row: _Row, raw, text) -> None:
+        """Status, actual end date, people reached and report link: read as written, never guessed."""
+        number = row.number
+        status = parse_status(raw("status"))
+        if status.error:
+            row.errors.append(self.unknown_status(number, text("status")))
+        ended = parse_date(raw("actual_end_date"))
+        if ended.error:
+            row.errors.append(self.issue(number, "actual_end_date", ended.error, value=text("actual_end_date")))
+        people = parse_count(raw("people_reached"), schema.MAX_PEOPLE_REACHED)
+        if people.error:
+            row.errors.append(self.issue(number, "people_reached", people.error, value=text("people_reached"),
+                                         max=count_text(schema.MAX_PEOPLE_REACHED, self.lang)))
+        report = text("report_url")
+        if report is not None and not is_http_url(report):
+            row.errors.append(self.issue(number, "report_url", "report_not_url", value=report))
+        row.values.update(status=status.value, actual_end_date=ended.value, people_reached=people.value,
+                          report_url=report if is_http_url(report) else None)
+
+    def unknown_status(self, row: int, value: str | None) -> Issue:
+        """A status no word of ours names; « vouliez-vous dire « terminé » ? » when one is near (rapidfuzz)."""
+        words = status_words(self.lang)
+        near = process.extractOne(fold(value or ""), {key: fold(key) for key in words}, scorer=fuzz.ratio,
+                                  score_cutoff=STATUS_NEAR_SCORE)
+        allowed = ", ".join(f"« {w} »" for w in words)
+        if near is None:
+            return self.issue(row, "status", "status_unknown", value=value, allowed=allowed)
+        return self.issue(row, "status", "status_unknown_near", value=value, near=near[2], allowed=allowed)
 
     def _read_years(self, row: _Row, raw, text) -> None:
         start = end = None
@@ -578,6 +614,10 @@ class _Reader:
             "inferred": None,
             "other_source_urls": None,
             "note": note,
+            "status": v["status"],
+            "actual_end_date": v["actual_end_date"],
+            "people_reached": v["people_reached"],
+            "report_url": v["report_url"],
         }
 
 
@@ -585,7 +625,7 @@ def _project_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=list(schema.PROJECT_COLUMNS))
     for column in ("lon", "lat", "amount_fqis", "total_cost"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    for column in ("start_year", "end_year"):
+    for column in ("start_year", "end_year", "people_reached"):
         frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
     return frame
 

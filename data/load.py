@@ -35,7 +35,7 @@ REGIONS_PATH = DATA_DIR / "reference" / "regions.csv"
 ALLIANCES_PATH = ROOT / "geo" / "reference" / "alliances.csv"
 
 _PROJECT_FLOATS = ("lon", "lat", "amount_fqis", "total_cost")
-_PROJECT_INTEGERS = ("start_year", "end_year")
+_PROJECT_INTEGERS = ("start_year", "end_year", "people_reached")
 _ENVELOPE_FLOATS = ("amount",)
 
 

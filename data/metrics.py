@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from data import coverage
-from data.schema import vocabulary
+from data.schema import PROJECT_STATUSES, vocabulary
 from geo import layers
 from geo.names import fold
 
@@ -62,6 +62,9 @@ class Filters:
     amount_max: float | None = None
     text: str = ""
     explicit_only: bool = False  # « Seulement les liens explicites »: projects whose source names the FQIS
+    # « Statut »: projects whose follow-up gives one of these (empty: all, « tous »). Out of the repr, so that
+    # a view's fingerprint without it is what it was (pages.dashboard.view_key adds it when chosen).
+    statuses: tuple[str, ...] = field(default=(), repr=False)
 
     def is_default(self) -> bool:
         return self == Filters()
@@ -114,7 +117,7 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
     new["search_promoter"] = _folded(projects.promoter)
     sources = _position_sources()
     for column, (source, index) in sources.items():
-        values = new[source] if source in new else projects[source]
+        values = new[source] if source in new else _column(projects, source)
         new[column] = _positions_of(values, index)
     new["promoter_code"] = pd.factorize(projects.promoter)[0].astype("int32")  # -1 where unknown
     new["fqis_link"], new["inferred"] = certainty(projects)
@@ -174,7 +177,13 @@ def _position_sources() -> dict[str, tuple[str, pd.Index]]:
         "mrc_pos": ("counted_mrc", layers.territories("mrc").index),
         "alliance_pos": ("alliance", layers.territories("alliance").index),
         "cycle_pos": ("cycle", pd.Index(vocabulary("cycles"))),
+        "status_pos": ("status", pd.Index(PROJECT_STATUSES)),
     }
+
+
+def _column(projects: pd.DataFrame, name: str) -> pd.Series:
+    """`projects[name]`; a column the table lacks (a frame from before the follow-up) is all unknown."""
+    return projects[name] if name in projects else pd.Series(None, index=projects.index, dtype=object)
 
 
 def _positions_of(values: pd.Series, index: pd.Index) -> np.ndarray:
@@ -190,7 +199,7 @@ def _positions(projects: pd.DataFrame, column: str) -> np.ndarray:
     if column in projects:
         return projects[column].to_numpy()
     source, index = _position_sources()[column]
-    return _positions_of(projects[source], index)
+    return _positions_of(_column(projects, source), index)
 
 
 def _among(positions: np.ndarray, index: pd.Index, wanted: tuple[str, ...]) -> np.ndarray:
@@ -243,7 +252,7 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
     keep = np.ones(len(projects), dtype=bool)
     sources = _position_sources()
     for column, wanted in (("region_pos", filters.regions), ("alliance_pos", filters.alliances),
-                           ("cycle_pos", filters.cycles)):
+                           ("cycle_pos", filters.cycles), ("status_pos", filters.statuses)):
         if wanted:
             keep &= _among(_positions(projects, column), sources[column][1], wanted)
     if not filters.cycles:

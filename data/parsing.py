@@ -66,6 +66,17 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "lon": ("Longitude", "Lon", "Long", "Lng"),
     "lat": ("Latitude", "Lat"),
     "source": ("Source", "Lien", "URL", "Link", "Source URL", "Adresse de la source"),
+    # Follow-up (how the project is doing): optional columns, read only when the file has them.
+    "status": ("Statut", "État", "Statut du projet", "État du projet", "État d'avancement", "Avancement",
+               "Status", "Project status", "State"),
+    "actual_end_date": ("Date de fin réelle", "Fin réelle", "Date réelle de fin", "Terminé le",
+                        "End date", "Actual end date", "Completion date", "Date completed"),
+    "people_reached": ("Personnes rejointes", "Nombre de personnes rejointes", "Participants",
+                       "Nombre de participants", "Personnes touchées", "Nombre de personnes touchées",
+                       "Personnes desservies", "People reached", "Number of people reached", "Number of participants"),
+    "report_url": ("Rapport", "Lien du rapport", "Rapport d'évaluation", "Rapport d'activité", "Rapport d'activités",
+                   "Lien vers le rapport", "Report", "Report link", "Report URL", "Evaluation report",
+                   "Activity report"),
 }
 # Headers read only when the file has no column of the field's own names, and then with a warning:
 # the amount asked of the FQIS is the granted amount only if the file lists funded projects.
@@ -342,6 +353,82 @@ def parse_year(value: Any) -> Parsed:
     if not all(low <= y <= high for y in (start, end) if y is not None):
         return Parsed(None, "year_out_of_range")
     return Parsed((start, end))
+
+
+# Every word people write for a project's status, folded (geo.names.fold), → data.schema.PROJECT_STATUSES.
+STATUS_WORDS: dict[str, str] = {
+    "prevu": "planned", "prevue": "planned", "planifie": "planned", "a venir": "planned", "planned": "planned",
+    "en cours": "ongoing", "en marche": "ongoing", "actif": "ongoing", "ongoing": "ongoing",
+    "in progress": "ongoing", "underway": "ongoing", "active": "ongoing",
+    "termine": "completed", "terminee": "completed", "complete": "completed", "completee": "completed",
+    "realise": "completed", "acheve": "completed", "completed": "completed", "done": "completed",
+    "abandonne": "abandoned", "abandonnee": "abandoned", "annule": "abandoned", "annulee": "abandoned",
+    "abandoned": "abandoned", "cancelled": "abandoned", "canceled": "abandoned",
+}
+
+
+def parse_status(value: Any) -> Parsed:
+    """A project's status (« Terminé », « en cours », « Completed »…) as a data.schema.PROJECT_STATUSES id.
+
+    Blank is unknown (None), never « planned ». Error: "status_unknown" (the importer suggests the near word).
+    """
+    text = cell_text(value)
+    if text is None:
+        return Parsed(None)
+    found = STATUS_WORDS.get(fold(text))
+    return Parsed(found) if found else Parsed(None, "status_unknown")
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")  # « 30/06/2024 »: day first, as in Québec
+_ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_date(value: Any) -> Parsed:
+    """A date as « YYYY-MM-DD » (or « YYYY-MM », « YYYY » when the file says no more): a spreadsheet date,
+    « 2024-06-30 », « 2024-06 », « 2024 » or « 30/06/2024 ». Blank is None; error "date_invalid"."""
+    if is_blank(value):
+        return Parsed(None)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return Parsed(value.strftime("%Y-%m-%d"))
+    text = cell_text(value) or ""
+    if text.endswith(" 00:00:00"):
+        text = text[:-9]
+    year = month = day = None
+    if m := _ISO_PARTIAL.match(text):
+        year, month, day = (int(g) if g else None for g in m.groups())
+    elif m := _DAY_FIRST.match(text):
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        return Parsed(None, "date_invalid")
+    low, high = YEAR_RANGE
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return Parsed(None, "date_invalid")
+    if not low <= year <= high:
+        return Parsed(None, "date_invalid")
+    return Parsed("-".join([f"{year:04d}"] + [f"{part:02d}" for part in (month, day) if part is not None]))
+
+
+def parse_count(value: Any, maximum: int) -> Parsed:
+    """A whole number of people (« 1 234 », « 1,234 », 1234): blank is unknown (None), never 0.
+    Errors: "count_invalid" (not a whole number, or negative), "count_too_large"."""
+    if is_blank(value):
+        return Parsed(None)
+    if isinstance(value, bool):
+        return Parsed(None, "count_invalid")
+    if isinstance(value, Number):
+        number = float(value)
+    else:
+        text = _SPACES.sub(_GROUP, cell_text(value) or "").strip(_GROUP)
+        if not _NUMBER_CHARS.match(text) or (decimal := _decimal(text)) is None:
+            return Parsed(None, "count_invalid")
+        number = float(decimal)
+    if not math.isfinite(number) or number < 0 or not number.is_integer():
+        return Parsed(None, "count_invalid")
+    if number > maximum:
+        return Parsed(None, "count_too_large")
+    return Parsed(int(number))
 
 
 _COORDINATE = re.compile(r"^[+\-\u2212]?\d{1,3}(?:[.,]\d+)?$")

@@ -29,11 +29,18 @@ TERRITORY_LEVELS = ("province", "alliance", "region", "sub_region", "mrc")
 # agreement past its plan's end (mostly the 2023–2024 year; also e.g. Montréal's 2015–2016 extension);
 # balance: what remained; cap: a per-project maximum; supplement: an add-on (e.g. for coordination).
 ENVELOPE_KINDS = ("envelope", "call", "projects_announced", "transition", "balance", "cap", "supplement")
+# How a project is doing, as its Alliance reports it (optional; never inferred: an empty cell is unknown, not
+# « planned » nor zero people). status: one of PROJECT_STATUSES; actual_end_date: when it really ended
+# (YYYY, YYYY-MM or YYYY-MM-DD); people_reached: how many people it reached; report_url: its evaluation or
+# activity report. The curated data/projects.csv has these columns too, empty: public announcements say
+# nothing of how a project went, and one table shape (strict, ordered) is what every reader trusts.
+PROJECT_STATUSES = ("planned", "ongoing", "completed", "abandoned")
+FOLLOW_UP_COLUMNS = ("status", "actual_end_date", "people_reached", "report_url")
 PROJECT_COLUMNS = (
     "project_id", "title", "promoter", "alliance_id", "region_code", "mrc_ids", "municipality",
     "location_precision", "lon", "lat", "amount_fqis", "total_cost", "start_year", "end_year",
     "cycle", "priorities_original", "themes", "source_url", "source_date", "fqis_link", "inferred",
-    "other_source_urls", "note",
+    "other_source_urls", "note", *FOLLOW_UP_COLUMNS,
 )
 # How the source ties a project to the FQIS / an Alliance: `explicit` (the source names the fund or the Alliance
 # and the project) or `inferred` (the tie is a deduction, e.g. the source names only a regional fund of the old plan).
@@ -116,6 +123,8 @@ _URLS = rf"^{_ONE_URL}( {_ONE_URL})*$"
 _YEAR = pa.Check.in_range(2000, 2035)
 _TEXT = pa.Check.str_length(1, 500)
 _MONEY = [pa.Check.ge(0), pa.Check.le(50_000_000)]
+_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+MAX_PEOPLE_REACHED = 10_000_000  # more than Québec's population: a typo, not a count
 
 
 def project_schema() -> pa.DataFrameSchema:
@@ -139,11 +148,15 @@ def project_schema() -> pa.DataFrameSchema:
             "priorities_original": pa.Column(str, nullable=True),
             "themes": pa.Column(str, _ids_in("themes"), nullable=True),
             "source_url": pa.Column(str, pa.Check.str_matches(_URL)),
-            "source_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$"), nullable=True),
+            "source_date": pa.Column(str, pa.Check.str_matches(_DATE), nullable=True),
             "fqis_link": pa.Column(str, pa.Check.isin(FQIS_LINKS)),
             "inferred": pa.Column(str, _parts_in(INFERABLE, "mrc, municipality, cycle, region, amount"), nullable=True),
             "other_source_urls": pa.Column(str, pa.Check.str_matches(_URLS), nullable=True),
             "note": pa.Column(str, nullable=True),
+            "status": pa.Column(str, pa.Check.isin(PROJECT_STATUSES), nullable=True),
+            "actual_end_date": pa.Column(str, pa.Check.str_matches(_DATE), nullable=True),
+            "people_reached": pa.Column("Int64", [pa.Check.ge(0), pa.Check.le(MAX_PEOPLE_REACHED)], nullable=True),
+            "report_url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$"), nullable=True),
         },
         checks=[
             pa.Check(lambda df: df.end_year.isna() | df.start_year.isna() | (df.end_year >= df.start_year),

@@ -271,6 +271,11 @@ def generate_projects(n: int, seed: int = 0) -> pd.DataFrame:
         "inferred": missing,
         "other_source_urls": missing,
         "note": _take([NOTE], np.zeros(n, np.int64)),
+        # No follow-up: made-up rows report nothing of how projects went (empty = unknown).
+        "status": missing,
+        "actual_end_date": missing,
+        "people_reached": pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)),  # all missing
+        "report_url": missing,
     }, copy=False)  # every column is freshly made here: copying them again costs a third of the time
     return frame[list(PROJECT_COLUMNS)]
 

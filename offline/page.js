@@ -105,6 +105,9 @@
     if (details) {
       item.appendChild(element("span", "pres-project-details", details));
     }
+    if (project.status && project.status[state.lang]) {
+      item.appendChild(element("span", "pres-project-status", project.status[state.lang]));
+    }
     item.appendChild(sourceOf(project.source, project.source_label, "pres-project-source"));
     return item;
   }

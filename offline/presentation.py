@@ -38,9 +38,11 @@ from components import region_slides as slides
 from components.dataset import Dataset, current, prepare_for_map
 from components.document import data_as_of, is_http, source_label
 from components.i18n import LANGS, clean_lang, t, text
+from components.map.figures import FOCUS_COLOUR
 from components.own_file import own_data
 from components.territory.facts import amount_text
 from components.urls import layer_url
+from data import follow_up
 from geo import layers
 from texts.catalogs import Messages
 
@@ -94,6 +96,9 @@ def project_records(projects: pd.DataFrame) -> list[dict]:
             "known": bool(pd.notna(row.amount_fqis)),
             "amount": {lang: (amount_text(row.amount_fqis, lang) if pd.notna(row.amount_fqis)
                               else tr("amount_unknown", lang)) for lang in LANGS},
+            # How it is doing (status · actual end · people reached), « » when its Alliance said nothing.
+            "status": {lang: follow_up.summary(getattr(row, "status", None), getattr(row, "actual_end_date", None),
+                                               getattr(row, "people_reached", None), lang) for lang in LANGS},
             "source": url,
             "source_label": source_label(url, row.source_date if isinstance(row.source_date, str) else None)
             if url else None,
@@ -248,7 +253,8 @@ def render(values: dict, plotly: str | None = None) -> str:
         csp=html.escape(content_policy(scripts), quote=False).replace('"', "&quot;"),
         title=html.escape(words["document_title"]),
         app_css=(ASSETS / "presentation.css").read_text(encoding="utf-8"),
-        own_css=(HERE / "page.css").read_text(encoding="utf-8"),
+        # The outline of the current MRC: the map's one colour (figures.FOCUS_COLOUR), also on the SVG map.
+        own_css=f":root {{ --focus-colour: {FOCUS_COLOUR}; }}\n" + (HERE / "page.css").read_text(encoding="utf-8"),
         banners="\n".join(banners),
         **{f"w_{key}": html.escape(ui[key]) for key in _BAR_WORDS},
         data=script_json(values),

@@ -27,6 +27,7 @@ from components.document import (
     title_lang,
 )
 from components.i18n import clean_lang, number, plural, text
+from components.report_link import changes_link
 from components.words.page_text import with_shared
 from components.words.prose import document
 from data import load
@@ -149,11 +150,13 @@ def _change_text(row, lang: str) -> list:
 def _changes(lang: str):
     log = changelog()
     if not len(log):
-        return html.P(_t("changes_none", lang))
+        return html.Div([html.P(changes_link(lang)), html.P(_t("changes_none", lang))])
     rows = [[html.Span(row.date, className="nowrap"), _change_text(row, lang),
              row.target_file, source_link(row.source_url, lang=lang) if is_http(row.source_url) else row.source_url]
             for row in log.itertuples()]
-    return table([_t(k, lang) for k in ("col_date", "col_what", "col_files", "col_source")], rows, css="changelog", lang=lang)
+    return html.Div([html.P(changes_link(lang)),  # the publications of the Alliances, beside the curations below
+                     table([_t(k, lang) for k in ("col_date", "col_what", "col_files", "col_source")], rows,
+                           css="changelog", lang=lang)])
 
 
 def blocks(lang: str) -> dict[str, object]:

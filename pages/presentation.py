@@ -70,6 +70,7 @@ from components.region_slides import (  # noqa: F401 (re-exported: tests and pag
 )
 from components.territory.facts import amount_text, years_text
 from components.words.dropdowns import dropdown_labels
+from data import follow_up
 from geo import layers
 from offline import presentation as offline_presentation
 from texts.catalogs import Messages
@@ -181,10 +182,14 @@ def _project_item(row, lang: str) -> html.Li:
     date = row.source_date if isinstance(row.source_date, str) else None
     details = " · ".join(part for part in (row.promoter if isinstance(row.promoter, str) else "",
                                            years_text(row.start_year, row.end_year).replace("—", "")) if part)
+    # How it is doing, when its Alliance said (status · actual end · people reached): never guessed.
+    status = follow_up.summary(getattr(row, "status", None), getattr(row, "actual_end_date", None),
+                               getattr(row, "people_reached", None), lang)
     return html.Li([html.Span(str(row.title), className="pres-project-title"),
                     html.Span(amount_text(row.amount_fqis, lang) if known else tr("amount_unknown", lang),
                               className="pres-project-amount" + ("" if known else " pres-unknown")),
                     html.Span(details, className="pres-project-details") if details else None,
+                    html.Span(status, className="pres-project-status") if status else None,
                     _source(url, source_label(url, date) if url else None, lang, "pres-project-source")],
                    className="pres-project")
 

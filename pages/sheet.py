@@ -732,17 +732,21 @@ def _kicker(first: str, lang: str) -> list:
 
 # ---------------------------------------------------------------- the two pages
 
+def _sheet(level: str, asked: str, lang: str, find, body) -> html.Div:
+    """The sheet of the territory of `level` that `asked` names (found by `find`, drawn by `body`), or
+    the page that says it is unknown."""
+    lang = clean_lang(lang)
+    found = resolve(asked, find, layers.territories(level).index)
+    if found is None:
+        return _unknown(level, asked, lang)
+    data = dataset.current()
+    children, height = body(found, lang, data)
+    return _frame(lang, f"/fiche/{level}/{found}", f"/{level}/{found}", children, data.demo, height, (level, found))
+
+
 def region_sheet(code: str = "", lang: str = "fr", **_) -> html.Div:
     """/fiche/region/<code>: the one-page sheet of an administrative region."""
-    lang = clean_lang(lang)
-    regions = layers.territories("region")
-    region_id = resolve(code, find_region, regions.index)
-    if region_id is None:
-        return _unknown("region", code, lang)
-    data = dataset.current()
-    children, height = region_body(region_id, lang, data)
-    return _frame(lang, f"/fiche/region/{region_id}", f"/region/{region_id}", children, data.demo, height,
-                  ("region", region_id))
+    return _sheet("region", code, lang, find_region, region_body)
 
 
 def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list, float]:
@@ -775,14 +779,7 @@ def region_body(region_id: str, lang: str, data: dataset.Dataset) -> tuple[list,
 
 def mrc_sheet(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     """/fiche/mrc/<mrc_id>: the one-page sheet of an MRC or equivalent territory."""
-    lang = clean_lang(lang)
-    mrc = layers.territories("mrc")
-    found = resolve(mrc_id, find_mrc, mrc.index)
-    if found is None:
-        return _unknown("mrc", mrc_id, lang)
-    data = dataset.current()
-    children, height = mrc_body(found, lang, data)
-    return _frame(lang, f"/fiche/mrc/{found}", f"/mrc/{found}", children, data.demo, height, ("mrc", found))
+    return _sheet("mrc", mrc_id, lang, find_mrc, mrc_body)
 
 
 def mrc_body(found: str, lang: str, data: dataset.Dataset) -> tuple[list, float]:

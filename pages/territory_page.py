@@ -32,9 +32,10 @@ from components.document import (
 )
 from components.i18n import clean_lang, money_cents, number, plural, t, text
 from components.permalink import view_to_query
+from components.report_link import report_link
 from components.state import View
 from components.table import certainty_text
-from components.territory import municipalities
+from components.territory import follow_up, municipalities
 from components.territory.documented_share import documented_share_section
 from components.territory.facts import (
     LEVEL_ORDER,
@@ -139,24 +140,27 @@ def _alliance_items(alliance_ids: list[str], lang: str) -> list:
     return items
 
 
-def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool) -> html.Div:
+def _projects_table(projects: pd.DataFrame, lang: str, with_mrc: bool, page: str = "/") -> html.Div:
     ordered = projects.assign(_missing=projects.amount_fqis.isna()).sort_values(
         ["_missing", "amount_fqis", "title"], ascending=[True, False, True], kind="stable")
     headers = [_t("col_title", lang), _t("col_promoter", lang)]
     if with_mrc:
         headers.append(_t("col_mrc", lang))
-    headers += [_t("col_fqis", lang), _t("col_years", lang), t("col_certainty", lang), _t("col_source", lang)]
+    headers += [_t("col_fqis", lang), _t("col_years", lang), t("col_certainty", lang), t("col_follow_up", lang),
+                _t("col_source", lang)]
     rows = []
     # « Publié par <mandataire>, <date> (version N) » for an Alliance's own rows, beside a public source if any.
     publications = export.publication_phrases(ordered, lang)
-    for row, certainty, published in zip(ordered.itertuples(), certainty_text(ordered, lang), publications):
+    for row, certainty, followed, published in zip(ordered.itertuples(), certainty_text(ordered, lang),
+                                                   follow_up.cells(ordered, lang), publications):
         cells = [row.title, row.promoter if isinstance(row.promoter, str) else "—"]
         if with_mrc:
             cells.append(mrc_names(row.mrc_ids, lang))
         source = source_link(row.source_url, row.source_date, lang)
         if published:
             source = html.Span([source, " · ", published]) if is_http(row.source_url) else html.Span(published)
-        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year), certainty, source]
+        cells += [amount_text(row.amount_fqis, lang), years_text(row.start_year, row.end_year), certainty, followed,
+                  [source, " · ", report_link(page, lang, row.Index)]]
         rows.append(cells)
     amount_column = 3 if with_mrc else 2
     return table(headers, rows, numeric={amount_column}, css="projects", lang=lang)
@@ -233,12 +237,12 @@ def _unknown(kind: str, value, lang: str) -> html.Div:
                              map_link_css="map-link")
 
 
-def _old_plan_section(projects: pd.DataFrame, lang: str) -> html.Section | None:
+def _old_plan_section(projects: pd.DataFrame, lang: str, page: str = "/") -> html.Section | None:
     """The old plan's projects (data.metrics.SEPARATE_CYCLES), apart: listed, never added to the page's figures."""
     if not len(projects):
         return None
     return html.Section([html.H2(_t("old_plan_title", lang)), html.P(_t("old_plan_rule", lang), className="note"),
-                         _projects_table(projects, lang, with_mrc=True)], className="doc-section", id="ancien-plan")
+                         _projects_table(projects, lang, with_mrc=True, page=page)], className="doc-section", id="ancien-plan")
 
 
 # ---------------------------------------------------------------- region page
@@ -308,17 +312,20 @@ def region_layout(code: str = "", lang: str = "fr", **_) -> html.Div:
                       className="map-link no-print")),
         html.P(html.A(_t("sheet_link", lang), href=f"/fiche/region/{region_id}{_lang_suffix(lang)}",
                       className="sheet-link no-print")),
+        html.P(report_link(path, lang)),
         html.Section([html.H2(_t("facts", lang)), facts]
                      + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
                      className="doc-section", id="en-bref"),
         _envelopes_section(in_region, lang),
         documented_share_section("region", region_id, lang),
         _priorities_section(alliance_ids, lang),
-        html.Section([html.H2(_t("projects_title", lang)),
-                      _projects_table(region_projects, lang, with_mrc=True) if len(region_projects)
-                      else html.P(_t("projects_none_old_plan" if len(old_plan) else "projects_none", lang))],
+        html.Section([html.H2(_t("projects_title", lang))]
+                     + ([follow_up.note(region_projects, lang),
+                         _projects_table(region_projects, lang, with_mrc=True, page=path)]
+                        if len(region_projects)
+                        else [html.P(_t("projects_none_old_plan" if len(old_plan) else "projects_none", lang))]),
                      className="doc-section", id="projets"),
-        _old_plan_section(old_plan, lang),
+        _old_plan_section(old_plan, lang, path),
         html.Section([html.H2(_t("mrc_list", lang)),
                       table([_t(k, lang) for k in ("col_mrc", "col_population", "col_known", "col_count",
                                                     "col_per_capita")]
@@ -408,11 +415,12 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
     region_name = str(territory.region_name)
     region_link = html.A(region_name, href=f"/region/{region_id}{_lang_suffix(lang)}")
     project_children: list = [html.H2(_t("projects_title", lang))]
-    project_children.append(_projects_table(counted, lang, with_mrc=False) if len(counted)
-                            else html.P(_t("projects_none_old_plan" if len(old_counted) else "projects_none", lang)))
+    project_children += ([follow_up.note(counted, lang), _projects_table(counted, lang, with_mrc=False, page=path)]
+                         if len(counted)
+                         else [html.P(_t("projects_none_old_plan" if len(old_counted) else "projects_none", lang))])
     if len(shared):
         project_children += [html.H3(_t("shared_projects", lang)), html.P(_t("shared_rule", lang), className="note"),
-                             _projects_table(shared, lang, with_mrc=True)]
+                             _projects_table(shared, lang, with_mrc=True, page=path)]
 
     children = [
         html.P([_t("mrc_kicker", lang, type=territory.type or "MRC"), region_link, f" ({region_id})"],
@@ -423,6 +431,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
                       className="map-link no-print")),
         html.P(html.A(_t("sheet_link", lang), href=f"/fiche/mrc/{found}{_lang_suffix(lang)}",
                       className="sheet-link no-print")),
+        html.P(report_link(path, lang)),
         html.Section([html.H2(_t("facts", lang)), facts]
                      + ([html.P(_t("no_data_note", lang), className="note")] if pd.isna(row.amount) else []),
                      className="doc-section", id="en-bref"),
@@ -430,7 +439,7 @@ def mrc_layout(mrc_id: str = "", lang: str = "fr", **_) -> html.Div:
         documented_share_section("mrc", found, lang),
         _priorities_section(alliance_ids, lang),
         html.Section(project_children, className="doc-section", id="projets"),
-        _old_plan_section(pd.concat([old_counted, old_shared]), lang),
+        _old_plan_section(pd.concat([old_counted, old_shared]), lang, path),
         municipalities.section(found, lang, territory.type),
     ]
     return page_frame(lang, path, children, css="territory-page mrc-page", demo=data.demo)

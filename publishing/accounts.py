@@ -50,11 +50,9 @@ class AccountError(ValueError):
 
 def secret_key() -> str:
     """CARTE_SECRET_KEY, or a key generated once into the instance folder (shared by workers and restarts)."""
-    configured = config.get("secret_key").strip()
+    configured, path = db.configured_or_instance_file("secret_key", "secret_key")
     if configured:
         return configured
-    path = Path(config.get("instance_dir")) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="ascii") as f:  # "x": two workers starting at once never both write
             f.write(secrets.token_urlsafe(48))

@@ -39,8 +39,10 @@ def rows_frame(rows: list[dict], name: str) -> pd.DataFrame:
                                       columns=list(schema.PROJECT_COLUMNS))
     for column in ("lon", "lat", "amount_fqis", "total_cost"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    for column in ("start_year", "end_year"):
-        frame[column] = pd.array([None if v is None else int(v) for v in frame[column].tolist()], dtype="Int64")
+    for column in ("start_year", "end_year", "people_reached"):  # a version stored before follow-up has None
+        # A column mixing numbers and None comes out of from_records as floats with NaN: NaN is unknown too.
+        frame[column] = pd.array([None if v is None or pd.isna(v) else int(v) for v in frame[column].tolist()],
+                                 dtype="Int64")
     return schema.validate(frame, schema.project_schema(), name)
 
 
@@ -98,7 +100,8 @@ def merge(curated: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
         record = published.loc[index]
         for column in PROVENANCE_COLUMNS:
             curated.at[match, column] = record[column]
-        for column in ("amount_fqis", "total_cost", "start_year", "end_year", "municipality", "priorities_original"):
+        for column in ("amount_fqis", "total_cost", "start_year", "end_year", "municipality", "priorities_original",
+                       *schema.FOLLOW_UP_COLUMNS):  # how the project went: only its Alliance says
             if pd.isna(curated.at[match, column]) and not pd.isna(record[column]):
                 curated.at[match, column] = record[column]
     merged = pd.concat([curated, published.loc[keep]], ignore_index=True)

@@ -8,6 +8,7 @@ Rules the tables keep:
 - versions and their rows are written once and never updated (a withdrawal is a row of its own);
 - nothing is deleted;
 - `journal` is append-only: who, what, when, from which address;
+- `corrections` (reports from anyone) are kept; only their status moves, new → treated;
 - `data_version` holds one number, raised by every write that changes what the public sees: each
   worker reads it (at most once a second) to know when to reload.
 """
@@ -34,7 +35,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 import config
@@ -45,6 +47,8 @@ ROLES = ("operator", "coordinator")
 # sent back to its coordinator with a message, or approved (it became a version).
 DRAFT, SUBMITTED, SENT_BACK, APPROVED = "draft", "submitted", "sent_back", "approved"
 STATUSES = (DRAFT, SUBMITTED, SENT_BACK, APPROVED)
+# A correction someone reported: new until an operator marks it treated (« nouveau », « traité »).
+CORRECTION_NEW, CORRECTION_TREATED = "new", "treated"
 
 
 def now() -> dt.datetime:
@@ -141,6 +145,30 @@ class Withdrawal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
+class Correction(Base):
+    """« Signaler une erreur ou un projet manquant »: what anyone wrote, without an account.
+
+    Kept as sent (text, link, contact), with where it came from (a local page of the site, a project
+    id that existed when it was sent) and the Alliance it concerns when the server could tell (so
+    that her coordinator sees it). Only its status changes, from new to treated, by an operator.
+    """
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(String(2000), default="")
+    contact: Mapped[str] = mapped_column(String(254), default="")
+    page: Mapped[str] = mapped_column(String(1000))
+    project_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    alliance_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    lang: Mapped[str] = mapped_column(String(2), default="fr")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    treated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    treated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
 class DataVersion(Base):
     """One row (id 1): the number every worker compares with the data it holds."""
 
@@ -169,14 +197,46 @@ _engines: dict[tuple[int, str], Engine] = {}
 _lock = threading.Lock()
 
 
-def database_url() -> str:
-    """CARTE_DATABASE_URL, or the SQLite file under instance/ (its folder created when missing)."""
-    url = config.get("database_url").strip()
-    if url:
-        return url
-    path = Path(config.get("instance_dir")) / "carte.db"
+def configured_or_instance_file(setting: str, file_name: str) -> tuple[str, Path | None]:
+    """(the setting's value, None) when it is set; else ("", the file of that name in the instance
+    folder, the folder created when missing): what the app keeps by itself when nobody configured it."""
+    configured = config.get(setting).strip()
+    if configured:
+        return configured, None
+    path = Path(config.get("instance_dir")) / file_name
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return "", path
+
+
+def database_url() -> str:
+    """CARTE_DATABASE_URL, or the SQLite file under instance/."""
+    url, path = configured_or_instance_file("database_url", "carte.db")
+    return url or f"sqlite:///{path}"
+
+
+# What the driver raises when the database cannot be reached (down, wrong host or port, refused
+# password, missing database): the app then says so in one line instead of a traceback.
+UNREACHABLE = (OperationalError, InterfaceError)
+# Seconds PostgreSQL gets to answer a new connection: a host that drops packets fails fast instead
+# of holding a request (or the start) for the system's TCP timeout, about two minutes.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The configured database does not answer; the message names the setting and the host, never the password."""
+
+
+def unreachable(error: Exception, url: str | None = None) -> DatabaseUnreachable:
+    """`error` (one of UNREACHABLE) as one line: the setting, the address without its password, the driver's reason."""
+    url = url or database_url()
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    setting = "CARTE_DATABASE_URL" if config.get("database_url").strip() else "CARTE_INSTANCE_DIR (SQLite)"
+    where = f"{parsed.host}:{parsed.port or 5432}" if parsed.host else (parsed.database or "?")
+    reason = " ".join(str(getattr(error, "orig", None) or error).split())  # one line, whatever the driver wrote
+    if parsed.password:
+        reason = reason.replace(str(parsed.password), "***")
+    return DatabaseUnreachable(f"{setting} = {shown} : base de données injoignable sur {where} ({reason[:300]})")
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -199,7 +259,8 @@ def engine(url: str | None = None) -> Engine:
     key = (os.getpid(), url)
     with _lock:
         if key not in _engines:
-            made = create_engine(url, pool_pre_ping=True)
+            options = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}} if url.startswith("postgresql") else {}
+            made = create_engine(url, pool_pre_ping=True, **options)
             if made.dialect.name == "sqlite":
                 event.listen(made, "connect", _sqlite_pragmas)
             _engines[key] = made

@@ -10,10 +10,12 @@ from functools import lru_cache
 from typing import Any
 
 from data.append import _key
+from data.schema import FOLLOW_UP_COLUMNS
 
 # Fields compared one by one (the match key's own fields can still differ by case or accents).
 COMPARED = ("title", "promoter", "mrc_ids", "municipality", "location_precision", "lon", "lat", "amount_fqis",
-            "total_cost", "start_year", "end_year", "cycle", "priorities_original", "themes", "source_url", "note")
+            "total_cost", "start_year", "end_year", "cycle", "priorities_original", "themes", "source_url", "note",
+            *FOLLOW_UP_COLUMNS)
 
 
 # The key folds title and promoter letter by letter (30 µs a row). An approval matches the new rows

@@ -26,6 +26,7 @@ from publishing import db, difference, territory
 from publishing.db import APPROVED, DRAFT, SENT_BACK, SUBMITTED, Submission, User, Version, VersionRow, Withdrawal
 
 MAX_NOTE = 2000  # characters of a note or a message, so a form post cannot fill the database
+LANGS = ("fr", "en")  # a check report is stored in both: the operator reads it in hers
 
 
 class Refused(Exception):
@@ -154,18 +155,21 @@ def upload(s: Session, actor: Actor, alliance_id: str, data: bytes, file_name: s
     alliance = territory.find_alliance(alliance_id)
     result = importer.import_spreadsheet(data, file_name, lang)
     header = spreadsheet.read_spreadsheet(data, file_name, lang).header  # the file's own header words
-    rows, errors = [], [issue.to_dict() for issue in result.errors]
+    errors, warnings = _issues_in_both_languages(result, data, file_name)
+    rows = []
     for row in _records(result.projects):
         why = territory.outside(alliance, row, row["row"])
         if why is None:
             rows.append(row)
             continue
-        errors.append({"row": why.row, "column": _column(header, row, why.field, lang),
-                       "message": _words(lang, f"outside_{why.code}", alliance=alliance.name(lang), **dict(why.values))})
+        errors.append(_issue(why.row, lang, {
+            other: (_column(header, row, why.field, other),
+                    _words(other, f"outside_{why.code}", alliance=alliance.name(other), **dict(why.values)))
+            for other in LANGS}))
     errors.sort(key=lambda e: (e["row"] or 0, e["column"] or ""))
     base, published = published_rows(s, alliance.alliance_id)
     report = {"file": result.file_name, "lang": lang, "rows_read": result.rows_read, "rows_valid": len(rows),
-              "errors": errors, "warnings": [w.to_dict() for w in result.warnings]}
+              "errors": errors, "warnings": warnings}
     submission = Submission(alliance_id=alliance.alliance_id, user_id=actor.user.id, file_name=result.file_name[:255],
                             rows=rows, report=report, base_version=base.number if base else None, status=DRAFT,
                             difference=difference.compare(rows, published, curated_in(alliance, curated)),
@@ -175,6 +179,45 @@ def upload(s: Session, actor: Actor, alliance_id: str, data: bytes, file_name: s
     _journal(s, actor, "upload", alliance.alliance_id, f"submission {submission.id}", file=result.file_name,
              rows_read=result.rows_read, rows_valid=len(rows), rows_refused=len(errors))
     return submission
+
+
+def _issue(row: int | None, lang: str, words: dict[str, tuple[str | None, str]]) -> dict[str, Any]:
+    """One problem of the check report: its row, and its column and message in the uploader's language
+    (`lang`), and in every language under "in" — an operator reads it in hers, not the uploader's."""
+    column, message = words[lang]
+    return {"row": row, "column": column, "message": message,
+            "in": {other: {"column": c, "message": m} for other, (c, m) in words.items()}}
+
+
+def _issues_in_both_languages(result: importer.ImportResult, data: bytes,
+                              file_name: str) -> tuple[list[dict], list[dict]]:
+    """The importer's errors and warnings, each in both languages. The file is read again in the other
+    language only when it has problems to word (the same reader finds the same problems, in order)."""
+    lang = result.lang
+    other_lang = "en" if lang == "fr" else "fr"
+    kinds = (result.errors, result.warnings)
+    other_kinds = kinds
+    if result.errors or result.warnings:
+        other = importer.import_spreadsheet(data, file_name, other_lang)
+        other_kinds = (other.errors, other.warnings)
+    out = []
+    for issues, others in zip(kinds, other_kinds):
+        if [(i.row, i.code) for i in issues] != [(o.row, o.code) for o in others]:
+            others = issues  # never seen; then the uploader's words stand for both rather than wrong ones
+        out.append([_issue(i.row, lang, {lang: (i.column, i.message), other_lang: (o.column, o.message)})
+                    for i, o in zip(issues, others)])
+    return out[0], out[1]
+
+
+def report_in(report: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The stored report with its problems worded in `lang` (a report stored before both languages
+    were kept keeps its uploader's words)."""
+    def worded(issue: dict) -> dict:
+        chosen = (issue.get("in") or {}).get(lang)
+        return {**issue, **chosen} if chosen else issue
+
+    return {**report, "errors": [worded(e) for e in report.get("errors", [])],
+            "warnings": [worded(w) for w in report.get("warnings", [])]}
 
 
 def _words(lang: str, key: str, **values) -> str:

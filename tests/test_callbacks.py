@@ -108,7 +108,7 @@ def test_clicking_a_territory_twice_clears_it_and_changing_level_clears_it():
 
 
 def test_reset_clears_every_filter():
-    assert list(dashboard.reset_filters(1)) == [[], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, []]
+    assert list(dashboard.reset_filters(1)) == [[], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, [], []]  # the last: the status filter
 
 
 def test_a_view_with_no_project_still_draws_every_territory_as_no_data():

@@ -27,6 +27,7 @@ NOT_INTERFACE = {
     "web/request_guard.py": "operator", "offline/__main__.py": "operator", "geo/municipalities.py": "operator",
     "data/append.py": "operator", "web/public_url.py": "operator", "data/importer.py": "operator (command line) and input vocabulary",
     "publishing/__main__.py": "operator (command line)", "publishing/territory.py": "operator (an unknown Alliance id)",
+    "publishing/export.py": "operator (the archive's command line)", "publishing/db.py": "operator (database unreachable)",
 }
 FRENCH = re.compile(r"[àâçéèêëîïôûùüÿœ]|\b(le|la|les|des|du|une|un|et|est|aux|pour|dans|sur|par)\b", re.I)
 

@@ -263,7 +263,7 @@ def test_the_lists_are_a_get_form_of_the_view_and_the_search_a_get_form_to_lieu(
     forms = {a.get("id") or a.get("action"): a for t_, a in tags if t_ == "form"}
     assert forms[first_paint.FORM_ID]["method"] == "get" and forms[first_paint.FORM_ID]["action"] == "/"
     selects = {a["name"]: a for t_, a in tags if t_ == "select"}
-    assert set(selects) == {"region", "mrc", "theme", "mandataire", "cycle"}
+    assert set(selects) == {"region", "mrc", "theme", "mandataire", "cycle", "status"}
     assert all(a["form"] == first_paint.FORM_ID for a in selects.values())
     # The chosen MRC is selected; the rest of the view rides along hidden, so a new choice keeps it.
     assert re.search(r'<option value="joliette" selected>', body)

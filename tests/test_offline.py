@@ -219,3 +219,17 @@ def test_the_command_writes_all_seventeen_regions(tmp_path, monkeypatch):
     assert cli.main(["export-presentation", "--region", "all", "--out", str(tmp_path)]) == 0
     assert sorted(p.name[13:15] for p in tmp_path.glob("presentation-*.html")) == \
         sorted(layers.territories("region").index)
+
+
+def test_the_current_mrc_is_outlined_in_the_maps_one_colour_on_both_maps():
+    """The interactive map and the SVG map of a browser without WebGL outline the current MRC in the
+    colour every other map uses for a chosen territory (figures.FOCUS_COLOUR), not one of their own."""
+    from components.map.figures import FOCUS_COLOUR
+
+    page = offline.presentation_html("14", plotly=TINY_PLOTLY)
+    traces = data_block(page)["langs"]["fr"]["figure"]["data"]
+    assert traces[-1]["marker"]["line"]["color"] == FOCUS_COLOUR  # the focus trace
+    styles = "".join(re.findall(r"<style[^>]*>(.*?)</style>", page, re.S))
+    assert f"--focus-colour: {FOCUS_COLOUR};" in styles
+    (rule,) = re.findall(r"path\.off-focus \{([^}]*)\}", styles)
+    assert "stroke: var(--focus-colour)" in rule

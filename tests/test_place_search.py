@@ -80,3 +80,17 @@ def test_the_mrc_list_offers_the_mrc_of_a_typed_town_and_keeps_the_chosen_ones()
     assert {o["value"] for o in lanaudiere} >= {"les-moulins", "d-autray", "matawinie"}
     assert place_search.mrc_options("x" * 10_000, [], "fr", default) == []  # bounded, and nothing near
     assert len(place_search.mrc_options("saint", [], "fr", default)) <= place_search.MRC_OPTIONS + len(default)
+
+
+def test_the_text_typed_is_answered_as_the_box_is_and_forged_stores_show_nothing(monkeypatch):
+    """The store of the text typed (assets/place_suggest.js) is answered like the search box's Enter."""
+    class Ctx:
+        triggered_id = place_search.ids.PLACE_TYPED
+    monkeypatch.setattr(place_search, "ctx", Ctx)
+    typed = place_search.show_places("", {"text": "St-Jérôme", "n": 3}, "fr", "public", None)
+    assert _buttons(typed) == [("Saint-Jérôme → MRC La Rivière-du-Nord (Laurentides)", "mrc:la-riviere-du-nord")]
+    for forged in (None, "St-Jérôme", ["St-Jérôme"], {"text": 5}, {"text": "x" * 10_000}):
+        assert _buttons(place_search.show_places("", forged, "fr", "public", None)) == []
+    Ctx.triggered_id = place_search.ids.SEARCH  # Enter: the box's own value
+    assert _buttons(place_search.show_places("Rimouski", {"text": "St-Jérôme"}, "fr", "public", None))[0][1] \
+        == "mrc:rimouski-neigette"

@@ -12,6 +12,7 @@ from components import dataset as datasets
 from components import document, page_links, region_slides
 from components.dataset import Dataset, prepare_for_map
 from components.i18n import money, money_cents, number
+from components.map.figures import FOCUS_COLOUR
 from components.territory.facts import amount_text
 from components.territory.projects import theme_counts
 from data import metrics
@@ -183,6 +184,7 @@ def test_figure_shows_the_region_mrc_and_focuses_the_current_one():
     assert drawn == set(order)  # only this region's MRC, each once
     assert not set(fig.data[0].locations) & set(fig.data[1].locations)
     assert list(fig.data[4].locations) == [order[1]]
+    assert fig.data[4].marker.line.color == FOCUS_COLOUR  # the map's own outline colour, not one of its own
     assert set(fig.data[3].locations) == set(order) - {order[1]}
     assert fig.layout.map.style == "white-bg"  # no tile server: works offline
     assert all(trace.geojson == "/layers/mrc.geojson" for i, trace in enumerate(fig.data) if i != 2)

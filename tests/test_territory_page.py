@@ -334,9 +334,10 @@ def test_markup_in_a_project_is_text_never_markup(small_dataset):
 def test_only_http_sources_become_links(small_dataset):
     page = territory_page.mrc_layout(mrc_id="sherbrooke")
     (row,) = body_rows(section(page, "projets"))
-    source = row.children[-1]
+    source, _dot, report = row.children[-1].children  # the source, then « Signaler une erreur » (web/corrections)
     assert not of_type(source, html.A)
     assert page_text(source) == "votre fichier tableur.xlsx, ligne 6"  # her file, never the code « import: »
+    assert report.href.startswith("/signaler?page=%2Fmrc%2Fsherbrooke&projet=")
     every = [h for name, layout in (("region", territory_page.region_layout), ("mrc", territory_page.mrc_layout))
              for h in hrefs(layout("01" if name == "region" else "rimouski-neigette"))]
     assert all(h.startswith(("/", "#", "http://", "https://")) for h in every)

@@ -181,7 +181,7 @@ def _project_filters(query: Query) -> Filters:
     return Filters(
         regions=lists["region"], mrcs=lists["mrc"], themes=lists["theme"], alliances=lists["mandataire"],
         cycles=lists["cycle"], amount_min=query.amount("amount_min"), amount_max=query.amount("amount_max"),
-        text=query.text("q"), explicit_only=query.one_of("link") == "explicit",
+        text=query.text("q"), explicit_only=query.one_of("link") == "explicit", statuses=lists["status"],
     )
 
 

@@ -33,6 +33,9 @@ BODY_LIMITS: dict[str, BodyLimit] = {
     # Dash's callbacks. The largest is a coordinator's spreadsheet sent base64-encoded by the upload
     # control (web/security.MAX_REQUEST_BYTES); 120 s lets it through at about 1 Mbit/s.
     "/_dash-update-component": BodyLimit(max_bytes=MAX_REQUEST_BYTES, seconds=120),
+    # « Signaler une erreur » (web/corrections): 4 000 characters of text, a link, an address, the page
+    # and the project; at worst 4 bytes a character, 3 once percent-encoded: about 60 kB. Nothing larger.
+    "/signaler": BodyLimit(max_bytes=64 * 1024, seconds=30),
 }
 
 # Below these rates a sender is holding the connection, not sending: 408 (see web/offload.py).

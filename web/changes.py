@@ -16,13 +16,14 @@ whatever the database holds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from feedgen.feed import FeedGenerator
 from flask import Flask, Response, abort, request
-from jinja2 import Environment
 from sqlalchemy import func, select
 
 from components import document
@@ -33,6 +34,9 @@ from publishing import db, territory
 from publishing.db import Submission, Version, VersionRow, Withdrawal
 from texts.catalogs import Messages, gettext
 from web import public_url
+from web.page_frame import frame_template
+
+log = logging.getLogger(__name__)
 
 PATH = "/changements"
 FEED_PATH = "/changements.atom"
@@ -159,23 +163,14 @@ def _curations() -> list[dict]:
              "target": row.get("target_file", ""), "line": int(position) + 1} for position, row in table.iterrows()]
 
 
-_PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<link rel="stylesheet" href="{{ stylesheet }}">
-<link rel="alternate" type="application/atom+xml" title="{{ feed_title }}" href="{{ feed }}">
+_PAGE = frame_template("""{% block head %}<link rel="alternate" type="application/atom+xml" title="{{ feed_title }}" href="{{ feed }}">
 <link rel="alternate" hreflang="{{ other_lang }}" href="{{ other_href }}">
 <style>.changes-page code { overflow-wrap: anywhere; } .changes-page h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; }
 .changes-list h3 { font-size: 1rem; margin: 1rem 0 .3rem; } .changes-list p { margin: .3rem 0; }
 .changes-list h4 { font-size: .95rem; margin: .6rem 0 .2rem; } .changes-list ul { margin: .2rem 0; }</style>
-</head>
-<body>
-<header class="page-header"><div><p class="site-name"><a href="{{ home }}">{{ site }}</a></p></div></header>
-<main id="main" class="place-page changes-page">
-<h1>{{ heading }}</h1>
+{% endblock %}
+{% block main_class %} changes-page{% endblock %}
+{% block main %}<h1>{{ heading }}</h1>
 <p>{{ intro }}</p>
 <p><a href="{{ feed }}" type="application/atom+xml">{{ feed_title }}</a> ·
 <a href="{{ other_href }}" hreflang="{{ other_lang }}" lang="{{ other_lang }}">{{ other_language }}</a></p>
@@ -202,11 +197,7 @@ _PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
 {% if c.source %}<p>{{ source_word }} {% if c.source.startswith("http") %}<a href="{{ c.source }}">{{ c.source }}</a>{% else %}<code>{{ c.source }}</code>{% endif %}</p>{% endif %}
 </li>
 {% endfor %}</ol>
-<p><a href="{{ home }}">{{ back }}</a></p>
-</main>
-</body>
-</html>
-""")
+<p><a href="{{ home }}">{{ back }}</a></p>{% endblock %}""")
 
 
 def _suffix(lang: str) -> str:
@@ -285,20 +276,51 @@ def _atom(body: bytes) -> Response:
     return response
 
 
+_UNAVAILABLE = frame_template("""{% block main %}<h1>{{ heading }}</h1>
+<p>{{ sentence }}</p>
+<p><a href="{{ home }}">{{ back }}</a></p>{% endblock %}""")
+
+
+def _unavailable(lang: str, error: Exception) -> Response:
+    """503 while the publications database does not answer (the map itself serves from memory)."""
+    log.error("changements : %s", db.unreachable(error))
+    lang = clean_lang(lang)
+    body = _UNAVAILABLE.render(lang=lang, title=_w("page_title", lang), stylesheet=STYLESHEET, home="/" + _suffix(lang),
+                               site=gettext("ui.title", lang), heading=_w("page_title", lang),
+                               sentence=_w("database_unreachable", lang), back=_w("back", lang))
+    response = Response(body, 503, mimetype="text/html")
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _while_the_database_answers(view):
+    """`view`, or the 503 page when the publications database does not answer."""
+    @functools.wraps(view)
+    def answered(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except db.UNREACHABLE as error:
+            return _unavailable(request.args.get("lang", ""), error)
+    return answered
+
+
 def register(server: Flask) -> None:
     """Attach /changements and its feeds to the Flask server."""
-
     @server.get(PATH)
+    @_while_the_database_answers
     def changes_page() -> Response:
         response = Response(page(request.args.get("lang", "")), mimetype="text/html")
         response.headers["Cache-Control"] = "public, max-age=60"
         return response
 
     @server.get(FEED_PATH)
+    @_while_the_database_answers
     def changes_feed() -> Response:
         return _atom(feed(public_url.root(), request.args.get("lang", "")))
 
     @server.get(REGION_FEED_PATH)
+    @_while_the_database_answers
     def changes_region_feed(code: str) -> Response:
         if code not in _regions():
             abort(404)

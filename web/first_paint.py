@@ -8,7 +8,7 @@ permalink of `components.permalink`) is answered with its page already written �
 app renders (`web.static_html`), the map as an inline SVG with the same colours
 (`components.map.static_map`), its legend, the figures, the summary and the table of territories — in
 which the controls are plain HTML: the level, the measure and the frame buttons are links to the
-permalink of the view they show, the region, MRC, priority, mandataire and cycle lists a GET form to
+permalink of the view they show, the region, MRC, priority, mandataire, cycle and status lists a GET form to
 `/`, the search a GET form to `/lieu` (the municipality search). A tap costs one small page (tens of
 kB, cached here by the cleaned view) and no script; without any script at all, the map still works.
 
@@ -78,7 +78,7 @@ FORM_ID = "fp-view"
 PAGES_CACHED = 96  # views kept written (~130 kB each); the most visited ones stay, a forged query cannot fill memory
 # The lists of the view's form: the app's control id → the permalink's key.
 FORM_LISTS = {ids.REGION: "region", ids.MRC: "mrc", ids.THEME: "theme", ids.ALLIANCE: "mandataire",
-              ids.CYCLE: "cycle"}
+              ids.CYCLE: "cycle", ids.STATUS: "status"}
 FORM_FIELDS = (*FORM_LISTS.values(), "q", "link")  # what the visible fields send; the rest goes hidden
 # Controls a written page cannot work (the app's id): a tap there loads the app, which then takes it over.
 NEEDS_APP = (ids.MAP_IMAGE, ids.TABLE_SLOT)
@@ -155,7 +155,9 @@ def _select(component, name: str, lang: str) -> str:
     chosen = [str(v) for v in (component.value or [])]
     options = [(str(o["value"]), str(o["label"])) for o in component.options]
     labels = dict(options)
-    written = [f'<option value="">{html.escape(t("all", lang))}</option>']
+    from pages.dashboard import ALL_WORDS  # « Tous » (les statuts) where « Toutes » does not fit
+
+    written = [f'<option value="">{html.escape(t(ALL_WORDS.get(component.id, "all"), lang))}</option>']
     if len(chosen) > 1:  # a permalink may choose several: kept as one choice of this list
         both = ", ".join(labels.get(v, v) for v in chosen)
         written.append(f'<option value="{html.escape(",".join(chosen))}" selected>{html.escape(both)}</option>')
@@ -234,6 +236,31 @@ def map_frame(view: View, frame: str | None) -> tuple[dict, str | None]:
     return MAP_FRAMES[DEFAULT_FRAME], DEFAULT_FRAME
 
 
+BAR_ROOM = 75  # % of a row's right part the longest bar takes: its label fits after it
+
+
+def ranking_bars(figure: dict | None) -> str:
+    """The ranking's bars written in HTML, in the room the chart will take: its title, then a row per
+    territory (name, bar to scale, the chart's own label and colour). Without it the visitor saw an
+    empty box until the app loaded, which on a written page may be never; the chart replaces it in the
+    same box, so nothing moves."""
+    bars = (figure or {}).get("data") or [{}]
+    values = bars[0].get("x") or []
+    if not values:
+        return ""
+    top = max(values) or 1
+    colours = bars[0]["marker"]["color"]
+    title, _, subtitle = figure["layout"]["title"]["text"].partition("<br><sup>")
+    rows = []
+    for i, (name, value, label) in enumerate(zip(bars[0]["y"], values, bars[0]["text"])):
+        colour = colours[i] if isinstance(colours, list) else colours
+        rows.append(f'<div class="fp-rank-row"><span class="fp-rank-name">{html.escape(str(name))}</span>'
+                    f'<span class="fp-rank-bar"><span style="width:{max(value, 0) / top * BAR_ROOM:.1f}%;'
+                    f'background:{html.escape(colour)}"></span>{html.escape(str(label))}</span></div>')
+    return (f'<p class="fp-rank-title">{html.escape(title)}<br><small>{html.escape(subtitle.removesuffix("</sup>"))}'
+            f'</small></p>' + "".join(rows))
+
+
 @forget_on_new_data
 @lru_cache(maxsize=PAGES_CACHED)
 def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignored: tuple[str, ...] = (),
@@ -261,7 +288,8 @@ def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignore
             # A ranking the page hides (nothing to rank: its style says display none) takes no room either.
             style = static_html.style_text({"height": f"{int(height or 0)}px",
                                             **(getattr(component, "style", None) or {})})
-            return f'<div class="ranking fp-ranking" style="{html.escape(style)}" aria-hidden="true"></div>'
+            return (f'<div class="ranking fp-ranking" style="{html.escape(style)}" aria-hidden="true">'
+                    f'{ranking_bars(component.figure)}</div>')
         if how != LINKS or not isinstance(component_id, str):
             return None
         if component_id in (ids.LEVEL, ids.MEASURE):

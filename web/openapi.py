@@ -39,7 +39,8 @@ _TYPES = {"text": ["string", "null"], "money": ["number", "null"], "percent": ["
           "integer": ["integer", "null"],
           "year": ["integer", "null"], "flag": ["boolean", "null"]}
 # query parameter → kind of id known to components.state.known_ids
-PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire": "alliance", "cycle": "cycle"}
+PROJECT_LISTS = {"region": "region", "mrc": "mrc", "theme": "theme", "mandataire": "alliance", "cycle": "cycle",
+                 "status": "status"}
 ENVELOPE_LISTS = {"region": "region", "mandataire": "alliance", "cycle": "cycle"}
 PLACE_MATCHES = ("exact", "without_article", "prefix", "prefix_without_article", "word_prefix")  # geo.places' order
 

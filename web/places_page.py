@@ -11,30 +11,19 @@ and the page is written by Jinja2 with autoescaping: whatever the query holds is
 from __future__ import annotations
 
 from flask import Flask, Response, redirect, request
-from jinja2 import Environment
 
 from components.i18n import clean_lang, plural
 from components.place_links import map_href, page_href, place_label, place_words
 from components.urls import PLACES_PATH
 from geo import places
 from texts.catalogs import gettext
+from web.page_frame import frame_template
 
 PATH = PLACES_PATH
 SHOWN = 20  # links on the page; the rest is counted (« … et 12 autres : précisez le nom »)
 STYLESHEET = "/assets/style.css"
 
-_PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<link rel="stylesheet" href="{{ stylesheet }}">
-</head>
-<body>
-<header class="page-header"><div><p class="site-name"><a href="{{ home }}">{{ site }}</a></p></div></header>
-<main id="main" class="place-page">
-<h1>{{ heading }}</h1>
+_PAGE = frame_template("""{% block main %}<h1>{{ heading }}</h1>
 <form class="place-form" method="get" action="{{ action }}" role="search">
 <label for="place-q" class="filter-label">{{ field }}</label>
 <div class="place-form-row">
@@ -51,11 +40,7 @@ _PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
 <a class="place-page-link" href="{{ link.page }}">{{ page_word }}</a></li>
 {% endfor %}</ul>{% endif %}
 {% if more %}<p class="place-sentence">{{ more }}</p>{% endif %}
-<p><a href="{{ home }}">{{ back }}</a></p>
-</main>
-</body>
-</html>
-""")
+<p><a href="{{ home }}">{{ back }}</a></p>{% endblock %}""")
 
 
 

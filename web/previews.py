@@ -184,8 +184,10 @@ def canonical_url(request: flask.Request) -> str:
 # ---------------------------------------------------------------- the image
 
 IMAGES = ByteLRU(IMAGE_CACHE_ENTRIES, IMAGE_CACHE_BYTES)  # PNG bytes, keyed by what they show
-# view_to_query(view) → the key of its picture, so a view seen before costs neither the figures nor
-# the key; bounded like the pictures (a key is 64 characters).
+# (the data's key, view_to_query(view)) → the key of its picture, so a view seen before costs neither
+# the figures nor the key; bounded like the pictures (a key is 64 characters). The data's key
+# (« public@N ») names the data version: a picture drawn from older data is never found for newer,
+# even when its drawing ends after the new data's arrival cleared the caches.
 _KEYS: cachetools.LRUCache = cachetools.LRUCache(4 * IMAGE_CACHE_ENTRIES)
 _KEYS_LOCK = threading.Lock()
 # One picture drawn at a time per process (about 0,4 s of CPU each). A request that finds the
@@ -211,13 +213,14 @@ def _plain(value):
     return str(value)
 
 
-def _picture(view: View) -> dict:
-    """Everything that is drawn in the picture of `view` (components.map.preview_image.render's arguments)."""
+def _picture(view: View, data: dataset.Dataset | None = None) -> dict:
+    """Everything that is drawn in the picture of `view` from `data` (default: the public data)
+    (components.map.preview_image.render's arguments)."""
     from components.map.bounds import view_bounds
     from components.map.figures import format_measure_many
     from components.map.summary import compute, map_caption, view_summary
 
-    result = compute(view)
+    result = compute(view, data or dataset.current())
     caption = map_caption(view)
     top = float(result["data"].get("zmax") or 0) if result["data"].get("locations") else 0.0
     low, high = format_measure_many(pd.Series([0.0, top]), view.measure, view.lang).tolist()
@@ -237,10 +240,11 @@ def _key(picture: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _cached(view: View) -> bytes | None:
-    """The picture of `view` if it was drawn (or one showing exactly the same), without computing."""
+def _cached(view: View, data_key: str) -> bytes | None:
+    """The picture of `view` if it was drawn from the data of `data_key` (or one showing exactly the
+    same), without computing."""
     with _KEYS_LOCK:
-        key = _KEYS.get(view_to_query(view))
+        key = _KEYS.get((data_key, view_to_query(view)))
     return IMAGES.get(key) if key else None
 
 
@@ -256,16 +260,17 @@ def view_image(view: View, client: str = "") -> tuple[bytes, bool]:
     possible: another picture is being drawn in this process, or `client` drew its share of them this
     minute. PreviewBusy when no nearby picture exists either. Never waits for another drawing, and
     computes nothing for a request that may not draw (the cache is first asked by the view's query)."""
-    cached = _cached(view)
+    data = dataset.current()
+    cached = _cached(view, data.key)
     if cached is not None:
         return cached, True
     if _take_share(client):
         if _DRAWING.acquire(blocking=False):
             try:
-                picture = _picture(view)  # a few milliseconds: the figures are cached per view
+                picture = _picture(view, data)  # a few milliseconds: the figures are cached per view
                 key = _key(picture)
                 with _KEYS_LOCK:
-                    _KEYS[view_to_query(view)] = key
+                    _KEYS[(data.key, view_to_query(view))] = key
                 cached = IMAGES.get(key)  # the same picture under other words (a search matching nothing…)
                 if cached is not None:
                     _give_back_share(client)
@@ -277,7 +282,7 @@ def view_image(view: View, client: str = "") -> tuple[bytes, bool]:
             return cached, True
         _give_back_share(client)
     for nearby in nearby_views(view):
-        stand_in = _cached(nearby)
+        stand_in = _cached(nearby, data.key)
         if stand_in is not None:
             return stand_in, False
     raise PreviewBusy()

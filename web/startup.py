@@ -17,19 +17,24 @@ from geo import layers
 # sysexits.h EX_CONFIG: the service is misconfigured. A supervisor can be told not to restart on it
 # (systemd: RestartPreventExitStatus=78), since restarting cannot fix a data file.
 EXIT_CODE = 78
+# sysexits.h EX_UNAVAILABLE: the database does not answer. Unlike a bad file, restarting later may
+# work (PostgreSQL was still starting), so a supervisor may keep trying.
+EXIT_DATABASE = 69
 MAX_PROBLEMS_SHOWN = 5
 
 
 class NotReady(Exception):
     """One file is missing or invalid; `file` names it, the message says what is wrong."""
 
-    def __init__(self, file: str, problem: str, remedy: str):
+    def __init__(self, file: str, problem: str, remedy: str, subject: str = "Fichier en cause",
+                 exit_code: int = EXIT_CODE):
         super().__init__(problem)
         self.file, self.problem, self.remedy = file, problem, remedy
+        self.subject, self.exit_code = subject, exit_code
 
     def paragraph(self) -> str:
         return (f"Carte des Alliances : démarrage refusé, aucune page n'a été servie. "
-                f"Fichier en cause : {self.file}. Problème : {self.problem} {self.remedy}")
+                f"{self.subject} : {self.file}. Problème : {self.problem} {self.remedy}")
 
 
 def _missing_layer(error: layers.LayersNotBuilt) -> str:
@@ -66,6 +71,18 @@ def _check_layers() -> None:
             raise NotReady(str(path), "ce n'est pas une FeatureCollection non vide.", remedy)
 
 
+def _check_database() -> None:
+    """The publishing database answers and is migrated (the public data read its publications)."""
+    from publishing import db
+
+    try:
+        db.migrate()
+    except db.UNREACHABLE as error:
+        setting, problem = str(db.unreachable(error)).split(" : ", 1)
+        raise NotReady(setting, f"{problem}.", "Démarrez la base ou corrigez le réglage (docs/OPERATIONS.md), "
+                       "puis redémarrez.", "Réglage en cause", EXIT_DATABASE) from None
+
+
 def _check_dataset() -> None:
     from components import (
         dataset,  # imports pandas and the loaders; after the cheap layer checks
@@ -94,7 +111,8 @@ def check_ready() -> None:
     """
     try:
         _check_layers()
+        _check_database()
         _check_dataset()
     except NotReady as error:
         print(error.paragraph(), file=sys.stderr, flush=True)
-        raise SystemExit(EXIT_CODE) from None
+        raise SystemExit(error.exit_code) from None

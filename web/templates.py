@@ -9,13 +9,16 @@ from flask import Flask, send_file
 from data.export import to_csv_bytes, to_xlsx_bytes
 
 TEMPLATE_COLUMNS = ["Nom du projet", "Organisme porteur", "MRC", "Municipalité", "Région", "Montant accordé",
-                    "Coût total", "Priorité", "Année de début", "Année de fin", "Source"]
+                    "Coût total", "Priorité", "Année de début", "Année de fin", "Source",
+                    # The follow-up (optional; left empty, it stays unknown): prévu, en cours, terminé, abandonné.
+                    "Statut", "Date de fin réelle", "Personnes rejointes", "Lien du rapport"]
 # Two rows that show the expected shapes; marked as examples so nobody mistakes them for data.
 TEMPLATE_EXAMPLES = [
     ["EXEMPLE — Cuisine collective (à remplacer)", "Organisme porteur de l'exemple", "MRC de La Matanie", "Matane",
-     "Bas-Saint-Laurent", "35 000 $", "52 000 $", "Sécurité alimentaire", 2024, 2026, "https://exemple.org/annonce"],
+     "Bas-Saint-Laurent", "35 000 $", "52 000 $", "Sécurité alimentaire", 2024, 2026, "https://exemple.org/annonce",
+     "terminé", "2026-06-30", 120, "https://exemple.org/rapport-d-activites"],
     ["EXEMPLE — Transport solidaire (à remplacer)", "Autre organisme de l'exemple", "", "Rimouski",
-     "01", "12 500,50 $", "", "Transport et mobilité", 2025, "", ""],
+     "01", "12 500,50 $", "", "Transport et mobilité", 2025, "", "", "en cours", "", "", ""],
 ]
 
 

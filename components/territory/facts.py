@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from components.i18n import money, money_cents, text
+from components.i18n import money, text
 from components.words.page_text import with_shared
 from data.schema import REFERENCE_DIR
 from geo import layers
@@ -22,10 +22,9 @@ _TEXT = with_shared(Messages("territory"))
 
 
 def amount_text(value, lang: str) -> str:
-    """A dollar amount as the source gives it: cents only when there are cents; unknown → « — »."""
-    if value is None or pd.isna(value):
-        return "—"
-    return money_cents(value, lang) if round(float(value) * 100) % 100 else money(value, lang)
+    """A dollar amount as the source gives it: cents only when there are cents; unknown → « — ».
+    The rule is i18n.money's, the map's too."""
+    return money(value, lang)
 
 
 def ordinal(n: int, lang: str, feminine: bool = False) -> str:

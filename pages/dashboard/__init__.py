@@ -55,7 +55,7 @@ from components.state import (
     view_from_inputs,
 )
 from components.urls import EMBED_PATH
-from data import metrics
+from data import follow_up, metrics
 from data.schema import REFERENCE_DIR
 from geo import layers
 from pages.dashboard import about, downloads, lazy_grid, place_search, program
@@ -78,6 +78,7 @@ def filter_options(lang: str) -> dict[str, list[dict]]:
         "theme": [{"label": th.label, "value": th.theme_id} for th in _themes(lang).itertuples()],
         "alliance": [{"label": a.mandataire, "value": a.alliance_id} for a in alliances.itertuples()],
         "cycle": [{"label": c.label_en if lang == "en" else c.label_fr, "value": c.cycle_id} for c in cycles.itertuples()],
+        "status": [{"label": label, "value": status} for status, label in follow_up.status_labels(lang).items()],
     }
 
 
@@ -172,9 +173,14 @@ def headline_cards(head: metrics.Headline, lang: str) -> list:
 
 # ---------------------------------------------------------------- layout
 
+# What « all » is called in a list when not « Toutes » (régions, MRC, priorités…): « Tous » (les statuts).
+ALL_WORDS = {ids.STATUS: "all_statuses"}
+
+
 def _dropdown(component_id: str, options: list[dict], value: tuple[str, ...], lang: str) -> dcc.Dropdown:
     """A multi-choice filter whose own words (search, clear…) are in the page's language."""
-    return dcc.Dropdown(id=component_id, options=options, multi=True, value=list(value), placeholder=t("all", lang),
+    return dcc.Dropdown(id=component_id, options=options, multi=True, value=list(value),
+                        placeholder=t(ALL_WORDS.get(component_id, "all"), lang),
                         labels={key: t(f"dropdown_{key}", lang) for key in DROPDOWN_LABELS})
 
 
@@ -251,7 +257,7 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
           for label, component_id, kind, attribute in (
               ("region", ids.REGION, "region", "regions"), ("mrc", ids.MRC, "mrc", "mrcs"),
               ("priority", ids.THEME, "theme", "themes"), ("mandataire", ids.ALLIANCE, "alliance", "alliances"),
-              ("cycle", ids.CYCLE, "cycle", "cycles"))],
+              ("cycle", ids.CYCLE, "cycle", "cycles"), ("status_filter", ids.STATUS, "status", "statuses"))],
         _labelled(t("amount_range", lang), dcc.RangeSlider(
             id=ids.AMOUNT, min=0, max=len(AMOUNT_STEPS) - 1, step=1, value=slider_value(view.filters),
             # No direct-input boxes: they would show step numbers, not dollars.
@@ -369,6 +375,9 @@ FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(i
                  Input(ids.MRC, "value"), Input(ids.THEME, "value"), Input(ids.ALLIANCE, "value"),
                  Input(ids.CYCLE, "value"), Input(ids.AMOUNT, "value"), Input(ids.SEARCH, "value"),
                  Input(ids.SELECTED, "data"), Input(ids.EXPLICIT, "value")]
+# The « Statut » filter: declared last in each callback (a keyword argument at the end), so that every
+# positional call written before it still means the same.
+STATUS_INPUT = Input(ids.STATUS, "value")
 # Which data the view shows: the public dataset or the visitor's own file (see components.own_file.upload).
 SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
 
@@ -380,16 +389,16 @@ SOURCE_INPUTS = [Input(ids.SOURCE, "value"), Input(ids.UPLOADED, "data")]
     Output(ids.DOWNLOADS, "children"), Output(ids.MAP_CAPTION, "data"), Output(ids.VIEW_SUMMARY, "children"),
     Output(ids.TERRITORY_TABLE, "children"), Output(ids.PRESENTATION_LINK, "href"), Output(ids.MAP_SENTENCE, "children"),
     Output(ids.MAP_VIEW_FRAME, "data"), Output(ids.RANKING, "style"),
-    *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"), State(ids.TABLE_KEY, "data"),
+    *FILTER_INPUTS, *SOURCE_INPUTS, State(ids.LANG, "data"), State(ids.TABLE_KEY, "data"), STATUS_INPUT,
     prevent_initial_call=True,
 )
 def update_view(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, explicit,
-                source, uploaded, lang, shown_key=None):
+                source, uploaded, lang, shown_key=None, statuses=None):
     """The page for the view the controls describe. `shown_key` is the key of the view on screen:
     when it is this view already (the stores fire once as the page loads, with nothing changed),
     nothing is recomputed or sent."""
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
-                            explicit)
+                            explicit, statuses)
     data = upload.active_dataset(source, uploaded)
     if shown_key is not None and shown_key == view_key(view, data):
         raise PreventUpdate
@@ -478,7 +487,8 @@ clientside_callback(
 
 def view_key(view: View, data: Dataset) -> str:
     """A short fingerprint of the view and its data: the table reloads its rows when it changes."""
-    return hashlib.sha1(f"{view!r}{data.key}".encode()).hexdigest()[:12]
+    statuses = f"statuses={view.filters.statuses!r}" if view.filters.statuses else ""  # not in Filters' repr
+    return hashlib.sha1(f"{view!r}{data.key}{statuses}".encode()).hexdigest()[:12]
 
 
 @per_dataset(public_entries=16, other_entries=4)
@@ -489,25 +499,25 @@ def _table_for(data: Dataset, view: View) -> pd.DataFrame:
 
 @callback(Output(ids.TABLE, "getRowsResponse"), Input(ids.TABLE, "getRowsRequest"),
           *[State(i.component_id, i.component_property) for i in FILTER_INPUTS + SOURCE_INPUTS],
-          State(ids.LANG, "data"), prevent_initial_call=True)
+          State(ids.LANG, "data"), State(ids.STATUS, "value"), prevent_initial_call=True)
 def table_block(request, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, explicit,
-                source, uploaded, lang):
+                source, uploaded, lang, statuses=None):
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
-                            explicit)
+                            explicit, statuses)
     return table.rows_block(_table_for(upload.active_dataset(source, uploaded), view), request, view.lang)
 
 
 @callback(Output(ids.DOWNLOAD_FILE, "data"), Input({"type": downloads.UPLOAD_DOWNLOAD, "file": ALL}, "n_clicks"),
           *[State(i.component_id, i.component_property) for i in FILTER_INPUTS + SOURCE_INPUTS],
-          State(ids.LANG, "data"), prevent_initial_call=True)
+          State(ids.LANG, "data"), State(ids.STATUS, "value"), prevent_initial_call=True)
 def download_upload(clicks, level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected,
-                    explicit, source, uploaded, lang):
+                    explicit, source, uploaded, lang, statuses=None):
     """The visitor's own rows, re-validated from the store, filtered as on screen."""
     triggered = ctx.triggered_id
     if not any(isinstance(n, int) and n > 0 for n in clicks or []) or not isinstance(triggered, dict):
         raise PreventUpdate
     view = view_from_inputs(level, measure, regions, mrcs, themes, alliances, cycles, amount, text, selected, lang,
-                            explicit)
+                            explicit, statuses)
     data = upload.active_dataset(source, uploaded)
     if not data.is_upload:  # the store no longer holds a valid file: the public links are on screen again
         raise PreventUpdate
@@ -542,11 +552,12 @@ def next_selection(trigger, click_data, level, current) -> str | None:
 @callback(Output(ids.REGION, "value"), Output(ids.MRC, "value"), Output(ids.THEME, "value"),
           Output(ids.ALLIANCE, "value"), Output(ids.CYCLE, "value"), Output(ids.AMOUNT, "value"),
           Output(ids.SEARCH, "value"), Output(ids.SELECTED, "data", allow_duplicate=True),
-          Output(ids.EXPLICIT, "value"), Input(ids.RESET, "n_clicks"), prevent_initial_call=True)
+          Output(ids.EXPLICIT, "value"), Output(ids.STATUS, "value"), Input(ids.RESET, "n_clicks"),
+          prevent_initial_call=True)
 def reset_filters(n_clicks):
     if not n_clicks:
-        return (no_update,) * 9
-    return [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, []
+        return (no_update,) * 10
+    return [], [], [], [], [], [0, len(AMOUNT_STEPS) - 1], "", None, [], []
 
 
 # Back and Forward set the controls to the view of the address returned to, so the map is patched
@@ -558,13 +569,13 @@ def reset_filters(n_clicks):
           Output(ids.THEME, "value", allow_duplicate=True), Output(ids.ALLIANCE, "value", allow_duplicate=True),
           Output(ids.CYCLE, "value", allow_duplicate=True), Output(ids.AMOUNT, "value", allow_duplicate=True),
           Output(ids.SEARCH, "value", allow_duplicate=True), Output(ids.SELECTED, "data", allow_duplicate=True),
-          Output(ids.EXPLICIT, "value", allow_duplicate=True),
+          Output(ids.EXPLICIT, "value", allow_duplicate=True), Output(ids.STATUS, "value", allow_duplicate=True),
           Input(ids.HISTORY_QUERY, "data"), State(ids.LEVEL, "value"), prevent_initial_call=True)
 def restore_from_history(popped, level):
     query = popped.get("query") if isinstance(popped, dict) else None
     if not isinstance(query, str):
         raise PreventUpdate
-    return controls_for(query, level)
+    return (*controls_for(query, level), list(view_from_query(query)[0].filters.statuses))
 
 
 def controls_for(query: str, level) -> tuple:

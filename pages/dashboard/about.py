@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dash import html
 
+from components.report_link import changes_link, report_link
 from components.words.prose import page_prose
 from geo import layers
 
@@ -16,4 +17,5 @@ def panel(lang: str) -> html.Section:
     sources = html.Ul([html.Li(line) for line in layers.attribution_lines(lang=lang)])
     return html.Section([
         html.Details([html.Summary(title), *body, sources], open=False),
+        html.P([changes_link(lang), " · ", report_link("/", lang)], className="about-links"),
     ], id="about", className="about")

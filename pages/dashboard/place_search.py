@@ -5,6 +5,10 @@ as buttons, « Saint-Jérôme → MRC La Rivière-du-Nord (Laurentides) »; a ta
 which the permalink follows, and clears the text, which named a place, not a project. When neither a project
 nor a place matches, a sentence says what was searched and what to try, with the nearest names.
 
+Places are suggested as the visitor types: after a pause in typing (assets/place_suggest.js, one request per
+pause, never one per key), the text goes to a store that this module answers, while the projects and the map
+still follow the text only on Enter, as before. Enter answers at once.
+
 The MRC list offers, for what is typed in it, the MRC of every matching municipality under the same words.
 Everything the browser sends is cleaned first: a string of at most 100 characters, known ids only, a bounded
 number of answers.
@@ -14,7 +18,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
@@ -81,14 +85,22 @@ def results(text: object, lang: str, projects: pd.DataFrame | None) -> list:
 
 
 def slot(text: str, lang: str, projects: pd.DataFrame) -> html.Div:
-    """The place area, drawn for the view's own text (a permalink with `q=`)."""
-    return html.Div(results(text, lang, projects), id=ids.PLACE_RESULTS, className="place-results",
-                    **{"aria-live": "polite"})
+    """The place area, drawn for the view's own text (a permalink with `q=`), and the store of the text typed."""
+    return html.Div([dcc.Store(id=ids.PLACE_TYPED),
+                     html.Div(results(text, lang, projects), id=ids.PLACE_RESULTS, className="place-results",
+                              **{"aria-live": "polite"})])
 
 
-@callback(Output(ids.PLACE_RESULTS, "children"), Input(ids.SEARCH, "value"), State(ids.LANG, "data"),
-          State(ids.SOURCE, "value"), State(ids.UPLOADED, "data"), prevent_initial_call=True)
-def show_places(text, lang, source, uploaded):
+def typed_text(typed: object) -> object:
+    """The text of the store's {"text": …, "n": …} (the count makes each pause a change); anything else: None."""
+    return typed.get("text") if isinstance(typed, dict) else None
+
+
+@callback(Output(ids.PLACE_RESULTS, "children"), Input(ids.SEARCH, "value"), Input(ids.PLACE_TYPED, "data"),
+          State(ids.LANG, "data"), State(ids.SOURCE, "value"), State(ids.UPLOADED, "data"), prevent_initial_call=True)
+def show_places(text, typed, lang, source, uploaded):
+    if ctx.triggered_id == ids.PLACE_TYPED:
+        text = typed_text(typed)
     return results(text, lang, upload.active_dataset(source, uploaded).projects)
 
 

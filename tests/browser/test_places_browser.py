@@ -73,3 +73,26 @@ def test_a_search_that_finds_nothing_says_what_was_searched_and_what_to_try(watc
     text = page.locator("#place-results").inner_text()
     assert "« Rimousky »" in text and "Essayez" in text and "Vouliez-vous dire" in text
     page.screenshot(path=str(ARTIFACTS / "places-map-none-1440.png"))
+
+
+def test_places_are_suggested_as_a_phone_types_with_one_request_per_pause(phone):
+    """No Enter: a pause in typing is enough; the keys themselves send nothing (one request for the word)."""
+    page, errors = phone
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.post_data or "")
+            if r.method == "POST" and "_dash-update-component" in r.url else None)
+    box = page.locator("#filter-search")
+    box.scroll_into_view_if_needed()
+    box.tap()
+    box.press_sequentially("Rimouski", delay=60)  # a visitor's typing: no pause long enough to ask
+    button = page.get_by_role("button", name="Rimouski → MRC Rimouski-Neigette (Bas-Saint-Laurent)")
+    button.wait_for(timeout=30_000)
+    page.wait_for_timeout(1_000)
+    for_places = [body for body in asked if "place-results" in body]
+    assert len(for_places) == 1, for_places  # one for the word, none per key
+    assert "q" not in _query(page)  # the map and the address still wait for Enter
+    box.press("Enter")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'Rimouski'", timeout=90_000)
+    button.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "places-map-typed-375.png"))
+    assert not errors

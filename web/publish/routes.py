@@ -15,7 +15,8 @@ from components import i18n
 from data import export
 from data.spreadsheet import MAX_FILE_BYTES, UnreadableFile
 from geo import layers
-from publishing import accounts, db, store, territory
+from publishing import accounts, corrections, db, store, territory
+from web.corrections.words import of as correction_words
 from web.publish import preview, words
 
 blueprint = Blueprint("publish", __name__, template_folder="templates", static_folder="static")
@@ -110,6 +111,19 @@ def refused(error: store.Refused):
     return _page("message.html", error.status, title=w(f"{key}_title"), text=w(f"{key}_text", detail=w(f"refused_{error.code}")))
 
 
+def database_unreachable(error):
+    # The public map keeps its data in memory; only what reads or writes the database waits.
+    flask.current_app.logger.error("publication : %s", db.unreachable(error))
+    w = words.of(_lang())
+    response = _page("message.html", 503, title=w("database_title"), text=w("database_text"))
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+for _unreachable in db.UNREACHABLE:
+    blueprint.register_error_handler(_unreachable, database_unreachable)
+
+
 @blueprint.errorhandler(413)
 def too_large(_error):
     w = words.of(_lang())
@@ -187,11 +201,18 @@ def home():
             settings = {a: store.publish_without_review(s, a) for a in territory.alliances()}
             current = {v.alliance_id: v for v, _rows in store.current_versions(s)}
             return _page("operator.html", waiting=waiting, alliances=territory.alliances(), settings=settings,
-                         current=current)
+                         current=current, **_reports(s, actor))
         alliance = territory.find_alliance(actor.user.alliance_id)
         submissions, versions = store.history(s, actor, alliance.alliance_id)
         current = store.current_version(s, alliance.alliance_id)
-    return _page("coordinator.html", alliance=alliance, submissions=submissions, versions=versions, current=current)
+        reports = _reports(s, actor)
+    return _page("coordinator.html", alliance=alliance, submissions=submissions, versions=versions, current=current,
+                 **reports)
+
+
+def _reports(s, actor: store.Actor) -> dict:
+    """The reports from anyone (web/corrections) she may read, and their words, for the queue's template."""
+    return {"reports": corrections.visible_to(s, actor), "c": correction_words(_lang()), "is_operator": actor.is_operator}
 
 
 @blueprint.post("/televerser")
@@ -230,42 +251,41 @@ def submission(submission_id: int):
     headers = {f.key: f.header(_lang()) for f in export.PROJECT_FIELDS}
     # A changed field named as the downloads name it (« Montant FQIS »), not by its code name.
     field_label = lambda field: headers.get(_EXPORT_KEY.get(field, field), field)  # noqa: E731
-    return _page("submission.html", submission=found, alliance=alliance, places=places, field_label=field_label,
+    return _page("submission.html", submission=found, report=store.report_in(found.report, _lang()), alliance=alliance,
+                 places=places, field_label=field_label,
                  shown=lambda value: "∅" if value is None else i18n.number(value, _lang()) if isinstance(value, float) else value,
                  map_html=preview.map_html(found.rows, alliance, _lang()), is_operator=actor.is_operator)
 
 
-def _decide(action, submission_id: int, *args):
-    """Run a store action on a submission (the store checks who may), then show the submission."""
+def _run(action, *args) -> None:
+    """Run a store write as the signed-in user, in one transaction (the store checks who may)."""
     with db.session() as s:
-        action(s, _actor(), submission_id, *args)
-    return _back("publish.submission", submission_id=submission_id)
+        action(s, _actor(), *args)
 
 
-@blueprint.post("/soumission/<int:submission_id>/soumettre")
-@login_required
-def submit(submission_id: int):
-    return _decide(store.submit, submission_id, request.form.get("note", ""))
+# The workflow's writes on one submission or version: (address, endpoint, store action, the form
+# field passed to it). After a decision on a submission she sees that submission; after a
+# withdrawal, her home page.
+_WRITES = (
+    ("/soumission/<int:submission_id>/soumettre", "submit", store.submit, "note"),
+    ("/soumission/<int:submission_id>/approuver", "approve", store.approve, None),
+    ("/soumission/<int:submission_id>/renvoyer", "send_back", store.send_back, "message"),
+    ("/version/<int:version_id>/retirer", "withdraw", store.withdraw, "reason"),
+)
 
 
-@blueprint.post("/soumission/<int:submission_id>/approuver")
-@login_required
-def approve(submission_id: int):
-    return _decide(store.approve, submission_id)
+def _write_view(action, form_field: str | None):
+    def view(**values):
+        (key,) = values.values()
+        _run(action, key, *((request.form.get(form_field, ""),) if form_field else ()))
+        if "submission_id" in values:
+            return _back("publish.submission", submission_id=key)
+        return _back("publish.home")
+    return login_required(view)
 
 
-@blueprint.post("/soumission/<int:submission_id>/renvoyer")
-@login_required
-def send_back(submission_id: int):
-    return _decide(store.send_back, submission_id, request.form.get("message", ""))
-
-
-@blueprint.post("/version/<int:version_id>/retirer")
-@login_required
-def withdraw(version_id: int):
-    with db.session() as s:
-        store.withdraw(s, _actor(), version_id, request.form.get("reason", ""))
-    return _back("publish.home")
+for _rule, _endpoint, _action, _field in _WRITES:
+    blueprint.add_url_rule(_rule, _endpoint, _write_view(_action, _field), methods=["POST"])
 
 
 @blueprint.post("/alliance/<alliance_id>/reglage")
@@ -273,6 +293,14 @@ def withdraw(version_id: int):
 def setting(alliance_id: str):
     if alliance_id not in territory.alliances():
         abort(404)
-    with db.session() as s:
-        store.set_publish_without_review(s, _actor(), alliance_id, request.form.get("without_review") == "1")
+    _run(store.set_publish_without_review, alliance_id, request.form.get("without_review") == "1")
     return _back("publish.home")
+
+
+@blueprint.post("/signalement/<int:correction_id>/traite")
+@login_required
+def correction_treated(correction_id: int):
+    """An operator marks a report treated (publishing.corrections checks that she is one, and journals it)."""
+    with db.session() as s:
+        corrections.mark_treated(s, _actor(), correction_id)
+    return redirect(url_for("publish.home", **({"lang": "en"} if _lang() == "en" else {})) + "#signalements", 303)
