@@ -145,6 +145,11 @@ def _public_watcher():
     return published.Watcher(build, read_version, on_new=new_data)
 
 
+def watch_publications() -> None:
+    """Check in the background, in this process, for a newly approved publication (serve.py's workers)."""
+    _public_watcher().poll_in_background()
+
+
 # The curated files do not change while the server runs: read once, whatever the publications do.
 @lru_cache(maxsize=1)
 def _curated_projects() -> pd.DataFrame:

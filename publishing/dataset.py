@@ -190,6 +190,19 @@ def phase(name: str) -> Iterator[None]:
         yield
 
 
+def _real_sleep(seconds: float) -> None:
+    """time.sleep, the operating system's even under gevent's monkey-patching (see `_real_thread`)."""
+    try:
+        from gevent import monkey
+
+        if monkey.is_module_patched("time"):
+            monkey.get_original("time", "sleep")(seconds)
+            return
+    except ImportError:
+        pass
+    time.sleep(seconds)
+
+
 def _real_thread(target: Callable[[], None]) -> None:
     """Start `target` in an operating-system thread, even under gevent's monkey-patching (the gevent
     worker of `make serve`): a pandas reload is CPU work that must not hold the network loop."""
@@ -230,6 +243,8 @@ class Watcher(Generic[T]):
         self._failed: tuple[int, float] | None = None  # (version that failed, when to try it again)
         self._check = threading.Lock()  # held while checking, and while a rebuild runs
         self._first = threading.Lock()
+        self._unreachable = False  # the version could not be read at the last check (logged once)
+        self._polling = False
 
     @property
     def version(self) -> int:
@@ -251,6 +266,27 @@ class Watcher(Generic[T]):
                     self._check.release()  # else the rebuild's thread releases it when done
         return self._value
 
+    def poll_in_background(self) -> None:
+        """Check the version every `every` seconds in a thread of this process, requests or not: a worker
+        that no request reached since an approval serves the new data to its very first visitor,
+        instead of starting the rebuild then (gunicorn calls this in each worker, serve.py; threads do
+        not survive the fork, so it cannot be started in the master)."""
+        if self._polling:
+            return
+        self._polling = True
+
+        def poll() -> None:
+            while True:
+                _real_sleep(max(self._every, 0.05))
+                if self._value is None:
+                    continue  # nothing served yet: the first request builds it
+                try:
+                    self.current()
+                except Exception:  # never let the thread die: the requests check too
+                    log.exception("vérification de la version des données impossible")
+
+        _real_thread(poll)
+
     def _check_version(self) -> bool:
         """Read the data version; start a rebuild when it moved. True when one was started."""
         now = time.monotonic()
@@ -259,9 +295,15 @@ class Watcher(Generic[T]):
         self._checked = now
         try:
             target = self._read_version()
-        except Exception:  # the database away for a moment: keep serving what we have
-            log.exception("lecture de la version des données impossible")
+        except Exception as error:  # the database away for a moment: keep serving what we have
+            if not self._unreachable:  # once when the outage starts, not at every check of every worker
+                log.error("lecture de la version des données impossible : les données en mémoire restent servies "
+                          "(%s)", error, exc_info=error)
+            self._unreachable = True
             return False
+        if self._unreachable:
+            log.warning("version des données lisible de nouveau (%s)", target)
+            self._unreachable = False
         if target == self._version or (self._failed and self._failed[0] == target and now < self._failed[1]):
             return False
         _real_thread(lambda: self._reload(target))

@@ -302,3 +302,38 @@ def test_a_listener_that_fails_leaves_the_new_data_served(caplog):
     watcher.current()
     assert len(builds) == 2 and watcher.version == 1  # served, and not rebuilt again
     assert not any("rechargement des données publiques impossible" in r.getMessage() for r in caplog.records)
+
+
+def test_a_worker_no_request_reaches_still_picks_up_a_new_version():
+    """The background check (serve.py starts it in each worker): the new data are built without any
+    request, so the first visitor after an approval gets them, not the version before."""
+    version = [0]
+    watcher = published.Watcher(lambda: (f"data {version[0]}", version[0]), lambda: version[0], every=0.05)
+    assert watcher.current() == "data 0"
+    watcher.poll_in_background()
+    version[0] = 1
+    end = time.monotonic() + 5
+    while watcher.version != 1 and time.monotonic() < end:
+        time.sleep(0.02)  # no call to current(): only the background check can move it
+    assert watcher.version == 1 and watcher.current() == "data 1"
+
+
+def test_a_database_outage_is_logged_once_not_at_every_check(caplog):
+    up = [True]
+
+    def read_version():
+        if not up[0]:
+            raise ConnectionError("connection refused")
+        return 0
+
+    watcher = published.Watcher(lambda: ("data 0", 0), read_version, every=0)
+    watcher.current()
+    caplog.set_level("WARNING", logger="publishing.dataset")
+    up[0] = False
+    for _ in range(50):
+        assert watcher.current() == "data 0"  # the map keeps being served from memory
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "connection refused" in errors[0].getMessage()
+    up[0] = True
+    watcher.current()
+    assert any("lisible de nouveau" in r.getMessage() for r in caplog.records)
