@@ -193,6 +193,11 @@ def _positions(projects: pd.DataFrame, column: str) -> np.ndarray:
     return _positions_of(projects[source], index)
 
 
+def cycle_positions(projects: pd.DataFrame) -> np.ndarray:
+    """Each project's cycle as its position in cycles.csv (-1: none or unknown), prepared or not."""
+    return _positions(projects, "cycle_pos")
+
+
 def _among(positions: np.ndarray, index: pd.Index, wanted: tuple[str, ...]) -> np.ndarray:
     """True where a position is one of the `wanted` ids: one lookup per project. The table has one
     extra slot, always False, which position -1 (unknown) reads."""
