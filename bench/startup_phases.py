@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'total':<{width}}  {total:7.2f}")
     print(f"prepared table: {prepared.memory_usage(deep=True).sum() / 2**20:.0f} MiB in {prepared.shape[1]} columns")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
     return 0
 
 

@@ -111,12 +111,13 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
         alliance[missing] = _derived_alliance(projects[missing]).astype(object).to_numpy()
     new["alliance"] = pd.Series(alliance, index=projects.index, dtype=object).astype(own.dtype)
     new["search_title"] = _folded(projects.title)
-    new["search_promoter"] = _folded(projects.promoter)
+    promoter_codes, promoters = pd.factorize(projects.promoter)  # once: for search and for counting
+    new["search_promoter"] = _folded(projects.promoter, (promoter_codes, promoters))
     sources = _position_sources()
     for column, (source, index) in sources.items():
         values = new[source] if source in new else projects[source]
         new[column] = _positions_of(values, index)
-    new["promoter_code"] = pd.factorize(projects.promoter)[0].astype("int32")  # -1 where unknown
+    new["promoter_code"] = promoter_codes.astype("int32")  # -1 where unknown
     new["fqis_link"], new["inferred"] = certainty(projects)
     new["link_explicit"] = (new["fqis_link"] == "explicit").to_numpy(dtype=bool)
     return projects.assign(**new)
@@ -129,9 +130,10 @@ def _spread(per_value: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
     return table[codes]
 
 
-def _folded(texts: pd.Series) -> pd.Categorical:
-    """`fold` of each text, computed once per distinct text; "" where there is none."""
-    codes, distinct = pd.factorize(texts)
+def _folded(texts: pd.Series, factorized: tuple | None = None) -> pd.Categorical:
+    """`fold` of each text, computed once per distinct text; "" where there is none. `factorized`:
+    pd.factorize(texts), when the caller has it already (a million strings take a while to hash)."""
+    codes, distinct = factorized if factorized is not None else pd.factorize(texts)
     folded = pd.Index([fold(text) for text in distinct] + [""], dtype=object)
     # Several texts may fold alike: categories must be unique, so the folded texts are factorized again.
     folded_codes, categories = pd.factorize(folded)
