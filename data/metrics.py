@@ -200,13 +200,23 @@ def cycle_positions(projects: pd.DataFrame) -> np.ndarray:
     return _positions(projects, "cycle_pos")
 
 
-def _among(positions: np.ndarray, index: pd.Index, wanted: tuple[str, ...]) -> np.ndarray:
-    """True where a position is one of the `wanted` ids: one lookup per project. The table has one
-    extra slot, always False, which position -1 (unknown) reads."""
+def _among(positions: np.ndarray, column: str, wanted: tuple[str, ...]) -> np.ndarray:
+    """True where a position (of the position `column`) is one of the `wanted` ids: one lookup per
+    project."""
+    return _allowed(column, tuple(wanted))[positions]
+
+
+@lru_cache(maxsize=1024)
+def _allowed(column: str, wanted: tuple[str, ...]) -> np.ndarray:
+    """Which positions of `column` are `wanted` ids, with one extra slot, always False, which position
+    -1 (unknown) reads. Once per choice of ids: the id lists are fixed tables (_position_sources), and
+    looking ids up in a new pandas Index took a good part of a filter change."""
+    index = _position_sources()[column][1]
     allowed = np.zeros(len(index) + 1, dtype=bool)
     found = index.get_indexer(list(wanted))
     allowed[found[found >= 0]] = True
-    return allowed[positions]
+    allowed.flags.writeable = False  # shared by every filter change that asks for these ids
+    return allowed
 
 
 def _explicit(projects: pd.DataFrame) -> np.ndarray:
@@ -248,15 +258,14 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
     projects of unknown amount are out (we cannot tell whether they fall in the range). With no
     cycle chosen, the projects of SEPARATE_CYCLES are out: they are counted only in their own cycle."""
     keep = np.ones(len(projects), dtype=bool)
-    sources = _position_sources()
     for column, wanted in (("region_pos", filters.regions), ("alliance_pos", filters.alliances),
                            ("cycle_pos", filters.cycles)):
         if wanted:
-            keep &= _among(_positions(projects, column), sources[column][1], wanted)
+            keep &= _among(_positions(projects, column), column, wanted)
     if not filters.cycles:
-        keep &= ~_among(_positions(projects, "cycle_pos"), sources["cycle_pos"][1], SEPARATE_CYCLES)
+        keep &= ~_among(_positions(projects, "cycle_pos"), "cycle_pos", SEPARATE_CYCLES)
     if filters.mrcs:
-        in_mrc = _among(_positions(projects, "mrc_pos"), sources["mrc_pos"][1], filters.mrcs)
+        in_mrc = _among(_positions(projects, "mrc_pos"), "mrc_pos", filters.mrcs)
         several = projects.multi_mrc.to_numpy(dtype=bool)
         if several.any():  # the few multi-MRC projects: is any of their MRC chosen?
             in_mrc[several] = _any_in(projects.mrc_ids[several], filters.mrcs).to_numpy()
@@ -267,11 +276,12 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
         themes = vocabulary("themes")
         wanted = sum(1 << themes.index(theme) for theme in set(filters.themes) if theme in themes)
         keep &= (projects.theme_mask.to_numpy() & wanted) != 0
-    amounts = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
-    if filters.amount_min is not None:
-        keep &= amounts >= filters.amount_min  # NaN compares False: unknown amounts are out
-    if filters.amount_max is not None:
-        keep &= amounts <= filters.amount_max
+    if filters.amount_min is not None or filters.amount_max is not None:
+        amounts = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
+        if filters.amount_min is not None:
+            keep &= amounts >= filters.amount_min  # NaN compares False: unknown amounts are out
+        if filters.amount_max is not None:
+            keep &= amounts <= filters.amount_max
     if filters.text.strip() and keep.any():
         keep &= _text_found(projects, fold(filters.text).split())
     return keep
