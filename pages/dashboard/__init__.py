@@ -271,7 +271,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
-        html.P(heading.sentence(view, initial["agg"], initial["nearest"], initial["shown"]), id=ids.MAP_SENTENCE, className="map-sentence"),
+        html.P(heading.sentence(view, initial["agg"], initial["nearest"], initial["shown"]), id=ids.MAP_SENTENCE,
+               className="map-sentence"),
         heading.frame_buttons(lang, initial["frame"]),
         html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
                  **{"aria-live": "polite"}),
