@@ -278,7 +278,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
-        html.P(heading.sentence(view, initial["agg"], initial["nearest"]), id=ids.MAP_SENTENCE, className="map-sentence"),
+        html.P(heading.sentence(view, initial["agg"], initial["nearest"], initial["shown"]), id=ids.MAP_SENTENCE,
+               className="map-sentence"),
         heading.frame_buttons(lang, initial["frame"]),
         html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
                  **{"aria-live": "polite"}),
@@ -421,7 +422,7 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["shown"], view.measure, view.lang),
             href_for(view.filters.regions, view.lang),
-            heading.sentence(view, result["agg"], result["nearest"]),
+            heading.sentence(view, result["agg"], result["nearest"], result["shown"]),
             result["frame"], ranking_style(result["shown"], view.measure))
 
 
