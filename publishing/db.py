@@ -288,7 +288,6 @@ def migrate(url: str | None = None) -> None:
     """Bring the database to the latest migration (creates it when new). Safe to call at every start."""
     from alembic import command
     from alembic.config import Config
-
     from alembic.runtime.migration import MigrationContext
 
     cfg = Config()
