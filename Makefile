@@ -29,6 +29,7 @@ bench: build $(VENV)/.test-installed chromium $(LIGHTHOUSE)
 	$(BIN)/python -m bench.offline_sizes
 	$(BIN)/python -m bench.lighthouse_perf
 	$(BIN)/python -m bench.phone_tap
+	$(BIN)/python -m bench.publish_reload
 
 # Lighthouse SEO score of the map, the embed, a region page and the methodology (target ≥ 95 on /);
 # Lighthouse performance of / on `make serve`, mobile and desktop, median of 3 (targets ≥ 90 and ≥ 98).

@@ -98,7 +98,11 @@ def when_ready(server) -> None:
 
 def post_worker_init(worker) -> None:
     """In each worker, once gevent is set up: the requests that compute go to a few threads, so
-    the worker's other connections (health checks, static files) do not wait for them (web/offload.py)."""
+    the worker's other connections (health checks, static files) do not wait for them (web/offload.py).
+    And the public data's version is checked every second in each worker, visited or not."""
+    from components import dataset
+
+    dataset.watch_publications()
     if "gevent" not in type(worker).__module__:
         return  # another worker class chosen with GUNICORN_CMD_ARGS: its own threads serve
     from web.offload import offload

@@ -4,19 +4,20 @@
 //    map panel's data-frames). After that the visitor's own zoom and pan are kept (uirevision).
 // 2. The frame buttons (« Sud du Québec », « Grand Montréal », « Tout le Québec ») fit another frame
 //    in one click: Montréal, Laval and Longueuil are a few pixels wide at the southern frame.
-// 3. Project dots that fall within a few pixels of each other at the current zoom are pushed apart,
-//    in screen pixels, so none hides another; their true positions are kept and the spread is redone
-//    after every zoom and every new set of points.
+// 3. Project dots are placed on the screen so none hides another and each stays inside its own
+//    territory, or grouped into one dot where the territory is too small at this zoom (map_dots.js);
+//    their true positions are kept and the placing is redone after every zoom and every new set of
+//    points.
 // 4. A map inside an element marked data-fit-map (the embed page, any frame size) is fitted once to
 //    the box in its data-bounds ([west, south, east, north]), or to Québec without one.
 // 5. The view's frame: when the visitor chooses territories (list, click, search, permalink) the
 //    server sends their frame, with room for their neighbours (components/map/bounds.py, the same box
 //    as the embed's data-bounds), and window.carteFitView fits the map to it; no territory: the
-//    southern frame. The same frame sent again (an unrelated filter change) does nothing, so the
+//    frame last chosen with a button (the southern one at first). The same frame sent again (an
+//    unrelated filter change) does nothing, so the
 //    visitor's own pan and zoom are kept.
 (function () {
   var DEFAULT_FRAME = "south";
-  var MIN_GAP_PX = 10; // the least distance between two dots' centres, in screen pixels
 
   function mercatorY(lat) {
     var phi = (lat * Math.PI) / 180;
@@ -73,13 +74,18 @@
     return bands;
   }
 
-  function frames() {
-    var holder = document.querySelector("[data-frames]");
+  function pageData(name) {
+    // The JSON the server wrote in the page's `name` attribute (null without one).
+    var holder = document.querySelector("[" + name + "]");
     try {
-      return holder ? JSON.parse(holder.getAttribute("data-frames")) : {};
+      return holder ? JSON.parse(holder.getAttribute(name)) : null;
     } catch (error) {
-      return {};
+      return null;
     }
+  }
+
+  function frames() {
+    return pageData("data-frames") || {};
   }
 
   function graph() {
@@ -112,12 +118,7 @@
 
   function pageFrame() {
     // The frame the page was written with (data-view-frame), until the server sends another.
-    var holder = document.querySelector("[data-view-frame]");
-    try {
-      return holder ? JSON.parse(holder.getAttribute("data-view-frame")) : null;
-    } catch (error) {
-      return null;
-    }
+    return pageData("data-view-frame");
   }
 
   function frameKey(frame) {
@@ -130,7 +131,9 @@
     }
     gd._carteFrameKey = frameKey(viewFrame);
     if (!viewFrame) {
-      return showFrame(gd, DEFAULT_FRAME);
+      // No territory (none yet, or the choice undone): the frame the visitor last chose with a
+      // button, so « Grand Montréal » is still there after a territory there is chosen and undone.
+      return showFrame(gd, gd._carteButtonFrame || DEFAULT_FRAME);
     }
     var box = gd.getBoundingClientRect();
     gd.dataset.frame = "view";
@@ -155,57 +158,19 @@
   };
 
   // ------------------------------------------------------------ dots that do not hide each other
-  // Dots closer than they are wide are pushed apart, in screen pixels, a few steps at a time, until
-  // each centre is clear of the others; far from any other, a dot stays exactly where it belongs.
-  function minimumGap(sizeA, sizeB) {
-    return Math.max(MIN_GAP_PX, (sizeA + sizeB) / 4 + 3);
+  // Where each dot is drawn (inside its territory, apart, or grouped) is map_dots.js's job; here,
+  // when: after every zoom, every new set of points and every new layer.
+  function layerShapes(gd) {
+    // The GeoJSON Plotly fetched for the choropleth (plotly.js keeps it in window.PlotlyGeoAssets,
+    // by URL): no second download. Null while it is on its way.
+    var url = gd.data[1] && gd.data[1].geojson;
+    var loaded = typeof url === "string" && window.PlotlyGeoAssets && window.PlotlyGeoAssets[url];
+    return loaded && typeof loaded === "object" ? loaded : null;
   }
 
-  function relax(pixels, sizes) {
-    var golden = Math.PI * (3 - Math.sqrt(5));
-    var cell = 2 * MIN_GAP_PX + 16;
-    for (var step = 0; step < 40; step++) {
-      var moved = false;
-      var grid = {};
-      pixels.forEach(function (p, i) {
-        var key = Math.floor(p.x / cell) + ":" + Math.floor(p.y / cell);
-        (grid[key] = grid[key] || []).push(i);
-      });
-      for (var i = 0; i < pixels.length; i++) {
-        var a = pixels[i];
-        var cx = Math.floor(a.x / cell), cy = Math.floor(a.y / cell);
-        for (var gx = cx - 1; gx <= cx + 1; gx++) {
-          for (var gy = cy - 1; gy <= cy + 1; gy++) {
-            (grid[gx + ":" + gy] || []).forEach(function (j) {
-              if (j <= i) {
-                return;
-              }
-              var b = pixels[j];
-              var dx = b.x - a.x, dy = b.y - a.y;
-              var distance = Math.sqrt(dx * dx + dy * dy);
-              var wanted = minimumGap(sizes[i], sizes[j]);
-              if (distance >= wanted) {
-                return;
-              }
-              if (distance < 0.01) { // the same place: part them along a direction of their own
-                dx = Math.cos(j * golden);
-                dy = Math.sin(j * golden);
-                distance = 1;
-              }
-              var push = (wanted - distance) / 2 + 0.2;
-              a.x -= (dx / distance) * push;
-              a.y -= (dy / distance) * push;
-              b.x += (dx / distance) * push;
-              b.y += (dy / distance) * push;
-              moved = true;
-            });
-          }
-        }
-      }
-      if (!moved) {
-        return;
-      }
-    }
+  function dotWords() {
+    // A grouped dot's words, from the page (the server's catalogs, in the page's language).
+    return pageData("data-dot-words") || {};
   }
 
   function spread(gd) {
@@ -214,32 +179,37 @@
       return; // grouped clusters (many projects) are already one dot per area
     }
     if (trace.lon !== gd._carteSpreadLon) {
-      // New points from the server: their positions and sizes are the true ones.
+      // New points from the server: their positions, sizes and texts are the true ones.
       var given = (trace.marker && Array.isArray(trace.marker.size)) ? trace.marker.size : [];
-      gd._carteBase = { lon: trace.lon.slice(), lat: trace.lat.slice(), size: given.slice() };
+      gd._carteBase = { lon: trace.lon.slice(), lat: trace.lat.slice(), size: given.slice(),
+                        hovertext: (trace.hovertext || []).slice(), customdata: trace.customdata.slice(),
+                        color: Array.isArray(trace.marker && trace.marker.color) ? trace.marker.color.slice()
+                          : (trace.marker && trace.marker.color) };
     }
     var base = gd._carteBase;
     var map = gd._fullLayout.map._subplot.map;
     // On a narrow map (a phone) dots are drawn smaller, in proportion: full size they would cover
     // the south of the province. Their order of size, and so of amount, is kept.
     var scale = Math.min(1, Math.max(0.55, map.getCanvas().clientWidth / 700));
-    var sizes = base.size.map(function (size) { return Math.round(size * scale * 10) / 10; });
-    var pixels = base.lon.map(function (lon, i) {
-      var p = map.project([lon, base.lat[i]]);
-      return { x: p.x, y: p.y };
-    });
-    relax(pixels, base.lon.map(function (_, i) { return sizes[i] || MIN_GAP_PX; }));
-    var lon = [], lat = [];
-    pixels.forEach(function (p) {
-      var point = map.unproject([p.x, p.y]);
-      lon.push(Math.round(point.lng * 1e5) / 1e5);
-      lat.push(Math.round(point.lat * 1e5) / 1e5);
-    });
-    gd._carteSpreadLon = lon;
-    var update = { lon: [lon], lat: [lat] };
-    if (sizes.length === lon.length) {
-      update["marker.size"] = [sizes];
+    var shapes = layerShapes(gd);
+    if (!window.carteDots) {
+      return;
     }
+    // Without the layer's outlines yet, dots are only pushed apart (a first draft), and placed again
+    // once they have arrived and the map is still.
+    var placed = window.carteDots.place(map, base, shapes, scale, dotWords());
+    var update = { lon: [placed.lon], lat: [placed.lat], "marker.size": [placed.size], "marker.color": [placed.color],
+                   hovertext: [placed.hovertext], customdata: [placed.customdata] };
+    if (shapes) {
+      gd._carteSpreadLayer = gd.data[1].geojson;
+    } else if (!gd._carteSpreadWaiting) {
+      gd._carteSpreadWaiting = true;
+      map.once("idle", function () {
+        gd._carteSpreadWaiting = false;
+        spread(gd);
+      });
+    }
+    gd._carteSpreadLon = update.lon[0];
     window.Plotly.restyle(gd, update, [2]);
   }
 
@@ -252,7 +222,8 @@
     gd.on("plotly_relayout", function () { spread(gd); });
     gd.on("plotly_afterplot", function () {
       var trace = gd.data && gd.data[2];
-      if (trace && trace.lon !== gd._carteSpreadLon) {
+      if (trace && (trace.lon !== gd._carteSpreadLon
+                    || (gd.data[1] && gd.data[1].geojson !== gd._carteSpreadLayer && layerShapes(gd)))) {
         spread(gd);
       }
     });
@@ -297,7 +268,8 @@
     var button = event.target.closest && event.target.closest("button[data-frame]");
     var gd = graph();
     if (button && ready(gd)) {
-      showFrame(gd, button.getAttribute("data-frame"));
+      gd._carteButtonFrame = button.getAttribute("data-frame");
+      showFrame(gd, gd._carteButtonFrame);
     }
   });
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import resource
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(CARTE_DEMO="1", CARTE_DEMO_SIZE=str(args.size))
     profiler = cProfile.Profile() if args.profile else None
     started = time.perf_counter()
+    gc.disable()  # as app.py does from its first line; `import app` below collects once and freezes
     with phase("imports (pandas, dash, the app's modules)"):
         import dash  # noqa: F401
 
@@ -60,18 +62,17 @@ def main(argv: list[str] | None = None) -> int:
         envelopes = load.load_envelopes()
     with phase(f"{args.size:,} synthetic projects generated".replace(",", " ")):
         projects = synthetic.generate_projects(args.size, seed=2018)
-    with phase("projects prepared for the map (dataset.prepare_for_map)"):
-        prepared = dataset.prepare_for_map(projects)
+    with phase("projects prepared for the map (dataset.from_frames)"):
+        data = dataset.from_frames(projects, envelopes, True, key=dataset.PUBLIC_KEY)
+        prepared = data.projects
     del projects
     with phase("raw table freed"):
         pass
     if profiler:
         profiler.disable()
-    data = dataset.Dataset(prepared, envelopes, demo=True, key=dataset.PUBLIC_KEY)
-    dataset.current.cache_clear()
-    # The app finds the same dataset (current() is cached): what follows is what the app adds.
-    import functools
-    dataset.current = functools.lru_cache(maxsize=1)(lambda: data)
+    # The app finds the same dataset (the modules imported below read `dataset.current`): what
+    # follows is what the app adds.
+    dataset.current = lambda: data
     with phase("app created (pages registered, start-up checks)"):
         import app
     with phase("first page (/) and first filter change"):
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'total':<{width}}  {total:7.2f}")
     print(f"prepared table: {prepared.memory_usage(deep=True).sum() / 2**20:.0f} MiB in {prepared.shape[1]} columns")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
     return 0
 
 

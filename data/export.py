@@ -27,9 +27,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from data import follow_up
 from data.metrics import DEFAULT_ENVELOPE_CYCLE, LEVELS, certainty
 from data.periods import period_text
-from data import follow_up
 from data.schema import FOLLOW_UP_COLUMNS, REFERENCE_DIR, vocabulary
 from geo import layers
 from texts.catalogs import Messages

@@ -114,12 +114,13 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
         alliance[missing] = _derived_alliance(projects[missing]).astype(object).to_numpy()
     new["alliance"] = pd.Series(alliance, index=projects.index, dtype=object).astype(own.dtype)
     new["search_title"] = _folded(projects.title)
-    new["search_promoter"] = _folded(projects.promoter)
+    promoter_codes, promoters = pd.factorize(projects.promoter)  # once: for search and for counting
+    new["search_promoter"] = _folded(projects.promoter, (promoter_codes, promoters))
     sources = _position_sources()
     for column, (source, index) in sources.items():
         values = new[source] if source in new else _column(projects, source)
         new[column] = _positions_of(values, index)
-    new["promoter_code"] = pd.factorize(projects.promoter)[0].astype("int32")  # -1 where unknown
+    new["promoter_code"] = promoter_codes.astype("int32")  # -1 where unknown
     new["fqis_link"], new["inferred"] = certainty(projects)
     new["link_explicit"] = (new["fqis_link"] == "explicit").to_numpy(dtype=bool)
     return projects.assign(**new)
@@ -132,9 +133,10 @@ def _spread(per_value: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
     return table[codes]
 
 
-def _folded(texts: pd.Series) -> pd.Categorical:
-    """`fold` of each text, computed once per distinct text; "" where there is none."""
-    codes, distinct = pd.factorize(texts)
+def _folded(texts: pd.Series, factorized: tuple | None = None) -> pd.Categorical:
+    """`fold` of each text, computed once per distinct text; "" where there is none. `factorized`:
+    pd.factorize(texts), when the caller has it already (a million strings take a while to hash)."""
+    codes, distinct = factorized if factorized is not None else pd.factorize(texts)
     folded = pd.Index([fold(text) for text in distinct] + [""], dtype=object)
     # Several texts may fold alike: categories must be unique, so the folded texts are factorized again.
     folded_codes, categories = pd.factorize(folded)
@@ -202,13 +204,28 @@ def _positions(projects: pd.DataFrame, column: str) -> np.ndarray:
     return _positions_of(_column(projects, source), index)
 
 
-def _among(positions: np.ndarray, index: pd.Index, wanted: tuple[str, ...]) -> np.ndarray:
-    """True where a position is one of the `wanted` ids: one lookup per project. The table has one
-    extra slot, always False, which position -1 (unknown) reads."""
+def cycle_positions(projects: pd.DataFrame) -> np.ndarray:
+    """Each project's cycle as its position in cycles.csv (-1: none or unknown), prepared or not."""
+    return _positions(projects, "cycle_pos")
+
+
+def _among(positions: np.ndarray, column: str, wanted: tuple[str, ...]) -> np.ndarray:
+    """True where a position (of the position `column`) is one of the `wanted` ids: one lookup per
+    project."""
+    return _allowed(column, tuple(wanted))[positions]
+
+
+@lru_cache(maxsize=1024)
+def _allowed(column: str, wanted: tuple[str, ...]) -> np.ndarray:
+    """Which positions of `column` are `wanted` ids, with one extra slot, always False, which position
+    -1 (unknown) reads. Once per choice of ids: the id lists are fixed tables (_position_sources), and
+    looking ids up in a new pandas Index took a good part of a filter change."""
+    index = _position_sources()[column][1]
     allowed = np.zeros(len(index) + 1, dtype=bool)
     found = index.get_indexer(list(wanted))
     allowed[found[found >= 0]] = True
-    return allowed[positions]
+    allowed.flags.writeable = False  # shared by every filter change that asks for these ids
+    return allowed
 
 
 def _explicit(projects: pd.DataFrame) -> np.ndarray:
@@ -250,15 +267,14 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
     projects of unknown amount are out (we cannot tell whether they fall in the range). With no
     cycle chosen, the projects of SEPARATE_CYCLES are out: they are counted only in their own cycle."""
     keep = np.ones(len(projects), dtype=bool)
-    sources = _position_sources()
     for column, wanted in (("region_pos", filters.regions), ("alliance_pos", filters.alliances),
                            ("cycle_pos", filters.cycles), ("status_pos", filters.statuses)):
         if wanted:
-            keep &= _among(_positions(projects, column), sources[column][1], wanted)
+            keep &= _among(_positions(projects, column), column, wanted)
     if not filters.cycles:
-        keep &= ~_among(_positions(projects, "cycle_pos"), sources["cycle_pos"][1], SEPARATE_CYCLES)
+        keep &= ~_among(_positions(projects, "cycle_pos"), "cycle_pos", SEPARATE_CYCLES)
     if filters.mrcs:
-        in_mrc = _among(_positions(projects, "mrc_pos"), sources["mrc_pos"][1], filters.mrcs)
+        in_mrc = _among(_positions(projects, "mrc_pos"), "mrc_pos", filters.mrcs)
         several = projects.multi_mrc.to_numpy(dtype=bool)
         if several.any():  # the few multi-MRC projects: is any of their MRC chosen?
             in_mrc[several] = _any_in(projects.mrc_ids[several], filters.mrcs).to_numpy()
@@ -269,11 +285,12 @@ def filter_mask(projects: pd.DataFrame, filters: Filters) -> np.ndarray:
         themes = vocabulary("themes")
         wanted = sum(1 << themes.index(theme) for theme in set(filters.themes) if theme in themes)
         keep &= (projects.theme_mask.to_numpy() & wanted) != 0
-    amounts = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
-    if filters.amount_min is not None:
-        keep &= amounts >= filters.amount_min  # NaN compares False: unknown amounts are out
-    if filters.amount_max is not None:
-        keep &= amounts <= filters.amount_max
+    if filters.amount_min is not None or filters.amount_max is not None:
+        amounts = projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)
+        if filters.amount_min is not None:
+            keep &= amounts >= filters.amount_min  # NaN compares False: unknown amounts are out
+        if filters.amount_max is not None:
+            keep &= amounts <= filters.amount_max
     if filters.text.strip() and keep.any():
         keep &= _text_found(projects, fold(filters.text).split())
     return keep

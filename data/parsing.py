@@ -391,8 +391,7 @@ def parse_date(value: Any) -> Parsed:
     if isinstance(value, (dt.date, dt.datetime)):
         return Parsed(value.strftime("%Y-%m-%d"))
     text = cell_text(value) or ""
-    if text.endswith(" 00:00:00"):
-        text = text[:-9]
+    text = text.removesuffix(" 00:00:00")
     year = month = day = None
     if m := _ISO_PARTIAL.match(text):
         year, month, day = (int(g) if g else None for g in m.groups())
@@ -460,15 +459,22 @@ _URL_VALIDATOR = (validators.Validator().allow_schemes("http", "https").require_
                   .check_validity_of("scheme", "host", "port", "path", "query", "fragment"))
 
 
+def valid_reference(text: str, validator: validators.Validator):
+    """`text` parsed as an RFC 3986 reference once its non-ASCII letters are percent-encoded, if
+    `validator` accepts it; else None."""
+    encoded = "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in text)
+    try:
+        reference = rfc3986.uri_reference(encoded)
+        validator.validate(reference)
+    except (uri_errors.RFC3986Exception, ValueError):
+        return None
+    return reference
+
+
 def is_http_url(text: str | None) -> bool:
     """An http(s) address with a host that an RFC 3986 parser accepts, with no space, quote,
     angle bracket or control character."""
     if not text or _URL_FORBIDDEN.search(text):
         return False
-    encoded = "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in text)
-    try:
-        reference = rfc3986.uri_reference(encoded)
-        _URL_VALIDATOR.validate(reference)
-    except (uri_errors.RFC3986Exception, ValueError):
-        return False
-    return reference.scheme.lower() in ("http", "https") and bool(reference.host)
+    reference = valid_reference(text, _URL_VALIDATOR)
+    return reference is not None and reference.scheme.lower() in ("http", "https") and bool(reference.host)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from data.schema import vocabulary
@@ -47,18 +48,24 @@ def _text(value) -> str | None:
 
 def cycle_totals(envelopes: pd.DataFrame, projects: pd.DataFrame) -> list[CycleTotal]:
     """One CycleTotal per cycle with a published province total, in the order of cycles.csv."""
+    from data.metrics import cycle_positions  # metrics reads the layers: only when totals are asked for
+
     province = envelopes[(envelopes.territory_level == "province") & envelopes.amount.notna()]
+    # Each project's cycle as a position in cycles.csv and its amount as a float, read once: comparing
+    # a million cycle strings for each cycle was most of the first page's time at that size.
+    positions = cycle_positions(projects)
+    every_amount = pd.to_numeric(projects.amount_fqis, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     out = []
-    for cycle in vocabulary("cycles"):
+    for position, cycle in enumerate(vocabulary("cycles")):
         rows = province[(province.cycle == cycle) & province.kind.isin(envelope_kinds(cycle))]
         if not len(rows):
             continue
         row = rows.loc[rows.amount.astype(float).idxmax()]
         note = (_text(row.get("note")) or "").lower()
         # The amounts of the cycle's projects only: copying their rows would cost memory at every size.
-        mine = (projects.cycle == cycle).to_numpy(dtype=bool)
-        amounts = pd.to_numeric(projects.amount_fqis[mine], errors="coerce")
-        known = amounts.dropna()
+        mine = positions == position
+        known = every_amount[mine]
+        known = known[~np.isnan(known)]
         out.append(CycleTotal(
             cycle=cycle, total=float(row.amount), at_least=any(word in note for word in LOWER_BOUND_WORDS),
             source_url=str(row.source_url), source_date=_text(row.get("source_date")),

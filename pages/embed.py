@@ -17,7 +17,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from components.dataset import Dataset
+from components.dataset import Dataset, forget_on_new_data
 from components.dataset import current as dataset
 from components.document import site_title
 from components.i18n import t, text
@@ -62,6 +62,7 @@ def layout(**query) -> html.Div:
     return _page(dataset(), text_query)
 
 
+@forget_on_new_data
 @lru_cache(maxsize=64)
 def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     view, _ignored = view_from_query(dict(query))

@@ -33,9 +33,11 @@ MAX_PASSWORD_LENGTH = 200  # argon2 would hash a megabyte; nobody types one
 INVITATION_DAYS = 7
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "common_passwords.txt"
 _HASHER = PasswordHasher()  # argon2id
-# A hash of nothing anyone can type, checked when the address is unknown, so that an unknown
-# address and a wrong password cost the same time and get the same answer.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+# A hash of nothing anyone can type (a random token, thrown away), checked when the address is unknown,
+# so that an unknown address and a wrong password cost the same time and get the same answer. Written
+# here rather than hashed at import: hashing cost every process 0,2 s of CPU and 64 MiB at start. Its
+# parameters must be the hasher's (tests/test_publishing_web.py checks it), or the two would not cost the same.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$f7eHOCqeFimIOMSVGNQIyg$fYdSnB6qqC5eVlz76+yk6wY1QbclQjdzQgy5lR0Kp4A"
 _SALT = "carte-invitation"
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 

@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -287,12 +288,25 @@ def migrate(url: str | None = None) -> None:
     """Bring the database to the latest migration (creates it when new). Safe to call at every start."""
     from alembic import command
     from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine(url).begin() as connection:
+        # Already at the latest migration (every start but the first): one SELECT, instead of alembic's
+        # whole upgrade machinery (0,15 s of CPU at each start of each process).
+        if MigrationContext.configure(connection).get_current_heads() == (_head_revision(),):
+            return
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+@lru_cache(maxsize=1)
+def _head_revision() -> str:
+    """The newest migration of publishing/migrations (read once per process: the files do not change)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 # ---------------------------------------------------------------- the data version

@@ -6,6 +6,7 @@ with the submission, so the operators' queue shows exactly what the coordinator 
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from data.append import _key
@@ -17,8 +18,15 @@ COMPARED = ("title", "promoter", "mrc_ids", "municipality", "location_precision"
             *FOLLOW_UP_COLUMNS)
 
 
+# The key folds title and promoter letter by letter (30 µs a row). An approval matches the new rows
+# against every earlier version of the Alliance, and each reload merges every published row with the
+# curated ones: kept per process, a row repeated from one version to the next is folded once.
+# Bounded (20 000 keys, about 6 MB): some 3 000 projects are funded in all, a few versions of each.
+match_key = lru_cache(maxsize=20_000)(_key)
+
+
 def key_of(record: dict[str, Any]) -> tuple[str, str, str]:
-    return _key(record.get("title"), record.get("promoter"), record.get("mrc_ids"), record.get("region_code"))
+    return match_key(record.get("title"), record.get("promoter"), record.get("mrc_ids"), record.get("region_code"))
 
 
 def _same(a: Any, b: Any) -> bool:

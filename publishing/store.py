@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from data import append, importer, spreadsheet
@@ -270,8 +270,11 @@ def _approve(s: Session, actor: Actor, submission: Submission, automatic: bool) 
                       approved_by=actor.user.id, created_at=when, mandataire=alliance.mandataire)
     s.add(version)
     s.flush()
-    for position, row in enumerate(_version_rows(s, alliance, submission.rows, when, number)):
-        s.add(VersionRow(version_id=version.id, position=position, project_id=row["project_id"], data=row))
+    # One bulk INSERT (executemany) rather than an ORM object per row: 3 000 rows took 0,3–0,6 s of CPU.
+    rows = [{"version_id": version.id, "position": position, "project_id": row["project_id"], "data": row}
+            for position, row in enumerate(_version_rows(s, alliance, submission.rows, when, number))]
+    if rows:
+        s.execute(insert(VersionRow), rows)
     submission.status = APPROVED
     submission.decided_at = when
     submission.decided_by = actor.user.id

@@ -95,7 +95,52 @@ def atom(client, path: str) -> ET.Element:
         for name in ("id", "title", "updated"):
             assert (entry.findtext(f"{ATOM}{name}") or "").strip(), name
         assert entry.findtext(f"{ATOM}updated").endswith(("+00:00", "Z"))  # UTC
+    rfc4287_rules(feed)
     return feed
+
+
+def rfc4287_rules(feed: ET.Element) -> None:
+    """The MUSTs of RFC 4287 (Atom 1.0) that a feed writer can get wrong: one id, title and updated per
+    feed and entry; ids absolute IRIs, unique; dates RFC 3339 with a zone; an author on the feed or on
+    every entry; a self link; an entry without content has an alternate link; one alternate per type."""
+    import datetime as dt
+
+    import rfc3986
+    from rfc3986 import validators
+
+    iri_rules = (validators.Validator().require_presence_of("scheme", "host")
+                 .check_validity_of("scheme", "host", "path", "fragment"))
+
+    def one(element: ET.Element, name: str) -> str:
+        found = element.findall(f"{ATOM}{name}")
+        assert len(found) == 1, f"{element.tag} has {len(found)} {name}"
+        return (found[0].text or "").strip()
+
+    def alternates(element: ET.Element) -> list[ET.Element]:
+        return [link for link in element.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+
+    def check(element: ET.Element) -> str:
+        identifier = one(element, "id")
+        # an IRI with a scheme and a host (a fragment is allowed); raises when it is not one
+        iri_rules.validate(rfc3986.uri_reference(identifier))
+        one(element, "title")
+        updated = dt.datetime.fromisoformat(one(element, "updated").replace("Z", "+00:00"))
+        assert updated.tzinfo is not None
+        kinds = [(link.get("type"), link.get("hreflang")) for link in alternates(element)]
+        assert len(kinds) == len(set(kinds)), "two alternate links of the same type and language"
+        assert all(link.get("href") for link in element.findall(f"{ATOM}link"))
+        return identifier
+
+    check(feed)
+    assert any(link.get("rel") == "self" for link in feed.findall(f"{ATOM}link"))
+    feed_author = feed.find(f"{ATOM}author") is not None
+    ids = []
+    for entry in feed.findall(f"{ATOM}entry"):
+        ids.append(check(entry))
+        assert feed_author or entry.find(f"{ATOM}author") is not None, "an entry without author"
+        if entry.find(f"{ATOM}content") is None:
+            assert alternates(entry), "an entry without content nor alternate link"
+    assert len(ids) == len(set(ids)), "two entries with one id"
 
 
 def entry_ids(feed: ET.Element) -> list[str]:

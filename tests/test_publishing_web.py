@@ -117,6 +117,15 @@ def test_unknown_address_and_wrong_password_get_the_same_answer(client, people):
     assert strip(unknown) == strip(wrong)
 
 
+def test_an_unknown_address_costs_what_a_wrong_password_costs():
+    """The hash checked for an unknown address is written in the code: it must carry the hasher's own
+    parameters (memory, time, parallelism), or an unknown address would answer faster than a known one."""
+    from publishing import accounts
+
+    assert accounts._DUMMY_HASH.startswith("$argon2id$")
+    assert not accounts._HASHER.check_needs_rehash(accounts._DUMMY_HASH)
+
+
 def test_twenty_wrong_passwords_in_a_minute_are_slowed(client, people):
     codes = [sign_in(client, "coord@lanaudiere.example", f"Mauvais mot de passe {i}").status_code for i in range(20)]
     assert codes[:10] == [401] * 10 and set(codes[10:]) == {429}

@@ -46,7 +46,7 @@ import pandas as pd
 
 import config
 from components import ids
-from components.dataset import Dataset
+from components.dataset import Dataset, forget_on_new_data
 from components.dataset import current as dataset
 from components.i18n import t, text
 from components.map import static_map
@@ -282,6 +282,7 @@ def _share_box(component, value: str) -> str:
             f'readonly value="{html.escape(value)}">')
 
 
+@forget_on_new_data
 @lru_cache(maxsize=PAGES_CACHED)
 def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignored: tuple[str, ...] = (),
                 how: str = LINKS, root: str = "") -> str:
@@ -335,6 +336,7 @@ def page_markup(data: Dataset, query: str = "", frame: str | None = None, ignore
     return static_html.render(layout, replace, KEEP_IDS, label_targets)
 
 
+@forget_on_new_data
 @lru_cache(maxsize=64)
 def embed_markup(data: Dataset, query: str) -> str:
     """The embed's page for one cleaned query (`view_to_query`, so that a hostile query cannot fill

@@ -73,15 +73,17 @@ def empty_state(view: View, shown: pd.DataFrame, nearest: View | None) -> list:
     return [html.Strong(why + " ", className="map-empty"), html.Span(hint + [". "])]
 
 
-def sentence(view: View, agg: pd.DataFrame, nearest: View | None = None) -> list:
+def sentence(view: View, agg: pd.DataFrame, nearest: View | None = None, shown: pd.DataFrame | None = None) -> list:
     """The sentence above the map, and links to the same view with each other measure. For the
     envelope measures it names the cycle the map shows (agg.attrs["envelope_cycle"]); it names the
     chosen territories (outlined on the map) and counts among them; when it colours none of them it
-    says so and links `nearest` (summary.nearest_view)."""
+    says so and links `nearest` (summary.nearest_view). `shown`: the rows of `agg` the filters keep,
+    when the caller has them already (summary.compute's « shown »)."""
     lang = view.lang
     cycle = agg.attrs.get("envelope_cycle") if view.measure in ("envelope", "envelope_per_capita") else None
     level_word = LEVEL_WORDS[view.level][1 if lang == "en" else 0]
-    shown = in_view(agg, view.level, view.effective_filters())
+    if shown is None:
+        shown = in_view(agg, view.level, view.effective_filters())
     coloured = int(measure_values(shown, view.measure).notna().sum())
     missing = tr("missing" if coloured < len(shown) else "none_missing", lang)
     links: list = [tr("other_views", lang)]
@@ -110,5 +112,8 @@ def frame_buttons(lang: str, view_frame: dict | None = None) -> html.Div:
                            **{"data-frame": name, "aria-pressed": "true" if name == pressed else "false"})
                for name in FRAME_ORDER]
     view_attribute = {"data-view-frame": json.dumps(view_frame)} if view_frame else {}
+    # The words of a dot that groups a territory's projects (assets/map_dots.js draws it in the page).
+    dot_words = {"title": tr("dots_group_title", lang), "hint": tr("dots_group_hint", lang)}
     return html.Div(buttons, className="map-frames", role="group", id="map-frames",
-                    **{"aria-label": tr("frames", lang), "data-frames": json.dumps(MAP_FRAMES)}, **view_attribute)
+                    **{"aria-label": tr("frames", lang), "data-frames": json.dumps(MAP_FRAMES),
+                       "data-dot-words": json.dumps(dot_words, ensure_ascii=False)}, **view_attribute)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from data.metrics import Filters
@@ -41,10 +42,30 @@ def _kept(level: str, regions: tuple[str, ...], mrcs: tuple[str, ...], alliances
 
 
 def in_view(agg: pd.DataFrame, level: str, filters: Filters) -> pd.DataFrame:
-    """The rows of `agg` (metrics.aggregate) the filters keep; its attrs (the envelope cycle) are kept."""
-    kept = territories_kept(level, filters)
-    if kept is None:
+    """The rows of `agg` (metrics.aggregate) the filters keep, in its order; its attrs (the envelope
+    cycle) are kept."""
+    if not (filters.regions or filters.mrcs or filters.alliances):
         return agg
-    out = agg.loc[agg.index.intersection(kept, sort=False)]
+    out = agg.take(_kept_rows(agg.index, level, filters.regions, filters.mrcs, filters.alliances))
     out.attrs = dict(agg.attrs)
     return out
+
+
+def _kept_rows(index: pd.Index, level: str, regions: tuple[str, ...], mrcs: tuple[str, ...],
+               alliances: tuple[str, ...]) -> np.ndarray:
+    """Positions in `index` of the territories `_kept` keeps. An aggregation of a level always lists
+    that level's territories (the same Index object, metrics._territory_frame), so the positions are
+    found once per choice of territories; label look-ups cost more than the rest of a small view."""
+    key = (level, regions, mrcs, alliances)
+    known = _ROWS.get(key)
+    if known is not None and known[0] is index:
+        return known[1]
+    rows = np.flatnonzero(index.isin(_kept(level, regions, mrcs, alliances)))
+    rows.flags.writeable = False
+    if len(_ROWS) >= 1024:  # bounded like _kept: the browser's lists are bounded (state.MAX_CHOICES)
+        _ROWS.clear()
+    _ROWS[key] = (index, rows)  # one assignment: a thread reads the old entry or the new one
+    return rows
+
+
+_ROWS: dict[tuple, tuple[pd.Index, np.ndarray]] = {}

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from components.dataset import Dataset
+from components.dataset import Dataset, per_dataset
 from components.dataset import current as dataset
 from components.i18n import money, money_cents, plural, t
 from components.map.bounds import focus, view_frame
@@ -37,29 +37,57 @@ def compute(view: View, data: Dataset | None = None) -> dict:
     need through it, and rows are copied only when few enough to be drawn one by one."""
     data = data or dataset()
     filters = view.effective_filters()
-    projects = data.projects
-    mask = metrics.filter_mask(projects, filters)
-    n_projects = int(mask.sum())
-    cycle = metrics.choose_envelope_cycle(data.envelopes, view.level, filters.cycles)
-    agg = metrics.aggregate(projects, view.level, data.envelopes, envelope_cycle=cycle, mask=mask)
+    selection = _selection(data, filters)
+    mask, n_projects = selection["mask"], selection["n_projects"]
+    agg = _aggregation(data, view.level, filters)
     no_data, with_data = choropleth_data(agg, view.level, view.measure, view.lang)
-    if n_projects > POINT_LIMIT:
-        points = cluster_data(projects.map_cell.to_numpy()[mask], projects.map_lon.to_numpy()[mask],
-                              projects.map_lat.to_numpy()[mask],
-                              projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)[mask], view.lang)
-    else:
-        points = _drawn_points(data, np.flatnonzero(mask), view.lang)
+    points = _points(data, filters, view.lang)
     chosen = focus(view)
     shown = in_view(agg, view.level, filters)  # the territories the filters keep: what is counted and ranked
     empty = not measure_values(shown, view.measure).notna().any()
     return {"mask": mask, "n_projects": n_projects, "agg": agg, "no_data": no_data, "data": with_data,
-            "points": points, "headline": metrics.headline(projects, filters, mask=mask), "shown": shown,
+            "points": points, "headline": selection["headline"], "shown": shown,
             "focus": chosen, "outlines": outline_data(chosen), "frame": view_frame(view),
             # Only when the map colours nothing: the view to suggest instead (see nearest_view).
-            "nearest": nearest_view(view, agg, data, mask) if empty else None}
+            "nearest": nearest_view(view, agg, data) if empty else None}
 
 
-def nearest_view(view: View, agg: pd.DataFrame, data: Dataset, mask) -> View | None:
+# What a view computes from its filters alone is kept for the next views of the same filters: a
+# visitor who changes the measure keeps the same projects, aggregation and points; one who changes
+# the level keeps the projects and points. A few entries per dataset (keyed by its key: a reload
+# or another file never reads them); what they hold is shared, so it is never changed in place
+# (the mask is read-only, and nothing writes into an aggregation).
+
+@per_dataset(public_entries=8, other_entries=4)
+def _selection(data: Dataset, filters: metrics.Filters) -> dict:
+    """The projects the filters keep (a read-only boolean mask), how many, and the headline figures."""
+    mask = metrics.filter_mask(data.projects, filters)
+    mask.flags.writeable = False
+    return {"mask": mask, "n_projects": int(mask.sum()),
+            "headline": metrics.headline(data.projects, filters, mask=mask)}
+
+
+@per_dataset(public_entries=8, other_entries=4)
+def _aggregation(data: Dataset, level: str, filters: metrics.Filters) -> pd.DataFrame:
+    """metrics.aggregate of the filters' projects at `level`, with the envelope cycle they choose."""
+    cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
+    return metrics.aggregate(data.projects, level, data.envelopes, envelope_cycle=cycle,
+                             mask=_selection(data, filters)["mask"])
+
+
+@per_dataset(public_entries=8, other_entries=4)
+def _points(data: Dataset, filters: metrics.Filters, lang: str) -> dict:
+    """The map's points for the filters' projects: one per project, or clusters past POINT_LIMIT."""
+    projects, selection = data.projects, _selection(data, filters)
+    mask = selection["mask"]
+    if selection["n_projects"] > POINT_LIMIT:
+        return cluster_data(projects.map_cell.to_numpy()[mask], projects.map_lon.to_numpy()[mask],
+                            projects.map_lat.to_numpy()[mask],
+                            projects.amount_fqis.to_numpy(dtype=float, na_value=np.nan)[mask], lang)
+    return _drawn_points(data, np.flatnonzero(mask), lang)
+
+
+def nearest_view(view: View, agg: pd.DataFrame, data: Dataset) -> View | None:
     """The closest view that colours something among the same territories and filters: the same
     measure at another level first (the question stays the same), then another measure at the same
     level, then another measure at another level; None if none does. Called only for an empty view,
@@ -70,9 +98,7 @@ def nearest_view(view: View, agg: pd.DataFrame, data: Dataset, mask) -> View | N
 
     def coloured(level: str, measure: str) -> bool:
         if level not in aggregates:
-            cycle = metrics.choose_envelope_cycle(data.envelopes, level, filters.cycles)
-            aggregates[level] = metrics.aggregate(data.projects, level, data.envelopes, envelope_cycle=cycle,
-                                                  mask=mask)
+            aggregates[level] = _aggregation(data, level, filters)  # the one the level's view will show
         return bool(measure_values(in_view(aggregates[level], level, filters), measure).notna().any())
 
     levels = [level for level in metrics.LEVELS if level != view.level]

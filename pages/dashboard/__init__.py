@@ -21,7 +21,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 from dash.exceptions import PreventUpdate
 
 from components import ids, table
-from components.dataset import Dataset, per_dataset
+from components.dataset import ON_NEW_DATA, Dataset, forget_on_new_data, per_dataset
 from components.dataset import current as dataset
 from components.document import site_title
 from components.i18n import money, money_cents, number, plural, t
@@ -234,6 +234,7 @@ def _page_at(path: str) -> dict:
     return next(page for page in dash.page_registry.values() if page["path"] == path)
 
 
+@forget_on_new_data
 @lru_cache(maxsize=64)
 def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     """The page for one URL query, built once: most visitors open the same few links."""
@@ -277,7 +278,8 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="filters", **{"aria-label": t("filters", lang)})
 
     map_panel = html.Section([
-        html.P(heading.sentence(view, initial["agg"], initial["nearest"]), id=ids.MAP_SENTENCE, className="map-sentence"),
+        html.P(heading.sentence(view, initial["agg"], initial["nearest"], initial["shown"]), id=ids.MAP_SENTENCE,
+               className="map-sentence"),
         heading.frame_buttons(lang, initial["frame"]),
         html.Div(selected_notice(view, initial["agg"]), id=ids.SELECTED_NOTICE, className="selected-notice",
                  **{"aria-live": "polite"}),
@@ -357,6 +359,17 @@ def _page(data: Dataset, query: tuple[tuple[str, str], ...]) -> html.Div:
     ], className="page", lang=lang)
 
 
+def _first_pages(data: Dataset) -> None:
+    """A new data version (a publication), in the reload's thread once it is served: the bare
+    address's page and view in each language are computed now rather than by its first visitors."""
+    for query in ((), (("lang", "en"),)):
+        _page(data, query)
+        view_outputs(data, view_from_query(dict(query))[0])
+
+
+ON_NEW_DATA.append(_first_pages)
+
+
 # ---------------------------------------------------------------- callbacks
 
 FILTER_INPUTS = [Input(ids.LEVEL, "value"), Input(ids.MEASURE, "value"), Input(ids.REGION, "value"),
@@ -409,7 +422,7 @@ def view_outputs(data: Dataset, view: View) -> tuple:
             view_summary(view, result["headline"], result["agg"]),
             territory_table(result["shown"], view.measure, view.lang),
             href_for(view.filters.regions, view.lang),
-            heading.sentence(view, result["agg"], result["nearest"]),
+            heading.sentence(view, result["agg"], result["nearest"], result["shown"]),
             result["frame"], ranking_style(result["shown"], view.measure))
 
 

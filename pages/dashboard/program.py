@@ -8,7 +8,7 @@ from functools import lru_cache
 import pandas as pd
 from dash import html
 
-from components.dataset import Dataset
+from components.dataset import Dataset, forget_on_new_data
 from components.document import source_link
 from components.i18n import money, money_compact, percent, plural, text
 from data.program import CycleTotal, cycle_totals
@@ -38,6 +38,7 @@ def documented_text(row: CycleTotal, lang: str) -> str:
     return tr("documented", lang, amount=money(row.documented, lang), share=percent(row.share, lang))
 
 
+@forget_on_new_data
 @lru_cache(maxsize=8)
 def _totals(data: Dataset) -> tuple[CycleTotal, ...]:
     """Once per dataset: a page is built per distinct address, the totals never change."""

@@ -17,12 +17,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import rfc3986
-from rfc3986 import exceptions as uri_errors
 from rfc3986 import validators
 
 from components.urls import CHANGES_PATH, PLACES_PATH
-from data.parsing import is_http_url
+from data.parsing import is_http_url, valid_reference
 from publishing.accounts import EMAIL
 from publishing.corrections import Report
 
@@ -71,13 +69,8 @@ def local_page(raw: object) -> str | None:
         return None
     if not raw.startswith("/") or raw.startswith("//"):
         return None
-    encoded = "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in raw)
-    try:
-        reference = rfc3986.uri_reference(encoded)
-        _PAGE_VALIDATOR.validate(reference)
-    except (uri_errors.RFC3986Exception, ValueError):
-        return None
-    if reference.scheme or reference.authority is not None or not reference.path:
+    reference = valid_reference(raw, _PAGE_VALIDATOR)
+    if reference is None or reference.scheme or reference.authority is not None or not reference.path:
         return None
     path = reference.path.rstrip("/") or "/"
     if not any(pattern.match(path) for pattern in _page_patterns()):
