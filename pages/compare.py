@@ -214,7 +214,8 @@ def _facts_list(f: dict, lang: str) -> html.Dl:
     if env.known:
         fact("envelope_per_capita", measure_text("envelope_per_capita_cycle", lang, cycle=env.cycle), env.per_capita,
              env.rank)
-        fact("documented_share", measure_text("share_cycle", lang, cycle=env.cycle), env.share)
+        fact("documented_share", measure_text("share_cycle", lang, cycle=env.cycle),
+             env.share if env.share_known else measure_text("share_unknown", lang))  # words, never a bare « — »
     return html.Dl(items, className="cmp-facts")
 
 

@@ -50,3 +50,17 @@ def test_page_has_no_placeholder(url, lang):
         url = url + ("&" if "?" in url else "?") + "lang=en"
     found = placeholders(page_walk.page_texts(url, lang))
     assert not found, f"{len(found)} placeholder(s) on {url}:\n" + "\n".join(found[:30])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("url", ["/mrc/rimouski-neigette", "/comparer?level=mrc&a=rimouski-neigette&b=d-autray"])
+def test_an_unknown_documented_share_is_said_in_words(url, lang):
+    # Rimouski-Neigette has a known PAGIEPS envelope but no known project amount of that cycle: its
+    # documented share is unknown, which the facts said with a bare (and, on its page, linked) « — ».
+    if lang == "en":
+        url += ("&" if "?" in url else "?") + "lang=en"
+    texts = page_walk.page_texts(url, lang)
+    label = "Documented share of the envelope, " if lang == "en" else "Part documentée de l'enveloppe, "
+    values = [texts[i + 1].text for i, t in enumerate(texts[:-1]) if t.where.endswith("› Dt") and t.text.startswith(label)]
+    assert values, f"no documented share on {url}"
+    assert all(v.strip() != "—" for v in values), f"{url}: {values}"
