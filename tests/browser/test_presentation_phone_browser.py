@@ -68,6 +68,12 @@ def test_live_presentation_on_a_phone_keeps_the_colour_bar_and_legend_off_the_ma
         shown = page.evaluate(GEOMETRY, selector)
         page.screenshot(path=str(ARTIFACTS / f"presentation-phone-{lang}.png"))
         _check(shown, narrow=True)
+        page.tap("#pres-next")  # the next MRC: the server's new figure comes in its wide layout
+        page.wait_for_function("(s) => { const f = document.querySelector(s).data[4].locations || [];"
+                               " return f.length === 1; }", arg=selector, timeout=30_000)
+        page.wait_for_function(ORIENTED, arg=(selector, "h"), timeout=15_000)
+        page.wait_for_function(SETTLED, arg=selector, timeout=30_000)
+        _check(page.evaluate(GEOMETRY, selector), narrow=True)
         page.set_viewport_size({"width": 1440, "height": 900})  # a window made wider: beside the map again
         page.wait_for_function(ORIENTED, arg=(selector, "v"),
                                timeout=15_000)
