@@ -18,6 +18,7 @@
 //    visitor's own pan and zoom are kept.
 (function () {
   var DEFAULT_FRAME = "south";
+  var MAP_VIEW_FRAME = "map-view-frame"; // the store of the view's frame (components/ids.py)
 
   function mercatorY(lat) {
     var phi = (lat * Math.PI) / 180;
@@ -125,20 +126,94 @@
     return frame ? [frame.west, frame.south, frame.east, frame.north].join(",") : "";
   }
 
-  function showViewFrame(gd) {
+  function viewCamera(gd) {
+    // The camera of the view's frame (or, without one, of the frame button last chosen), and the
+    // buttons pressed accordingly; null when there is no such frame.
     if (viewFrame === undefined) {
       viewFrame = validFrame(pageFrame());
     }
     gd._carteFrameKey = frameKey(viewFrame);
+    var box = gd.getBoundingClientRect();
     if (!viewFrame) {
       // No territory (none yet, or the choice undone): the frame the visitor last chose with a
       // button, so « Grand Montréal » is still there after a territory there is chosen and undone.
-      return showFrame(gd, gd._carteButtonFrame || DEFAULT_FRAME);
+      var name = gd._carteButtonFrame || DEFAULT_FRAME;
+      var frame = frames()[name];
+      if (!frame) {
+        return null;
+      }
+      gd.dataset.frame = name;
+      pressFrameButton(name);
+      return fittingView(frame, box.width, box.height);
     }
-    var box = gd.getBoundingClientRect();
     gd.dataset.frame = "view";
     pressFrameButton("view"); // no frame button is the chosen territory's frame
-    return window.Plotly.relayout(gd, fittingView(viewFrame, box.width, box.height, undefined, coveredBands(gd)));
+    return fittingView(viewFrame, box.width, box.height, undefined, coveredBands(gd));
+  }
+
+  function showViewFrame(gd) {
+    var camera = viewCamera(gd);
+    return camera ? window.Plotly.relayout(gd, camera) : Promise.resolve();
+  }
+
+  // ------------------------------------------------------------ one draw per new view
+  // A new view brings new data (Dash's Plotly.react) and, when its territories changed, a new frame
+  // (the map-view-frame store, then carteFitView). Fitted by a relayout after the data, MapLibre
+  // built its tiles twice, and Dash 4's graph copies every relayout back into its figure and draws
+  // that again: at 100 000 projects the map took 0,5–1 s to settle after a click. So the frame's
+  // camera goes into the figure Dash is about to draw (one Plotly.react); carteFitView then finds
+  // the frame already shown and does nothing.
+  function storedFrame() {
+    // The frame of the view being drawn: Dash has put the new store value in place before it asks
+    // the graph to draw (undefined when Dash's component API is not there).
+    var api = window.dash_component_api;
+    var node = api && api.getLayout && api.getLayout(MAP_VIEW_FRAME);
+    var props = node && (node.props || node);
+    return props ? props.data : undefined;
+  }
+
+  function cameraKey(layout) {
+    var map = layout && layout.map;
+    return map ? JSON.stringify([map.center, map.zoom]) : "";
+  }
+
+  function cameraInto(gd, layout) {
+    if (!layout || !ready(gd) || !gd.dataset.fitted) {
+      return; // the first view is fitted by fit(), once the map is there
+    }
+    var current = gd.layout && gd.layout.map;
+    var sent = cameraKey(layout);
+    var stored = storedFrame();
+    var camera = null;
+    if (stored !== undefined && frameKey(validFrame(stored)) !== gd._carteFrameKey) {
+      viewFrame = validFrame(stored);
+      camera = viewCamera(gd);
+      gd._carteRespread = true; // the dots are placed again at the new zoom (afterplot)
+    } else if (current && sent === gd._carteStaleCamera) {
+      // The camera in Dash's figure is the one it had before a frame was put in: stale. The map
+      // keeps the one it shows (the visitor's own pan and zoom, or the frame).
+      camera = { "map.center": current.center, "map.zoom": current.zoom };
+    }
+    if (camera) {
+      gd._carteStaleCamera = sent;
+      layout.map = Object.assign({}, layout.map, { center: camera["map.center"], zoom: camera["map.zoom"] });
+    }
+  }
+
+  function drawWithCamera() {
+    // Plotly.react for the map graph, with the view's camera put into the figure first.
+    var plotly = window.Plotly;
+    if (!plotly || plotly._carteCamera) {
+      return;
+    }
+    var react = plotly.react;
+    plotly.react = function (gd, data, layout) {
+      if (gd && gd === graph()) {
+        cameraInto(gd, data && !Array.isArray(data) ? data.layout : layout);
+      }
+      return react.apply(this, arguments);
+    };
+    plotly._carteCamera = true;
   }
 
   function validFrame(frame) {
@@ -222,7 +297,9 @@
     gd.on("plotly_relayout", function () { spread(gd); });
     gd.on("plotly_afterplot", function () {
       var trace = gd.data && gd.data[2];
-      if (trace && (trace.lon !== gd._carteSpreadLon
+      var moved = gd._carteRespread;
+      gd._carteRespread = false;
+      if (trace && (moved || trace.lon !== gd._carteSpreadLon
                     || (gd.data[1] && gd.data[1].geojson !== gd._carteSpreadLayer && layerShapes(gd)))) {
         spread(gd);
       }
@@ -253,6 +330,7 @@
   }
 
   function fit() {
+    drawWithCamera();
     document.querySelectorAll("[data-fit-map] .js-plotly-plot").forEach(fitEmbedded);
     var gd = graph();
     if (!ready(gd) || gd.dataset.fitted) {
