@@ -55,12 +55,14 @@ INSTRUMENT_JS = """(graph) => {
         if (b.afterplot === null && changed()) b.afterplot = performance.now();
         b.hook();  // a whole new figure may come with a new MapLibre map
       });
+      gd.on('plotly_relayout', () => { if (b.t0 !== null && b.idle === null) b.relayouts += 1; });
       gd.__benchHooked = true;
     }
     const m = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
               && gd._fullLayout.map._subplot.map;
     if (m && !m.__benchHooked) {
       m.on('idle', () => { if (b.idle === null && changed()) b.idle = performance.now(); });
+      m.on('render', () => { if (b.t0 !== null && b.idle === null) b.renders += 1; });
       m.__benchHooked = true;
     }
   };
@@ -68,7 +70,7 @@ INSTRUMENT_JS = """(graph) => {
     b.hook();
     b.before = sig(document.querySelector(graph));
     performance.clearResourceTimings();
-    b.t0 = null; b.afterplot = null; b.idle = null; b.armed = true;
+    b.t0 = null; b.afterplot = null; b.idle = null; b.armed = true; b.renders = 0; b.relayouts = 0;
   };
   b.hook();
 }"""
@@ -77,11 +79,13 @@ REDRAWN_JS = """(grace) => { const b = window.__bench;
   return b.idle !== null || (b.afterplot !== null && performance.now() - b.afterplot > grace); }"""
 
 # The callback request the click caused: its answer's last byte, for the breakdown
-# click → answer received → map drawn.
+# click → answer received → map drawn; and how many frames MapLibre drew (each costs tens of ms
+# in software WebGL) and how many relayouts the map had until then (a camera moved after the data).
 RESULT_JS = """() => { const b = window.__bench;
   const r = performance.getEntriesByType('resource').find(
       e => e.name.includes('_dash-update-component') && e.startTime >= b.t0);
-  return {t0: b.t0, afterplot: b.afterplot, idle: b.idle, response_end: r ? r.responseEnd : null}; }"""
+  return {t0: b.t0, afterplot: b.afterplot, idle: b.idle, response_end: r ? r.responseEnd : null,
+          renders: b.renders, relayouts: b.relayouts}; }"""
 
 
 def chromium_available() -> bool:
@@ -188,13 +192,17 @@ def redraw_times(page, clicks: int, warmup: int, timeout_ms: float) -> dict:
         end = t["idle"] if t["idle"] is not None else t["afterplot"]
         samples.append({"redraw_ms": end - t["t0"],
                         "response_ms": (t["response_end"] - t["t0"]) if t["response_end"] else None,
-                        "draw_ms": (end - t["response_end"]) if t["response_end"] else None})
+                        "draw_ms": (end - t["response_end"]) if t["response_end"] else None,
+                        "renders": t["renders"], "relayouts": t["relayouts"]})
     page.keyboard.press("Escape")
     return {"n": len(samples), "action": "region option clicked in #filter-region (each click a new view)",
             "redraw_ms": stats([s["redraw_ms"] for s in samples]),
             # click → last byte of the callback's answer, then answer → map idle with the new data
             "response_ms": stats([s["response_ms"] for s in samples if s["response_ms"] is not None]),
             "draw_ms": stats([s["draw_ms"] for s in samples if s["draw_ms"] is not None]),
+            # MapLibre frames drawn and map relayouts between the click and the map drawn
+            "renders": stats([s["renders"] for s in samples]),
+            "relayouts": stats([s["relayouts"] for s in samples]),
             "timeouts": timeouts, "without_idle_event": fallbacks}
 
 

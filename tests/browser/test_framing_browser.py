@@ -74,6 +74,33 @@ def test_choosing_lanaudiere_in_the_list_frames_outlines_and_names_it(watch):
     assert w.errors == []
 
 
+# Counts the map's relayouts from now on: a camera moved after the data were drawn (issue 28).
+COUNT_RELAYOUTS_JS = ("() => { const gd = " + GRAPH + "; gd.__relayouts = 0;"
+                      " gd.on('plotly_relayout', () => { gd.__relayouts += 1; }); }")
+
+
+def test_a_chosen_region_comes_framed_with_its_data_and_an_unrelated_change_keeps_the_frame(watch):
+    """The frame is put into the figure Dash draws: no relayout after the new data (each one made
+    MapLibre tile everything again, and Dash draw the whole figure a second time)."""
+    w = watch(1440, 900)
+    page = w.open("/?measure=per_capita")
+    assert _shown(page)["frame"] == "south"
+    page.evaluate(COUNT_RELAYOUTS_JS)
+    choose_by_typing(page, "filter-region", "Lanaudi", "Lanaudière")
+    _wait_for_frame(page)
+    shown = _shown(page)
+    _assert_framed_on(shown, "region", "14", "region=14")
+    assert page.evaluate(f"() => {GRAPH}.__relayouts") == 0
+    # Dash's own figure still holds the camera from before the frame: a change of measure (same
+    # territory) must not bring it back.
+    page.locator("#measure-radio").get_by_label("Nombre de projets").check()
+    page.wait_for_function("() => document.querySelector('#map-sentence').innerText.includes('Nombre de projets')")
+    page.wait_for_timeout(800)
+    after = _shown(page)
+    assert abs(after["west"] - shown["west"]) < 0.01 and abs(after["north"] - shown["north"]) < 0.01, (after, shown)
+    assert w.errors == []
+
+
 def test_a_click_on_bas_saint_laurent_frames_and_outlines_it(watch):
     w = watch(1440, 900)
     page = w.open("/")
