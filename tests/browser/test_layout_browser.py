@@ -21,7 +21,7 @@ PHONE = {"width": 375, "height": 812}
 # with the number of lines each piece is drawn on. A piece drawn on two lines was cut inside itself.
 # Addresses and file paths (« crdbsl.org », « data/reference/cycles.csv ») are not words: they may wrap
 # anywhere rather than widen a table.
-CUT_WORDS_JS = """(selector) => {
+CUT_WORDS_JS = r"""(selector) => {
   const cut = [];
   const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
   document.querySelectorAll(selector).forEach((cell) => {
