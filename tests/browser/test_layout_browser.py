@@ -21,7 +21,7 @@ PHONE = {"width": 375, "height": 812}
 # with the number of lines each piece is drawn on. A piece drawn on two lines was cut inside itself.
 # Addresses and file paths (« crdbsl.org », « data/reference/cycles.csv ») are not words: they may wrap
 # anywhere rather than widen a table.
-CUT_WORDS_JS = r"""(selector) => {
+CUT_WORDS_JS = """(selector) => {
   const cut = [];
   const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
   document.querySelectorAll(selector).forEach((cell) => {
@@ -31,7 +31,7 @@ CUT_WORDS_JS = r"""(selector) => {
       const text = node.textContent;
       const piece = /[^\\s\\-–—\\u00a0\\u202f]+[\\-–—]?/g;
       for (let m = piece.exec(text); m; m = piece.exec(text)) {
-        if (/[\/@_]|\w\.\w/.test(m[0])) { continue; }  // an address or a file path may break anywhere
+        if (/[\\/@_]|\\w\\.\\w/.test(m[0])) { continue; }  // an address or a file path may break anywhere
         const range = document.createRange();
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
