@@ -31,7 +31,7 @@ CUT_WORDS_JS = """(selector) => {
       const text = node.textContent;
       const piece = /[^\\s\\-–—\\u00a0\\u202f]+[\\-–—]?/g;
       for (let m = piece.exec(text); m; m = piece.exec(text)) {
-        if (/[\/@_]|\w\.\w/.test(m[0])) { continue; }  // an address or a file path may break anywhere
+        if (/[\\/@_]|\\w\\.\\w/.test(m[0])) { continue; }  // an address or a file path may break anywhere
         const range = document.createRange();
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
