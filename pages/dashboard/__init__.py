@@ -27,6 +27,7 @@ from components.document import site_title
 from components.i18n import money, money_cents, number, plural, t
 from components.map import heading
 from components.map.figures import (
+    CLUSTER_COLOUR,
     POINT_LIMIT,
     THEME_COLOURS,
     UNSTATED_THEME_COLOUR,
@@ -197,6 +198,10 @@ def legend(lang: str) -> html.Div:
     items = [html.Li([html.Span(className="dot", style={"background": colour}), labels[theme]])
               for theme, colour in THEME_COLOURS.items()]
     items.append(html.Li([html.Span(className="dot", style={"background": UNSTATED_THEME_COLOUR}), t("theme_none", lang)]))
+    # Projects too close to be drawn apart (assets/map_dots.js, or the server past POINT_LIMIT) share one
+    # dot of this colour: named here, or it would read as one more priority.
+    items.append(html.Li([html.Span(className="dot dot-group", style={"background": CLUSTER_COLOUR}),
+                          t("legend_grouped", lang)]))
     return html.Div([html.P(t("legend_points", lang)), html.Ul(items, className="legend-list")], className="map-legend")
 
 
